@@ -1,0 +1,71 @@
+# The addon is built from every .cc under native/src. Kernels that need a
+# newer instruction set live in their own folder and are compiled with that
+# folder's flags only, so the binary still loads on any CPU of its
+# architecture; the code picks a kernel at run time from the CPU's features.
+{
+  "variables": {
+    "list": "node -e \"const fs=require('fs'),p=require('path');const d=process.argv[1];console.log(fs.readdirSync(d).filter(f=>f.endsWith('.cc')).map(f=>p.join(d,f)).join(' '))\""
+  },
+  "target_defaults": {
+    "cflags_cc": ["-std=c++17", "-O3", "-fno-math-errno", "-fvisibility=hidden"],
+    "cflags_cc!": ["-fno-exceptions", "-std=gnu++14", "-std=gnu++17"],
+    "cflags!": ["-fno-exceptions"],
+    "xcode_settings": {
+      "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+      "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+      "OTHER_CPLUSPLUSFLAGS": ["-O3", "-fno-math-errno"]
+    },
+    "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17", "/O2"] } },
+    "include_dirs": ["native/src"]
+  },
+  "targets": [
+    {
+      "target_name": "bitnet",
+      "sources": [
+        "<!@(<(list) native/src)",
+        "<!@(<(list) native/src/engine)",
+        "<!@(<(list) native/src/kernels)"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "conditions": [
+        ["target_arch=='x64'", { "dependencies": ["kernels_avx2", "kernels_avx512"] }],
+        ["target_arch=='arm64'", { "dependencies": ["kernels_neon"] }],
+        ["OS=='linux'", { "libraries": ["-lpthread"] }]
+      ]
+    }
+  ],
+  "conditions": [
+    ["target_arch=='x64'", {
+      "targets": [
+        {
+          "target_name": "kernels_avx2",
+          "type": "static_library",
+          "sources": ["<!@(<(list) native/src/kernels/x86_avx2)"],
+          "cflags": ["-mavx2", "-mfma", "-mf16c", "-fPIC"],
+          "xcode_settings": { "OTHER_CFLAGS": ["-mavx2", "-mfma", "-mf16c"] },
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX2"] } }
+        },
+        {
+          "target_name": "kernels_avx512",
+          "type": "static_library",
+          "sources": ["<!@(<(list) native/src/kernels/x86_avx512)"],
+          "cflags": ["-mavx2", "-mfma", "-mf16c", "-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx512vnni", "-fPIC"],
+          "xcode_settings": { "OTHER_CFLAGS": ["-mavx2", "-mfma", "-mf16c", "-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx512vnni"] },
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX512"] } }
+        }
+      ]
+    }],
+    ["target_arch=='arm64'", {
+      "targets": [
+        {
+          "target_name": "kernels_neon",
+          "type": "static_library",
+          "sources": ["<!@(<(list) native/src/kernels/arm_neon)"],
+          "cflags": ["-march=armv8.2-a+dotprod+fp16", "-fPIC"],
+          "xcode_settings": { "OTHER_CFLAGS": ["-march=armv8.2-a+dotprod+fp16"] }
+        }
+      ]
+    }]
+  ]
+}

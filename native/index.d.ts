@@ -1,0 +1,105 @@
+// The native addon's surface, typed once. Only the engine worker loads the
+// addon; everything else imports these types.
+
+export interface CpuFeatures {
+  arch: 'x64' | 'arm64' | 'other';
+  avx2: boolean;
+  fma: boolean;
+  f16c: boolean;
+  avx512: boolean;
+  avx512vnni: boolean;
+  neon: boolean;
+  dotprod: boolean;
+  logicalCores: number;
+  physicalCores: number;
+}
+
+/** One tensor as the TypeScript GGUF reader found it; offsets are absolute. */
+export interface TensorEntry {
+  name: string;
+  /** ggml type id: 0 F32, 1 F16, 36 I2_S. */
+  type: number;
+  /** ggml order: dims[0] is the contiguous (input) dimension. */
+  dims: number[];
+  /** Absolute byte offset of the tensor data in the file. */
+  offset: number;
+  /** Byte size of the tensor data (I2_S: packed codes + 32-byte tail). */
+  bytes: number;
+}
+
+export interface ModelHyperparams {
+  vocabSize: number;
+  contextLength: number;
+  embeddingLength: number;
+  blockCount: number;
+  feedForwardLength: number;
+  headCount: number;
+  headCountKv: number;
+  ropeFreqBase: number;
+  rmsEpsilon: number;
+}
+
+export interface LoadOptions {
+  path: string;
+  hparams: ModelHyperparams;
+  tensors: TensorEntry[];
+  /** Worker threads for compute; 0 means one per physical core. */
+  threads?: number;
+  /** 'int8': compact copy of the tied LM head made at load (fast, default).
+   *  'f16': the file's F16 embedding rows (exact, for parity tests). */
+  lmHead?: 'int8' | 'f16';
+  /** Kernel set to use; default the fastest this CPU runs. For tests. */
+  kernels?: string;
+}
+
+export interface ModelStats {
+  loadMs: number;
+  /** Bytes of weights the engine keeps (repacked ternary, head, norms). */
+  weightBytes: number;
+  /** Bytes read from memory per decoded token (weights + head). */
+  bytesPerToken: number;
+  lmHead: 'int8' | 'f16';
+  kernels: string;
+  threads: number;
+}
+
+export interface EvalOptions {
+  /** Return logits for every evaluated position, not just the last. */
+  allLogits?: boolean;
+  /** Int32Array over a SharedArrayBuffer; non-zero at index 0 aborts. */
+  abort?: Int32Array;
+}
+
+export interface NativeContext {
+  /** Most tokens the KV cache holds. */
+  readonly capacity: number;
+  /** Tokens now in the KV cache (the next eval starts at this position). */
+  readonly length: number;
+  /** Bytes of the KV cache. */
+  readonly kvBytes: number;
+  /**
+   * Evaluates `tokens` at positions length..length+n-1 and appends them to
+   * the KV cache. Returns a view (not a copy) of the logits: vocabSize floats,
+   * or n × vocabSize with allLogits. The view is valid until the next eval.
+   * On abort it throws an Error with code 'ABORTED'; `length` then counts
+   * only the tokens whose evaluation finished.
+   */
+  eval(tokens: Int32Array | number[], options?: EvalOptions): Float32Array;
+  /** Keeps the first n tokens of the KV cache and forgets the rest. */
+  trim(n: number): void;
+  free(): void;
+}
+
+export interface NativeModel {
+  readonly stats: ModelStats;
+  createContext(capacity: number): NativeContext;
+  setThreads(threads: number): void;
+  free(): void;
+}
+
+export interface BitnetAddon {
+  version(): string;
+  cpuFeatures(): CpuFeatures;
+  /** Throws an Error with a clear message if the file does not match. */
+  loadModel(options: LoadOptions): NativeModel;
+}

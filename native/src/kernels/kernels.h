@@ -1,0 +1,75 @@
+#pragma once
+// The compute kernels of the engine, behind one table of function pointers
+// chosen once at run time from the CPU's features. Every table computes the
+// same numbers as the scalar reference table, bit for bit, for any shape
+// (ragged tails included); tests in native/test hold them to that.
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "cpu_features.h"
+
+namespace bitnet {
+
+// A ternary weight matrix in the runtime layout: `rows` outputs, `cols`
+// inputs, weights in {-1, 0, +1}, one f32 scale for the whole tensor.
+// `packed` holds ternary_packed_bytes(rows, cols) bytes, 64-byte aligned.
+struct TernaryMatrix {
+  int rows = 0;
+  int cols = 0;
+  float scale = 0.0f;
+  const uint8_t* packed = nullptr;
+};
+
+// Bytes the runtime layout needs for a rows x cols matrix.
+size_t ternary_packed_bytes(int rows, int cols);
+
+// Repacks I2_S codes (spec 2.4: 128-weight blocks of 32 bytes, byte j holds
+// weights j, j+32, j+64, j+96 in bits 7-6, 5-4, 3-2, 1-0; code = ternary + 1)
+// into the runtime layout. Code 3 is read as 0. `cols` is a multiple of 128.
+void ternary_pack_i2s(const uint8_t* i2s, int rows, int cols, uint8_t* out);
+
+// Weight (r, c) of a packed matrix, in {-1, 0, +1}. For tests and references.
+int ternary_at(const uint8_t* packed, int rows, int cols, int r, int c);
+
+struct KernelTable {
+  const char* name;  // "scalar", "avx2", "avx512-vnni", "neon-dotprod"
+
+  // Per-token absmax int8 quantization (spec 3.3): max = max(1e-5, max|x|)
+  // in double, s = (float)(127 / max), q = round-half-even(f32(x * s))
+  // clamped to [-128, 127]. Returns s; writes q[0..n) and *q_sum = sum of q.
+  float (*quantize_row_i8)(const float* x, int n, int8_t* q, int32_t* q_sum);
+
+  // Exact integer ternary products for rows [r0, r1) and n_tok tokens:
+  // dot[t * ld + r] = sum_c w(r, c) * q[t * w.cols + c].
+  void (*ternary_gemm)(const TernaryMatrix& w, const int8_t* q, int n_tok,
+                       int r0, int r1, int32_t* dot, int ld);
+
+  // out[r] = sum_c a[r * lda + c] * q[c] over int8 rows, for r in [r0, r1).
+  // Used for the int8 copy of the tied LM head.
+  void (*i8_gemv)(const int8_t* a, size_t lda, int cols, const int8_t* q,
+                  int r0, int r1, int32_t* out);
+
+  // out[r] = sum_c f16(a[r * lda + c]) * x[c] with f32 accumulation in a
+  // fixed order, for r in [r0, r1). Attention scores and the exact F16 head.
+  void (*f16_gemv)(const uint16_t* a, size_t lda, int cols, const float* x,
+                   int r0, int r1, float* out);
+
+  // y[c] += p * f16(v[c]) for c in [0, n). Attention's V accumulation.
+  void (*f16_axpy)(float p, const uint16_t* v, int n, float* y);
+};
+
+const KernelTable& scalar_kernels();
+
+// The fastest table this CPU runs, chosen once.
+const KernelTable& best_kernels();
+
+// Every table this CPU can run, scalar first. Tests compare them all.
+std::vector<const KernelTable*> runnable_kernels();
+
+// IEEE half <-> float, exact widening and round-to-nearest-even narrowing.
+float f16_to_f32(uint16_t h);
+uint16_t f32_to_f16(float f);
+
+}  // namespace bitnet

@@ -1,0 +1,30 @@
+// The `bitnet` command line: one file per subcommand under src/cli/.
+type Command = (args: string[]) => Promise<number>;
+
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  version: { summary: 'print the version', load: async () => async () => (console.log(VERSION), 0) },
+};
+
+declare const VERSION: string;
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
+  return `usage: bitnet <command> [options]\n\n${lines.join('\n')}`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    console.error(name && name !== '--help' ? `bitnet: unknown command '${name}'\n\n${usage()}` : usage());
+    return name && name !== '--help' ? 2 : 0;
+  }
+  try {
+    return await (await command.load())(rest);
+  } catch (err) {
+    console.error(`bitnet ${name}: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => (process.exitCode = code));

@@ -1,0 +1,31 @@
+// The composition root: builds the parts and wires them to VS Code.
+import * as vscode from 'vscode';
+import { EngineClient } from './engine/client';
+import { showStats } from './commands/show-stats';
+import { toggleInline } from './settings';
+import { StatusBar } from './status';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const client = new EngineClient(context.extensionPath);
+  const status = new StatusBar();
+  context.subscriptions.push(status, { dispose: () => void client.dispose() });
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('bitnet.showStats', () => showStats(client)),
+    vscode.commands.registerCommand('bitnet.toggleInline', async () => {
+      const enabled = await toggleInline();
+      vscode.window.setStatusBarMessage(`BitNet inline completion ${enabled ? 'on' : 'off'}`, 3000);
+    }),
+  );
+
+  // Start the engine in the background: activation never waits on it.
+  client
+    .request('hello', {})
+    .then((hello) => status.show({ kind: 'idle', detail: `BitNet engine ready on ${hello.platform}` }))
+    .catch((err: Error) => {
+      status.show({ kind: 'error', message: err.message });
+      void vscode.window.showErrorMessage(`BitNet: ${err.message}`);
+    });
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,43 @@
+// `npm test`: builds everything, then runs every test suite and exits
+// non-zero if any failed. Suites: native C++ tests, TypeScript tests under
+// node's built-in runner, and the end-to-end tests in a real VS Code.
+// `node test/run.mjs unit` runs only the TypeScript tests.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const only = process.argv[2];
+
+function run(title, command, args, options = {}) {
+  console.log(`\n### ${title}\n$ ${command} ${args.join(' ')}`);
+  const r = spawnSync(command, args, { stdio: 'inherit', ...options });
+  if (r.status !== 0) {
+    console.error(`\n✗ ${title} failed (exit ${r.status ?? r.signal})`);
+    process.exit(1);
+  }
+}
+
+function testFiles(dir) {
+  const skip = new Set(['e2e', 'bench', 'node_modules', 'fixtures']);
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return skip.has(name) ? [] : testFiles(path);
+    return name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+if (!only || only === 'build') {
+  run('build the native addon', 'npm', ['run', '--silent', 'build:native']);
+  run('bundle the extension', 'npm', ['run', '--silent', 'build:js']);
+  run('typecheck', 'npx', ['tsc', '--noEmit']);
+}
+if (!only || only === 'native') {
+  run('native tests', 'make', ['-s', '-C', 'native/test', 'run', `-j2`]);
+}
+if (!only || only === 'unit') {
+  run('unit tests', process.execPath, ['--import', 'tsx', '--test', ...testFiles('test')]);
+}
+if ((!only || only === 'e2e') && existsSync('test/e2e/package.json')) {
+  run('end-to-end tests', 'npm', ['--prefix', 'test/e2e', 'test']);
+}
+console.log('\n✓ all tests passed');

@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const e2eRoot = dirname(dirname(fileURLToPath(import.meta.url)));
-const entry = join(e2eRoot, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+export const codeServerEntry = join(e2eRoot, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const entry = codeServerEntry;
 
 /** Settings that keep the workbench quiet, offline and predictable for a test. */
 export const baseSettings = {
@@ -51,11 +52,14 @@ export function freePort() {
 }
 
 /**
- * A fresh profile: user data, extensions, XDG dirs and a config file. The
- * root stays short because code-server puts a Unix socket in user-data.
+ * A profile: user data, extensions, XDG dirs and a config file, fresh in
+ * /tmp unless `root` names a folder to keep. The path stays short because
+ * code-server puts a Unix socket in user-data. Settings are written unless
+ * the profile already has its own.
  */
-export function createProfile({ settings = {}, userDataDir, extensionsDir } = {}) {
-  const root = mkdtempSync('/tmp/bne-');
+export function createProfile({ settings = {}, root, userDataDir, extensionsDir } = {}) {
+  if (root) mkdirSync(root, { recursive: true });
+  else root = mkdtempSync('/tmp/bne-');
   const profile = {
     root,
     userDataDir: userDataDir ?? join(root, 'ud'),
@@ -68,7 +72,7 @@ export function createProfile({ settings = {}, userDataDir, extensionsDir } = {}
   }
   // Without --config, code-server writes ~/.config/code-server/config.yaml.
   writeFileSync(profile.config, 'auth: none\n');
-  writeSettings(profile, settings);
+  if (!existsSync(join(profile.userDataDir, 'User', 'settings.json'))) writeSettings(profile, settings);
   return profile;
 }
 
@@ -131,8 +135,8 @@ async function waitForHealth(url, child, timeoutMs) {
  * Starts code-server on a free port and waits for /healthz. `env` reaches the
  * extension host. Returns { url, port, stop, output }.
  */
-export async function startCodeServer(profile, { env = {}, timeoutMs = 30_000 } = {}) {
-  const port = await freePort();
+export async function startCodeServer(profile, { env = {}, timeoutMs = 30_000, port } = {}) {
+  port ??= await freePort();
   const args = [
     entry, ...profileArgs(profile),
     '--bind-addr', `127.0.0.1:${port}`,

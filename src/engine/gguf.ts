@@ -97,7 +97,7 @@ export function readGguf(path: string): GgufFile {
 }
 
 /** Parses a GGUF held in memory (the fuzz test uses this; same checks as readGguf). */
-export function readGgufBuffer(bytes: Uint8Array, path = '<memory>'): GgufFile {
+export function readGgufBuffer(bytes: Uint8Array, path = '<memory>', chunkBytes = READ_CHUNK): GgufFile {
   const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return parseGguf(
     {
@@ -107,11 +107,13 @@ export function readGgufBuffer(bytes: Uint8Array, path = '<memory>'): GgufFile {
       },
     },
     path,
+    chunkBytes,
   );
 }
 
-export function parseGguf(source: ByteSource, path: string): GgufFile {
-  const r = new HeaderReader(source);
+/** `chunkBytes` is how much header is read at a time (small values exercise the refills in tests). */
+export function parseGguf(source: ByteSource, path: string, chunkBytes = READ_CHUNK): GgufFile {
+  const r = new HeaderReader(source, chunkBytes);
   checkMagic(r, path);
   const version = readVersion(r);
   const tensorCount = r.count(MIN_TENSOR_INFO_BYTES, 'the tensor count');
@@ -343,7 +345,10 @@ class HeaderReader {
   private bufferStart = 0;
   private values = 0;
 
-  constructor(private readonly source: ByteSource) {}
+  constructor(
+    private readonly source: ByteSource,
+    private readonly chunkBytes: number,
+  ) {}
 
   get size(): number {
     return this.source.size;
@@ -367,34 +372,44 @@ class HeaderReader {
   }
 
   u8(): number {
-    return this.buffer[this.take(1)]!;
+    const at = this.take(1);
+    return this.buffer[at]!;
   }
   i8(): number {
-    return this.buffer.readInt8(this.take(1));
+    const at = this.take(1); // take() may refill the buffer
+    return this.buffer.readInt8(at);
   }
   u16(): number {
-    return this.buffer.readUInt16LE(this.take(2));
+    const at = this.take(2); // take() may refill the buffer
+    return this.buffer.readUInt16LE(at);
   }
   i16(): number {
-    return this.buffer.readInt16LE(this.take(2));
+    const at = this.take(2); // take() may refill the buffer
+    return this.buffer.readInt16LE(at);
   }
   u32(): number {
-    return this.buffer.readUInt32LE(this.take(4));
+    const at = this.take(4); // take() may refill the buffer
+    return this.buffer.readUInt32LE(at);
   }
   i32(): number {
-    return this.buffer.readInt32LE(this.take(4));
+    const at = this.take(4); // take() may refill the buffer
+    return this.buffer.readInt32LE(at);
   }
   f32(): number {
-    return this.buffer.readFloatLE(this.take(4));
+    const at = this.take(4); // take() may refill the buffer
+    return this.buffer.readFloatLE(at);
   }
   u64(): bigint {
-    return this.buffer.readBigUInt64LE(this.take(8));
+    const at = this.take(8); // take() may refill the buffer
+    return this.buffer.readBigUInt64LE(at);
   }
   i64(): bigint {
-    return this.buffer.readBigInt64LE(this.take(8));
+    const at = this.take(8); // take() may refill the buffer
+    return this.buffer.readBigInt64LE(at);
   }
   f64(): number {
-    return this.buffer.readDoubleLE(this.take(8));
+    const at = this.take(8); // take() may refill the buffer
+    return this.buffer.readDoubleLE(at);
   }
   bool(key: string): boolean {
     return decodeBool(this.u8(), key);
@@ -436,7 +451,7 @@ class HeaderReader {
     if (end > this.size) throw truncated(end, this.size);
     if (end > MAX_HEADER_BYTES) throw corrupt(`the GGUF header is larger than ${MAX_HEADER_BYTES / 1048576} MiB`);
     if (this.pos >= this.bufferStart && end <= this.bufferStart + this.buffer.length) return this.pos - this.bufferStart;
-    const length = Math.min(Math.max(n, READ_CHUNK), this.size - this.pos);
+    const length = Math.min(Math.max(n, this.chunkBytes), this.size - this.pos);
     const chunk = Buffer.allocUnsafe(length);
     const got = this.source.read(chunk, this.pos);
     if (got < n) throw truncated(end, this.pos + got);

@@ -15,7 +15,9 @@ export const vsixPath = join(repoRoot, `bitnet-${manifest.version}-linux-x64.vsi
 /** Runs an npm script at the repository root; output is shown only on failure. */
 function npmRun(args, what) {
   const started = Date.now();
-  const r = spawnSync('npm', ['run', '--silent', ...args], { cwd: repoRoot, encoding: 'utf8' });
+  // JOBS: node-gyp compiles the addon's files in parallel.
+  const env = { ...process.env, JOBS: process.env.JOBS ?? 'max' };
+  const r = spawnSync('npm', ['run', '--silent', ...args], { cwd: repoRoot, encoding: 'utf8', env });
   if (r.status !== 0) {
     throw new Error(`${what} failed (npm run ${args.join(' ')}, exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
   }

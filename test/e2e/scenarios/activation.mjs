@@ -15,7 +15,8 @@ function cpuFlags() {
 
 export default {
   id: 'activation',
-  profile: 'no-model',
+  // With a model configured: without one the status bar rightly shows "no model".
+  profile: 'with-model',
   title: 'the extension activates, the engine is ready, and Show stats lists the CPU features',
   async run({ page, shot, expect, note }) {
     const item = statusItem(page);

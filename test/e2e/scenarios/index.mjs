@@ -8,6 +8,6 @@ import explain from './explain.mjs';
 import firstRun from './first-run.mjs';
 import responsive from './responsive.mjs';
 
-export const ALL = [activation, firstRun, inline, chat, explain, responsive];
+export const ALL = [activation, inline, chat, explain, responsive, firstRun];
 
 export const ENABLED = ['activation'];

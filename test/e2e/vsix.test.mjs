@@ -1,9 +1,11 @@
 // The published VSIX holds what the extension needs at run time and nothing
 // else. Run after `npm run package` (run.mjs does both).
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { listZip } from './lib/vsix.mjs';
-import { manifest, vsixPath } from './lib/project.mjs';
+import { manifest, repoRoot, vsixPath } from './lib/project.mjs';
 
 const entries = listZip(vsixPath);
 const names = entries.map((e) => e.name);
@@ -35,6 +37,15 @@ test('the VSIX has the manifest, README, CHANGELOG, LICENSE, icon and both bundl
   const missing = required.filter((f) => !names.includes(`extension/${f}`));
   assert.deepEqual(missing, [], `missing from the VSIX: ${missing.join(', ')}`);
   assert.ok(names.includes(`extension/${manifest.main.replace(/^\.\//, '')}`), `the manifest's main (${manifest.main}) is not in the VSIX`);
+});
+
+test('every bundle esbuild wrote for the extension is in the VSIX (the CLI is not)', () => {
+  // The extension starts workers from dist/<name>.js; one left out fails only at run time.
+  const bundles = (dir) => (existsSync(join(repoRoot, dir)) ? readdirSync(join(repoRoot, dir)).filter((f) => /\.(js|css)$/.test(f)).map((f) => `${dir}/${f}`) : []);
+  const built = [...bundles('dist'), ...bundles('dist/media')].filter((f) => f !== 'dist/cli.js');
+  const missing = built.filter((f) => !names.includes(`extension/${f}`));
+  assert.deepEqual(missing, [], `built but not packaged: ${missing.join(', ')}`);
+  assert.ok(!names.includes('extension/dist/cli.js'), 'the command-line tool is not part of the extension');
 });
 
 test('the VSIX is marked for linux-x64', () => {

@@ -20,14 +20,20 @@ function median(xs: number[]): number {
 const runs = 9;
 const header: number[] = [];
 const model: number[] = [];
+const cpu: number[] = [];
 for (let i = 0; i < runs; i++) {
   let t = performance.now();
   const g = readGguf(file);
   header.push(performance.now() - t);
+  const c = process.cpuUsage();
   t = performance.now();
   readBitnetModel(file);
   model.push(performance.now() - t);
+  const used = process.cpuUsage(c);
+  cpu.push((used.user + used.system) / 1000);
   if (i === 0) console.log(`${file}: ${g.fileSize} bytes, header ${g.dataOffset} bytes, ${g.tensors.length} tensors`);
 }
 console.log(`readGguf:        median ${median(header).toFixed(1)} ms, min ${Math.min(...header).toFixed(1)} ms (${runs} runs)`);
 console.log(`readBitnetModel: median ${median(model).toFixed(1)} ms, min ${Math.min(...model).toFixed(1)} ms (${runs} runs)`);
+// CPU time is steadier than wall time on a shared machine.
+console.log(`readBitnetModel CPU time: median ${median(cpu).toFixed(1)} ms`);

@@ -89,12 +89,14 @@ export class Tokenizer {
       throw new TokenizerError(`the vocabulary has ${tokens.length} tokens but ${tokenTypes.length} token types`);
     }
     this.vocabSize = tokens.length;
-    for (const [what, id] of [['BOS', vocab.bosId], ['EOS', vocab.eosId], ['EOT', vocab.eotId]] as const) {
+    // A vocabulary without <|eot_id|> (eotId -1) ends turns with EOS instead.
+    const eotId = vocab.eotId === -1 ? vocab.eosId : vocab.eotId;
+    for (const [what, id] of [['BOS', vocab.bosId], ['EOS', vocab.eosId], ['EOT', eotId]] as const) {
       if (!Number.isInteger(id) || id < 0 || id >= tokens.length) throw new TokenizerError(`the ${what} token id ${id} is outside the vocabulary`);
     }
     this.bosId = vocab.bosId;
     this.eosId = vocab.eosId;
-    this.eotId = vocab.eotId;
+    this.eotId = eotId;
 
     this.control = Uint8Array.from(tokenTypes, (t) => (t === TOKEN_TYPE_CONTROL ? 1 : 0));
     const { start, pool } = tokenBytes(tokens, this.control);
@@ -115,7 +117,7 @@ export class Tokenizer {
     }
     this.merges = this.buildMerges(tokens, vocab.merges);
 
-    this.endOfGeneration = new Set([vocab.eosId, vocab.eotId]);
+    this.endOfGeneration = new Set([this.eosId, this.eotId]);
     tokens.forEach((t, id) => {
       if (this.control[id] && END_OF_GENERATION_NAMES.includes(t)) this.endOfGeneration.add(id);
     });

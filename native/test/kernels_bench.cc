@@ -86,6 +86,23 @@ bool selected(const KernelTable* k, int argc, char** argv) {
   return false;
 }
 
+// Read bandwidth of this core: sums a buffer larger than L3, 64 bits at a time.
+double read_bandwidth_gbs(size_t bytes) {
+  std::vector<uint64_t> buf(bytes / 8, 1);
+  volatile uint64_t sink = 0;
+  double t = time_call([&](long) {
+    uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (size_t i = 0; i < buf.size(); i += 4) {
+      s0 += buf[i];
+      s1 += buf[i + 1];
+      s2 += buf[i + 2];
+      s3 += buf[i + 3];
+    }
+    sink = sink + s0 + s1 + s2 + s3;
+  }, 0.6);
+  return bytes / t / 1e9;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -95,6 +112,7 @@ int main(int argc, char** argv) {
   for (auto* k : runnable_kernels())
     if (selected(k, argc, argv)) tables.push_back(k);
 
+  std::printf("read bandwidth probe (1 thread, 256 MiB): %.1f GB/s\n", read_bandwidth_gbs(256u << 20));
   std::printf("ternary_gemm decode (n_tok = 1), weights streamed from memory:\n");
   for (auto& sh : shapes) {
     TernarySet set(sh[0], sh[1], 96u << 20);

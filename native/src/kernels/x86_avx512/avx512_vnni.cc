@@ -86,6 +86,7 @@ inline void gemv_groups(const uint8_t* w, size_t group_bytes, int tiles, const i
   for (int k = 0; k < tiles; ++k) {
     const int8_t* qk = q + 16 * k;
     const __m512i b0 = bcast4(qk), b1 = bcast4(qk + 4), b2 = bcast4(qk + 8), b3 = bcast4(qk + 12);
+#pragma GCC unroll 4
     for (int g = 0; g < G; ++g) {
       const __m512i v = _mm512_load_si512(w + g * group_bytes + 64 * static_cast<size_t>(k));
       acc[g][0] = _mm512_dpbusd_epi32(acc[g][0], _mm512_and_si512(v, m0), b0);
@@ -138,6 +139,7 @@ void gemm_group(const uint8_t* w, int tiles, const int8_t* q, size_t q_stride, c
     const __m512i c2 = _mm512_and_si512(_mm512_srli_epi16(v, 4), m);
     const __m512i c3 = _mm512_and_si512(_mm512_srli_epi16(v, 6), m);
     const int8_t* qk = q + 16 * k;
+#pragma GCC unroll 16
     for (int t = 0; t < NT; ++t) {
       const int8_t* qt = qk + t * q_stride;
       acc[t] = _mm512_dpbusd_epi32(acc[t], c0, bcast4(qt));

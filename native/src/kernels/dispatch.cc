@@ -14,6 +14,9 @@ std::vector<const KernelTable*> runnable_kernels() {
   if (cpu.avx2 && cpu.fma && cpu.f16c && cpu.avx512 && cpu.avx512vnni)
     tables.push_back(&avx512_vnni_kernels());
 #endif
+#if defined(__aarch64__)
+  if (cpu.neon && cpu.dotprod) tables.push_back(&neon_dotprod_kernels());
+#endif
   return tables;
 }
 

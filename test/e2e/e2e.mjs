@@ -24,7 +24,7 @@ const WORKSPACE_FILES = {
 /** Settings per profile. `with-model` points bitnet.modelPath at a tiny model. */
 const PROFILES = {
   'no-model': () => ({}),
-  'with-model': (model) => ({ 'bitnet.modelPath': model, 'bitnet.chat.maxTokens': 4096 }),
+  'with-model': (model) => ({ 'bitnet.modelPath': model }),
 };
 
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;

@@ -34,11 +34,14 @@ export async function newPage(browser) {
   const page = await context.newPage();
   const offHost = [];
   const consoleErrors = [];
+  // Webview resources use a virtual origin, <authority>.vscode-resource.vscode-cdn.net,
+  // that the webview's service worker answers from the extension's files:
+  // those requests never reach DNS or the network.
   context.on('request', (req) => {
     const { protocol, hostname } = new URL(req.url());
-    if ((protocol === 'http:' || protocol === 'https:' || protocol === 'ws:' || protocol === 'wss:') && hostname !== '127.0.0.1') {
-      offHost.push(req.url());
-    }
+    if (!/^(https?|wss?):$/.test(protocol) || hostname === '127.0.0.1') return;
+    if (hostname.endsWith('.vscode-resource.vscode-cdn.net')) return;
+    offHost.push(req.url());
   });
   page.on('console', (msg) => {
     if (msg.type() === 'error') consoleErrors.push(msg.text());

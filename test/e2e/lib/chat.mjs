@@ -7,10 +7,10 @@ export async function sendChat(chat, text) {
   await chat.locator('button#send').click();
 }
 
-/** True when no reply is being generated: Stop is hidden or disabled. */
-async function idle(chat) {
+/** True while a reply is being generated: Stop is shown and enabled. */
+async function generating(chat) {
   const stop = chat.locator('button#stop');
-  return !(await stop.isVisible()) || !(await stop.isEnabled());
+  return (await stop.isVisible()) && (await stop.isEnabled());
 }
 
 async function poll(what, fn, timeoutMs) {
@@ -28,7 +28,7 @@ async function poll(what, fn, timeoutMs) {
  * inside the webview: every distinct text it shows counts as one update, so
  * a streamed reply shows many and a reply set all at once shows one.
  */
-export async function watchReplies(chat) {
+export async function watchReply(chat) {
   const messages = chat.locator('#messages');
   await messages.waitFor({ timeout: 30_000 });
   const key = await messages.evaluate((el) => {
@@ -50,17 +50,34 @@ export async function watchReplies(chat) {
   });
   const read = () => messages.evaluate((_el, k) => window[k], key);
   return {
+    /** { updates, text, firstTextMs } so far. */
     read,
     async length() {
       return (await read()).text.length;
     },
-    finished: () => idle(chat),
-    /** Waits until the reply has been seen growing (two or more updates). */
-    growing: (timeoutMs = 30_000) => poll('the reply to stream', async () => (await read()).updates >= 2, timeoutMs),
-    /** Waits until the reply has text and generation has ended. */
-    async done(timeoutMs = 60_000) {
-      await poll('the reply to finish', async () => (await read()).text.trim() !== '' && (await idle(chat)), timeoutMs);
+    generating: () => generating(chat),
+    /** Waits until the reply has been seen growing: `updates` distinct non-empty texts. */
+    async streaming(updates = 3, timeoutMs = 30_000) {
+      await poll(`the reply to stream (${updates} updates)`, async () => {
+        const r = await read();
+        return r.updates >= updates && r.text.trim() !== '';
+      }, timeoutMs);
       return read();
     },
+    /** Presses Stop and returns { atStop, after } text lengths, `settleMs` apart. */
+    async stop(settleMs = 1000) {
+      await chat.locator('button#stop').click();
+      await poll('generation to end after Stop', async () => !(await generating(chat)), 10_000);
+      const atStop = await this.length();
+      await new Promise((r) => setTimeout(r, settleMs));
+      return { atStop, after: await this.length() };
+    },
   };
+}
+
+/** Presses Stop if a reply is being generated, and waits for it to end. */
+export async function stopIfGenerating(chat) {
+  if (!(await generating(chat))) return;
+  await chat.locator('button#stop').click();
+  await poll('generation to end after Stop', async () => !(await generating(chat)), 10_000);
 }

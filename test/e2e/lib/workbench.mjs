@@ -13,8 +13,15 @@ export function statusItem(page) {
   return page.locator('.statusbar-item[id$="bitnet.status"]');
 }
 
+/** Opens a workspace file with Quick Open (Ctrl+P), whatever the side bar shows. */
 export async function openFile(page, name) {
-  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().click();
+  await page.keyboard.press('Control+P');
+  const widget = page.locator('.quick-input-widget');
+  await widget.waitFor();
+  await page.keyboard.type(name);
+  await widget.locator('.monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await widget.waitFor({ state: 'hidden' });
   await page.locator(`.tab.active[aria-label^="${name}"]`).waitFor();
   await activeEditor(page).locator('.view-lines').waitFor();
 }
@@ -45,19 +52,29 @@ export function toast(page, text) {
   return page.locator('.notification-toast.notification-fade-in-done', { hasText: text });
 }
 
-/** Opens the BitNet activity-bar container (its title is "BitNet"). */
+/**
+ * Shows the BitNet side bar (activity-bar container "BitNet", view "Chat").
+ * Clicking the icon of the container already shown would close it, so look first.
+ */
 export async function openChatView(page) {
-  const item = page.locator('.activitybar a.action-label[aria-label^="BitNet"]');
-  const checked = await item.getAttribute('aria-checked');
-  if (checked !== 'true') await item.click();
+  const title = page.locator('.part.sidebar .composite.title', { hasText: /bitnet/i });
+  if (await title.isVisible()) return;
+  await page.locator('.activitybar a.action-label[aria-label^="BitNet"]').click();
+  await title.waitFor();
 }
 
 /**
  * The chat webview's document. Webviews are iframes outside the view's DOM:
- * an outer frame per view, our HTML in its inner `#active-frame`.
+ * an outer frame per webview, our HTML in its inner `#active-frame`. The
+ * outer src names the extension; a `purpose` is not always there (a view
+ * re-created by a command has none), and a hidden webview may linger, so
+ * take the visible one.
  */
 export function chatFrame(page) {
   return page
-    .frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"][src*="purpose=webviewView"]`)
-    .frameLocator('iframe#active-frame');
+    .locator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`)
+    .filter({ visible: true })
+    .contentFrame()
+    .locator('iframe#active-frame')
+    .contentFrame();
 }

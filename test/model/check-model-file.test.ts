@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ModelFileError, checkModelFile } from '../../src/model/check-model-file';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bitnet-check-'));
+
+function rejectsWith(code: ModelFileError['code'], pattern: RegExp): (err: unknown) => boolean {
+  return (err) => {
+    assert.ok(err instanceof ModelFileError);
+    assert.equal(err.code, code);
+    assert.match(err.message, pattern);
+    return true;
+  };
+}
+
+test('a missing model file is reported as missing, with its path', async () => {
+  const file = path.join(dir, 'nope.gguf');
+  await assert.rejects(checkModelFile(file, () => undefined), rejectsWith('MISSING', /nope\.gguf does not exist/));
+});
+
+test('a folder is not accepted as a model file', async () => {
+  await assert.rejects(checkModelFile(dir, () => undefined), rejectsWith('NOT_A_FILE', /is not a file/));
+});
+
+test("the reader's complaint is passed on with the file's path", async () => {
+  const file = path.join(dir, 'bad.gguf');
+  fs.writeFileSync(file, 'not a gguf');
+  const read = (): never => {
+    throw new Error('the file does not start with "GGUF"');
+  };
+  await assert.rejects(checkModelFile(file, read), rejectsWith('INVALID', /bad\.gguf is not a usable BitNet model: the file does not start with "GGUF"/));
+});

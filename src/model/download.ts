@@ -102,6 +102,8 @@ class Downloader {
   private readonly meter = new ProgressMeter();
   private lastProgressAt = 0;
   private state: PartState = { meta: undefined, offset: 0, hash: undefined, hashed: 0 };
+  /** The SHA-256 the hub lists for the file (`X-Linked-Etag` on its redirect), to explain a mismatch. */
+  private listedSha256: string | undefined;
 
   constructor(options: DownloadOptions) {
     this.o = {
@@ -315,6 +317,8 @@ class Downloader {
       if (this.o.token && url.host === origin.host) headers.Authorization = `Bearer ${this.o.token}`;
 
       const { res, req } = await this.get(url, headers);
+      const linked = /^"?([0-9a-f]{64})"?$/.exec(header(res, 'x-linked-etag') ?? '');
+      if (linked) this.listedSha256 = linked[1];
       const status = res.statusCode ?? 0;
       const location = header(res, 'location');
       if (status >= 300 && status < 400 && status !== 304 && location) {
@@ -387,9 +391,13 @@ class Downloader {
       actual = s.hash.digest('hex');
       if (actual !== this.o.sha256) {
         await removePartial(this.o.dest);
+        const listed =
+          this.listedSha256 === actual
+            ? ` The server lists the same hash as the file, so the model may have been updated upstream; if you trust it, set "bitnet.download.sha256" to ${actual}.`
+            : ' If you use a mirror with a different build, set "bitnet.download.sha256".';
         throw new DownloadError(
           'CHECKSUM',
-          `The downloaded file is corrupt or not the expected model: its SHA-256 is ${actual}, expected ${this.o.sha256}. It was deleted. If you use a mirror with a different build, set "bitnet.download.sha256".`,
+          `The downloaded file is corrupt or not the expected model: its SHA-256 is ${actual}, expected ${this.o.sha256}. It was deleted.${listed}`,
         );
       }
     }

@@ -208,6 +208,18 @@ test('a file with the wrong checksum is rejected and its part removed', async ()
   assert.deepEqual(filesIn(dest), []);
 });
 
+test('a checksum mismatch says so when the hub itself lists the hash of the file received', async () => {
+  const cdn = await server((req, res) => serveFile(req, res, BODY));
+  const hub = await server((req, res) => res.writeHead(302, { Location: `${cdn.origin}/blob`, 'X-Linked-Etag': `"${SHA}"` }).end());
+  const dest = tempDest();
+  await assert.rejects(downloadFile(options(`${hub.origin}/model.gguf`, dest, { sha256: 'cd'.repeat(32) })), (err: DownloadError) => {
+    assertCode('CHECKSUM')(err);
+    assert.match(err.message, new RegExp(`server lists the same hash.*set "bitnet\\.download\\.sha256" to ${SHA}`));
+    return true;
+  });
+  assert.deepEqual(filesIn(dest), []);
+});
+
 test('when the remote file changed (new ETag) the server sends it whole and the old part is dropped', async () => {
   let body = BODY;
   let etag = '"v1"';

@@ -2,6 +2,7 @@
 // storage, with a cancellable progress notification. Cancel stops the transfer
 // and keeps the part, so the next run resumes.
 import * as vscode from 'vscode';
+import { describeModel } from '../model/describe-model';
 import { downloadFile, partialBytes } from '../model/download';
 import { DownloadError } from '../model/download-error';
 import { downloadedModelPath } from '../model/model-location';
@@ -32,6 +33,14 @@ async function run(context: vscode.ExtensionContext): Promise<string | undefined
   }
   const url = modelUrl(resolveEndpoint(settings.downloadEndpoint));
   const dest = downloadedModelPath(context.globalStorageUri.fsPath);
+  const existing = describeModel(dest, dest);
+  if (existing) {
+    const again = await vscode.window.showInformationMessage(
+      `BitNet: the model is already downloaded (${existing.sizeText}, ${existing.folder}).`,
+      'Download again',
+    );
+    if (!again) return dest;
+  }
   const token = await readDownloadToken(context);
   const resuming = partialBytes(dest) > 0;
 
@@ -66,6 +75,10 @@ async function run(context: vscode.ExtensionContext): Promise<string | undefined
 async function reportFailure(err: unknown): Promise<void> {
   if (err instanceof DownloadError && err.code === 'CANCELLED') {
     void vscode.window.showInformationMessage('BitNet: download paused. Run "BitNet: Download model" to resume where it stopped.');
+    return;
+  }
+  if (err instanceof DownloadError && err.code === 'BUSY') {
+    void vscode.window.showInformationMessage(`BitNet: ${err.message}`);
     return;
   }
   const message = err instanceof Error ? err.message : String(err);

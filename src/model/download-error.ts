@@ -15,7 +15,8 @@ export type DownloadErrorCode =
   | 'FILE' // another file-system error (permissions, read-only folder)
   | 'SIZE' // the file on disk is not the size the server announced
   | 'CHECKSUM' // the SHA-256 of the file is not the pinned one
-  | 'CANCELLED';
+  | 'CANCELLED'
+  | 'BUSY'; // another VS Code window is downloading the same file
 
 export class DownloadError extends Error {
   override readonly name = 'DownloadError';

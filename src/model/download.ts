@@ -124,6 +124,15 @@ class Downloader {
     await fs.promises.mkdir(path.dirname(this.o.dest), { recursive: true }).catch((e) => {
       throw fromSystemError(e, this.o.url, this.o.dest);
     });
+    const unlock = lockDownload(this.o.dest);
+    try {
+      return await this.transfer();
+    } finally {
+      unlock();
+    }
+  }
+
+  private async transfer(): Promise<DownloadResult> {
     await this.loadPart();
     const resumedFrom = this.state.offset;
 
@@ -190,6 +199,7 @@ class Downloader {
       // Re-read the part if the bytes on disk are not the bytes hashed (first
       // attempt of this run, or a write that failed half way).
       s.offset = Math.min(s.offset, partialBytes(this.o.dest));
+      this.report(true);
       await this.hashExistingPart();
     }
 
@@ -362,7 +372,7 @@ class Downloader {
         clearTimeout(connectTimer);
         resolve({ res, req });
       });
-      req.once('error', (err) => {
+      req.on('error', (err) => {
         clearTimeout(connectTimer);
         reject(this.requestErrors.get(req) ?? err);
       });
@@ -414,6 +424,43 @@ class Downloader {
 
   private throwIfCancelled(): void {
     if (this.o.signal?.aborted) throw cancelled();
+  }
+}
+
+/**
+ * Two VS Code windows share the global storage folder: only one may write the
+ * part. The lock file holds the owner's pid; a lock whose process is gone is
+ * stale (VS Code was killed) and is taken over.
+ */
+function lockDownload(dest: string): () => void {
+  const lock = `${dest}.lock`;
+  for (let tries = 0; ; tries++) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lock, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fromSystemError(err, '', lock);
+    }
+    let owner = NaN;
+    try {
+      owner = Number(fs.readFileSync(lock, 'utf8'));
+    } catch {
+      // removed in between: the next try takes it
+    }
+    if (tries === 0 && !(Number.isInteger(owner) && owner > 0 && processAlive(owner))) {
+      fs.rmSync(lock, { force: true });
+      continue;
+    }
+    throw new DownloadError('BUSY', 'The model is already being downloaded in another VS Code window.');
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

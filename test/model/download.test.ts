@@ -1,5 +1,6 @@
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -328,6 +329,32 @@ test('a part that is already complete (crash before the rename) is verified and 
   assert.equal(s.requests.length, 1, 'no second request');
   assert.equal(result.resumedFrom, BODY.length);
   assert.ok(fs.readFileSync(dest).equals(BODY));
+});
+
+test('a second download of the same file while one runs (another window) is refused, not interleaved', async () => {
+  const s = await server((req, res) => serveFile(req, res, BODY, { stopAfter: { bytes: HALF, then: 'stall' } }));
+  const dest = tempDest();
+  const controller = new AbortController();
+  let started!: () => void;
+  const firstBytes = new Promise<void>((r) => (started = r));
+  const first = downloadFile(options(`${s.origin}/model.gguf`, dest, { signal: controller.signal, onProgress: (p) => p.bytesDone > 0 && started() }));
+  await firstBytes;
+  await assert.rejects(downloadFile(options(`${s.origin}/model.gguf`, dest)), assertCode('BUSY'));
+  controller.abort();
+  await assert.rejects(first, assertCode('CANCELLED'));
+  assert.equal(s.requests.length, 1);
+  assert.ok(!fs.existsSync(`${dest}.lock`), 'the lock goes with the download');
+});
+
+test('a lock left by a VS Code that was killed does not block the download', async () => {
+  const s = await server((req, res) => serveFile(req, res, BODY));
+  const dest = tempDest();
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+  fs.writeFileSync(`${dest}.lock`, String(gone));
+  await downloadFile(options(`${s.origin}/model.gguf`, dest));
+  assert.ok(fs.readFileSync(dest).equals(BODY));
+  assert.deepEqual(filesIn(dest), ['ggml-model-i2_s.gguf']);
 });
 
 async function waitFor(condition: () => boolean, ms = 2000): Promise<void> {

@@ -1,9 +1,10 @@
 // The model manager's VS Code side: which model file is in use, the first-run
 // offer, and the commands that download, pick, reveal and delete model files.
 // The extension learns about the model only through `onModelChanged`.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readBitnetModel } from '../engine/bitnet-model';
-import { checkModelFile } from '../model/check-model-file';
+import { readModelInWorker } from '../model/check-in-worker';
+import { checkModelFile, type ModelReader } from '../model/check-model-file';
 import { describeModel, type ModelDescription } from '../model/describe-model';
 import { partialBytes } from '../model/download';
 import { downloadedModelPath, locateModel, type PathContext } from '../model/model-location';
@@ -42,7 +43,7 @@ export async function resolveModelPath(context: vscode.ExtensionContext): Promis
   const location = locateModel(readSettings().modelPath, storage(context), pathContext());
   if (location.kind !== 'setting' && location.kind !== 'downloaded') return undefined;
   try {
-    await checkModel(location.path);
+    await modelChecker(context)(location.path);
     return location.path;
   } catch {
     return undefined;
@@ -58,11 +59,14 @@ class ModelManager {
   current: string | undefined;
   private announced = false;
   private generation = 0;
+  private readonly checkModel: (file: string) => Promise<void>;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly onModelChanged: ModelChanged,
-  ) {}
+  ) {
+    this.checkModel = modelChecker(context);
+  }
 
   /** Finds and checks the model; `offer` shows the first-run question when there is none. */
   async refresh({ offer }: { offer: boolean }): Promise<void> {
@@ -79,7 +83,7 @@ class ModelManager {
       return;
     }
     try {
-      await checkModel(location.path);
+      await this.checkModel(location.path);
     } catch (err) {
       if (generation !== this.generation) return; // a newer refresh is under way
       this.use(undefined);
@@ -106,7 +110,7 @@ class ModelManager {
   }
 
   async useLocal(): Promise<void> {
-    const file = await useLocalModel(checkModel);
+    const file = await useLocalModel(this.checkModel);
     // The same path again fires no configuration change, so refresh here too.
     if (file) await this.refresh({ offer: false });
   }
@@ -142,8 +146,10 @@ class ModelManager {
   }
 }
 
-function checkModel(file: string): Promise<void> {
-  return checkModelFile(file, readBitnetModel);
+/** Checks a model file with the GGUF reader, on a worker thread: the real file takes about 0.5 s to parse. */
+function modelChecker(context: vscode.ExtensionContext): (file: string) => Promise<void> {
+  const read: ModelReader = readModelInWorker(path.join(context.extensionPath, 'dist', 'model-check.js'));
+  return (file) => checkModelFile(file, read);
 }
 
 function storage(context: vscode.ExtensionContext): string {

@@ -15,7 +15,7 @@ export async function useLocalModel(check: (file: string) => Promise<void>): Pro
     const file = picked?.[0]?.fsPath;
     if (!file) return undefined;
     try {
-      await check(file);
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'BitNet: checking the model file…' }, () => check(file));
     } catch (err) {
       const again = await vscode.window.showErrorMessage(`BitNet: ${(err as Error).message}`, 'Choose another file…');
       if (again) continue;

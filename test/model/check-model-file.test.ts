@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readBitnetModel } from '../../src/engine/bitnet-model';
 import { ModelFileError, checkModelFile } from '../../src/model/check-model-file';
+import { writeSmallModel } from '../helpers/model-files';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bitnet-check-'));
 
@@ -18,18 +20,19 @@ function rejectsWith(code: ModelFileError['code'], pattern: RegExp): (err: unkno
 
 test('a missing model file is reported as missing, with its path', async () => {
   const file = path.join(dir, 'nope.gguf');
-  await assert.rejects(checkModelFile(file, () => undefined), rejectsWith('MISSING', /nope\.gguf does not exist/));
+  await assert.rejects(checkModelFile(file, readBitnetModel), rejectsWith('MISSING', /nope\.gguf does not exist/));
 });
 
 test('a folder is not accepted as a model file', async () => {
-  await assert.rejects(checkModelFile(dir, () => undefined), rejectsWith('NOT_A_FILE', /is not a file/));
+  await assert.rejects(checkModelFile(dir, readBitnetModel), rejectsWith('NOT_A_FILE', /is not a file/));
 });
 
-test("the reader's complaint is passed on with the file's path", async () => {
+test('a real BitNet model passes', async () => {
+  await checkModelFile(writeSmallModel(), readBitnetModel);
+});
+
+test("the GGUF reader's complaint is passed on with the file's path", async () => {
   const file = path.join(dir, 'bad.gguf');
   fs.writeFileSync(file, 'not a gguf');
-  const read = (): never => {
-    throw new Error('the file does not start with "GGUF"');
-  };
-  await assert.rejects(checkModelFile(file, read), rejectsWith('INVALID', /bad\.gguf is not a usable BitNet model: the file does not start with "GGUF"/));
+  await assert.rejects(checkModelFile(file, readBitnetModel), rejectsWith('INVALID', /bad\.gguf is not a usable BitNet model: .*GGUF/));
 });

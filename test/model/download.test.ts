@@ -1,17 +1,22 @@
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readBitnetModel } from '../../src/engine/bitnet-model';
 import { downloadFile, partPath, partialBytes, type DownloadOptions } from '../../src/model/download';
 import { DownloadError } from '../../src/model/download-error';
 import type { DownloadProgress } from '../../src/model/progress-meter';
+import { writeSmallModel } from '../helpers/model-files';
 import { serveFile, startServer, type Served } from './file-server';
 
-// A 3 MB file: big enough for many chunks, small enough to keep the suite fast.
-const BODY = randomBytes(3 * 1024 * 1024 + 123);
+// A BitNet GGUF of about 2.8 MB from the project's writer: big enough for
+// many chunks, small enough to keep the suite fast.
+const SHAPE = { embeddingLength: 1024, feedForwardLength: 2048, blockCount: 1, headCount: 8, headCountKv: 2, contextLength: 256 };
+const model = (seed: number, blockCount = 1): Buffer => fs.readFileSync(writeSmallModel({ shape: { ...SHAPE, blockCount }, seed }));
+const BODY = model(1);
 const SHA = createHash('sha256').update(BODY).digest('hex');
 const HALF = Math.floor(BODY.length / 2);
 
@@ -66,6 +71,7 @@ test('a full download puts the exact bytes in place and leaves no temporary file
   const progress: DownloadProgress[] = [];
   const result = await downloadFile(options(`${s.origin}/model.gguf`, dest, { onProgress: (p) => progress.push(p) }));
   assert.ok(fs.readFileSync(dest).equals(BODY));
+  assert.equal(readBitnetModel(dest).fileSize, BODY.length, 'the GGUF reader accepts the downloaded model');
   assert.deepEqual(filesIn(dest), ['ggml-model-i2_s.gguf']);
   assert.equal(result.sha256, SHA);
   assert.equal(result.bytes, BODY.length);
@@ -228,7 +234,7 @@ test('when the remote file changed (new ETag) the server sends it whole and the 
   const s = await server((req, res) => serveFile(req, res, body, { etag, stopAfter: stall ? { bytes: HALF, then: 'stall' } : undefined }));
   const dest = tempDest();
   assertCode('CANCELLED')(await cancelAfter(`${s.origin}/model.gguf`, dest, 200_000));
-  body = randomBytes(BODY.length + 1000);
+  body = model(2, 2);
   etag = '"v2"';
   stall = false;
   const sha = createHash('sha256').update(body).digest('hex');
@@ -247,7 +253,8 @@ test('a server that ignores If-Range but reports a new ETag or size makes the do
     );
     const dest = tempDest();
     assertCode('CANCELLED')(await cancelAfter(`${s.origin}/model.gguf`, dest, 200_000));
-    body = Buffer.from(randomBytes(change === 'size' ? BODY.length + 4096 : BODY.length));
+    body = change === 'size' ? model(3, 2) : model(3);
+    assert.equal(body.length === BODY.length, change === 'etag');
     if (change === 'etag') etag = '"v2"';
     stall = false;
     const sha = createHash('sha256').update(body).digest('hex');

@@ -111,8 +111,11 @@ class ModelManager {
 
   async useLocal(): Promise<void> {
     const file = await useLocalModel(this.checkModel);
+    if (!file) return;
     // The same path again fires no configuration change, so refresh here too.
-    if (file) await this.refresh({ offer: false });
+    await this.refresh({ offer: false });
+    const model = this.current === file ? describeModelInUse(this.context, file) : undefined;
+    if (model) void vscode.window.showInformationMessage(`BitNet: using ${model.fileName} (${model.sizeText}) from ${model.folder}.`);
   }
 
   async deleteDownloaded(): Promise<void> {

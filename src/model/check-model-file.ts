@@ -33,6 +33,8 @@ export async function checkModelFile(file: string, read: ModelReader): Promise<v
   try {
     await read(file);
   } catch (err) {
-    throw new ModelFileError('INVALID', `${file} is not a usable BitNet model: ${(err as Error).message}`);
+    // The GGUF reader's messages usually name the file already.
+    const reason = (err as Error).message;
+    throw new ModelFileError('INVALID', reason.includes(file) ? reason : `${file} is not a usable BitNet model: ${reason}`);
   }
 }

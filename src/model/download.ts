@@ -140,11 +140,9 @@ class Downloader {
     let restarts = 0;
     for (;;) {
       const before = this.state.offset;
+      let outcome: AttemptOutcome;
       try {
-        const outcome = await this.attempt();
-        if (outcome === 'done') break;
-        // The remote file changed under the part: start over, but not forever.
-        if (++restarts > 3) throw new DownloadError('NETWORK', 'The remote file keeps changing during the download. Try again later.');
+        outcome = await this.attempt();
       } catch (err) {
         const e = fromSystemError(err, this.o.url, this.part);
         if (this.o.signal?.aborted) throw cancelled();
@@ -152,7 +150,11 @@ class Downloader {
         failures = this.state.offset > before ? 1 : failures + 1;
         if (failures >= this.o.maxAttempts) throw e;
         await delay(this.o.retryDelayMs * 2 ** (failures - 1), this.o.signal);
+        continue;
       }
+      if (outcome === 'done') break;
+      // The remote file changed under the part: start over, but not forever.
+      if (++restarts > 3) throw new DownloadError('HTTP', 'The remote file keeps changing during the download. Try again later.');
     }
     return this.promote(resumedFrom);
   }

@@ -308,6 +308,20 @@ test('a host name that does not resolve is reported as a DNS failure', async () 
   });
 });
 
+test('a refused connection is retried, then reported as such', async () => {
+  const s = await server(() => undefined);
+  const url = `${s.origin}/model.gguf`;
+  await s.close(); // nothing listens on that port any more
+  servers.splice(servers.indexOf(s), 1);
+  const dest = tempDest();
+  await assert.rejects(downloadFile(options(url, dest, { maxAttempts: 3 })), (err: DownloadError) => {
+    assertCode('NETWORK')(err);
+    assert.match(err.message, /refused the connection/);
+    return true;
+  });
+  assert.ok(!fs.existsSync(dest));
+});
+
 if (fs.existsSync('/dev/full')) {
   test('a full disk is reported as such, not as a network error', async () => {
     const s = await server((req, res) => serveFile(req, res, BODY));

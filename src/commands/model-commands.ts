@@ -1,6 +1,7 @@
 // The model manager's VS Code side: which model file is in use, the first-run
 // offer, and the commands that download, pick, reveal and delete model files.
 // The extension learns about the model only through `onModelChanged`.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readModelInWorker } from '../model/check-in-worker';
@@ -96,6 +97,17 @@ class ModelManager {
   async download(): Promise<void> {
     const file = await downloadModel(this.context);
     if (!file) return;
+    try {
+      await this.checkModel(file);
+    } catch (err) {
+      // E.g. a mirror that answered with a login page and no pinned hash: never keep it.
+      await fs.promises.rm(file, { force: true });
+      void vscode.window.showErrorMessage(
+        `BitNet: the downloaded file is not a usable model and was deleted. ${(err as Error).message} Check the "bitnet.download.endpoint" setting.`,
+      );
+      await this.refresh({ offer: false });
+      return;
+    }
     if (readSettings().modelPath.trim() !== '') {
       const choice = await vscode.window.showInformationMessage(
         'BitNet: the model was downloaded, but "bitnet.modelPath" points to another file, which stays in use.',

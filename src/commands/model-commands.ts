@@ -117,8 +117,9 @@ class ModelManager {
       if (choice) await vscode.workspace.getConfiguration('bitnet').update('modelPath', undefined, vscode.ConfigurationTarget.Global);
       return;
     }
-    await this.refresh({ offer: false });
-    if (this.current === file) void vscode.window.showInformationMessage('BitNet: the model is downloaded and ready.');
+    this.generation++; // a refresh still under way must not undo this
+    this.use(file);
+    void vscode.window.showInformationMessage('BitNet: the model is downloaded and ready.');
   }
 
   async useLocal(): Promise<void> {

@@ -70,13 +70,17 @@ export interface ByteSource {
 export function readGguf(path: string): GgufFile {
   let fd: number;
   try {
+    // Check the kind first: opening a named pipe would block until a writer appears.
+    const kind = fs.statSync(path);
+    if (kind.isDirectory()) throw new GgufError('IO', `${path} is a folder, not a model file`);
+    if (!kind.isFile()) throw new GgufError('IO', `${path} is not a regular file`);
     fd = fs.openSync(path, 'r');
   } catch (err) {
+    if (err instanceof GgufError) throw err;
     throw ioError(path, err);
   }
   try {
     const stat = fs.fstatSync(fd);
-    if (stat.isDirectory()) throw new GgufError('IO', `${path} is a folder, not a model file`);
     const source: ByteSource = {
       size: stat.size,
       read(target, position) {

@@ -39,6 +39,10 @@ const END_OF_GENERATION_NAMES = ['<|eom_id|>', '<|im_end|>', '<|end|>', '<end_of
 
 const CACHE_GENERATION = 1 << 16; // entries per cache generation (two are kept)
 const SMALL_PIECE = 48; // up to this many bytes, quadratic BPE beats the heap
+const SCRATCH_KEEP = 1 << 16; // scratch buffers grown past this are dropped after use
+// Heap keys are rank * 2^32 + position: exact in a double while rank < 2^21.
+const PAIR_KEY_SPLIT = 2 ** 32;
+const MAX_MERGES = 2 ** 21;
 
 const CHAR_TO_BYTE = (() => {
   const map = new Map<number, number>();
@@ -124,6 +128,7 @@ export class Tokenizer {
 
   private buildMerges(merges: string[]): MergeTable {
     const idOfString = this.idOfString;
+    if (merges.length > MAX_MERGES) throw new TokenizerError(`the vocabulary has ${merges.length} merges, more than the ${MAX_MERGES} supported`);
     const table = new MergeTable(merges.length);
     for (let rank = 0; rank < merges.length; rank++) {
       const m = merges[rank];
@@ -219,7 +224,12 @@ export class Tokenizer {
     const ids = this.work;
     for (let i = 0; i < n; i++) ids[i] = this.byteToId[bytes[i]];
     const count = n <= SMALL_PIECE ? this.mergeSmall(ids, n) : this.mergeLarge(ids, n);
-    return count === 1 ? ids[0] : ids.slice(0, count);
+    const result = count === 1 ? ids[0] : ids.slice(0, count);
+    if (this.work.length > SCRATCH_KEEP) {
+      this.work = new Int32Array(256);
+      this.utf8 = new Uint8Array(256);
+    }
+    return result;
   }
 
   /**
@@ -268,14 +278,13 @@ export class Tokenizer {
     const consider = (at: number) => {
       if (at < 0 || next[at] < 0) return;
       const slot = merges.find(ids[at], ids[next[at]]);
-      if (slot >= 0) heap.push(merges.rank[slot] * 0x1000000 + at);
+      if (slot >= 0) heap.push(merges.rank[slot] * PAIR_KEY_SPLIT + at);
     };
-    if (n >= 0x1000000) throw new TokenizerError('a single pre-token longer than 16 MB cannot be tokenized');
     for (let i = 0; i + 1 < n; i++) consider(i);
     while (heap.size > 0) {
       const key = heap.pop();
-      const at = key % 0x1000000;
-      const rank = (key - at) / 0x1000000;
+      const at = key % PAIR_KEY_SPLIT;
+      const rank = (key - at) / PAIR_KEY_SPLIT;
       const to = next[at];
       if (ids[at] < 0 || to < 0) continue;
       const slot = merges.find(ids[at], ids[to]);

@@ -107,6 +107,13 @@ void test_pack_round_trip() {
       for (int c = 0; c < cols; ++c)
         if (ternary_at(packed.p, rows, cols, r, c) != i2s_weight(i2s, cols, r, c)) ++bad;
     CHECK(bad == 0, "pack round trip %dx%d: %d weights differ", rows, cols, bad);
+    // Packing in group-aligned row slices gives the same bytes.
+    size_t n = ternary_packed_bytes(rows, cols);
+    Aligned sliced(n);
+    std::memset(sliced.p, 0xEE, n);
+    for (int r0 = 0; r0 < rows; r0 += 2 * kTernaryRowGroup)
+      ternary_pack_i2s_rows(i2s.data(), rows, cols, r0, std::min(rows, r0 + 2 * kTernaryRowGroup), sliced.p);
+    CHECK(std::memcmp(sliced.p, packed.p, n) == 0, "pack by row slices %dx%d", rows, cols);
   }
 }
 

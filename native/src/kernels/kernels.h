@@ -46,6 +46,11 @@ size_t ternary_packed_bytes(int rows, int cols);
 // into the runtime layout. Code 3 is read as 0. `cols` is a multiple of 128.
 void ternary_pack_i2s(const uint8_t* i2s, int rows, int cols, uint8_t* out);
 
+// The same for rows [r0, r1) only (r0 % kTernaryRowGroup == 0, r1 a multiple
+// of it or `rows`), so threads can repack one tensor in parallel. `i2s` and
+// `out` are the whole tensor's buffers.
+void ternary_pack_i2s_rows(const uint8_t* i2s, int rows, int cols, int r0, int r1, uint8_t* out);
+
 // Weight (r, c) of a packed matrix, in {-1, 0, +1}. For tests and references.
 int ternary_at(const uint8_t* packed, int rows, int cols, int r, int c);
 

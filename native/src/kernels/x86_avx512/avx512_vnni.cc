@@ -99,7 +99,7 @@ inline void gemv_groups(const uint8_t* w, size_t group_bytes, int tiles, const i
     const int8_t* qk = q + 16 * k;
 #pragma GCC unroll 4
     for (int g = 0; g < G; ++g) {
-      const __m512i v = _mm512_load_si512(w + g * group_bytes + 64 * static_cast<size_t>(k));
+      const __m512i v = _mm512_loadu_si512(w + g * group_bytes + 64 * static_cast<size_t>(k));
       acc[g][0] = dpbusd_bcast(acc[g][0], _mm512_and_si512(v, m0), qk);
       acc[g][1] = dpbusd_bcast(acc[g][1], _mm512_and_si512(v, m1), qk + 4);
       acc[g][2] = dpbusd_bcast(acc[g][2], _mm512_and_si512(v, m2), qk + 8);
@@ -144,7 +144,7 @@ void gemm_group(const uint8_t* w, int tiles, const int8_t* q, size_t q_stride, c
   for (int t = 0; t < NT; ++t) acc[t] = _mm512_setzero_si512();
   const __m512i m = _mm512_set1_epi8(0x03);
   for (int k = 0; k < tiles; ++k) {
-    const __m512i v = _mm512_load_si512(w + 64 * static_cast<size_t>(k));
+    const __m512i v = _mm512_loadu_si512(w + 64 * static_cast<size_t>(k));
     const __m512i c0 = _mm512_and_si512(v, m);
     const __m512i c1 = _mm512_and_si512(_mm512_srli_epi16(v, 2), m);
     const __m512i c2 = _mm512_and_si512(_mm512_srli_epi16(v, 4), m);

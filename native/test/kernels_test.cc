@@ -180,7 +180,7 @@ void test_quantizer() {
       float s = k->quantize_row_i8(x.data(), static_cast<int>(x.size()), q.data(), &sum);
       CHECK(bits_of(s) == bits_of(want_s), "%s quantize n=%zu: scale %.9g want %.9g", k->name, x.size(), s, want_s);
       CHECK(sum == want_sum, "%s quantize n=%zu: sum %d want %d", k->name, x.size(), sum, want_sum);
-      CHECK(std::memcmp(q.data(), want.data(), x.size()) == 0, "%s quantize n=%zu: codes differ", k->name, x.size());
+      CHECK((x.empty() || std::memcmp(q.data(), want.data(), x.size()) == 0), "%s quantize n=%zu: codes differ", k->name, x.size());
       CHECK(q[x.size()] == 99, "%s quantize wrote past the end", k->name);
     }
   }

@@ -60,6 +60,7 @@ async function runSession(browser, name, scenarios, vsix) {
   const profile = createProfile();
   let server;
   let context;
+  let consoleErrors = [];
   try {
     let model;
     if (name === 'with-model') {
@@ -84,6 +85,7 @@ async function runSession(browser, name, scenarios, vsix) {
     t = Date.now();
     const opened = await newPage(browser);
     context = opened.context;
+    consoleErrors = opened.consoleErrors;
     const { page, offHost } = opened;
     page.setDefaultTimeout(15_000);
     await page.goto(workbenchUrl(server, workspace));
@@ -128,6 +130,7 @@ async function runSession(browser, name, scenarios, vsix) {
       running.delete(server.stop);
     }
     copyLogs(profile, server, out);
+    writeFileSync(join(out, 'console-errors.log'), consoleErrors.join('\n'));
     removeProfile(profile);
   }
   timings.total = Date.now() - started;

@@ -29,16 +29,14 @@ export interface GenerationSink {
   fail(error: ErrorInfo): void;
 }
 
-/** Prompt tokens evaluated per native call. The native prefill also stops at
- *  an abort between layers; chunks bound its scratch memory. */
-export const PREFILL_CHUNK = 256;
-
 interface Running {
   sequence: Sequence;
   tokenizer: GenerationTokenizer;
   decoder: { push(id: number): string; flush(): string };
   /** Tokens still to evaluate: the rest of the prompt, then each sampled token. */
   pending: number[];
+  /** Still evaluating the prompt (no token sampled yet). */
+  prefill: boolean;
   promptTokens: number;
   reusedTokens: number;
 }
@@ -87,19 +85,24 @@ export class Generation implements Job {
     const budget = this.options.timeBudgetMs;
     if (budget !== undefined && performance.now() - this.startedAt > budget) return this.finish('time');
 
-    const chunk = run.pending.length > PREFILL_CHUNK ? run.pending.slice(0, PREFILL_CHUNK) : run.pending;
+    // One call for the whole rest of the prompt: the engine checks the abort
+    // flag between layers and chunks, and rounds by call size, not chunk.
+    if (run.prefill && run.pending.length === 1 && run.sequence.tokens.length > 0) {
+      // Left over by an interrupted prefill: evaluate it with the one before.
+      run.pending.unshift(run.sequence.popLast()!);
+    }
     const before = run.sequence.tokens.length;
     let logits: Float32Array;
     try {
-      logits = run.sequence.eval(chunk, this.abort);
+      logits = run.sequence.eval(run.pending, this.abort);
     } catch (err) {
       if (errorCode(err, 'ENGINE_ERROR') !== 'ABORTED') throw err;
       // Keep what the engine finished; the next step ends or resumes the request.
       run.pending = run.pending.slice(run.sequence.tokens.length - before);
       return false;
     }
-    run.pending = run.pending.slice(chunk.length);
-    return run.pending.length > 0 ? false : this.next(run, logits);
+    run.prefill = false;
+    return this.next(run, logits);
   }
 
   private start(): Running {
@@ -111,6 +114,7 @@ export class Generation implements Job {
       tokenizer,
       decoder: tokenizer.streamDecoder(),
       pending: fitted.slice(reused),
+      prefill: true,
       promptTokens: fitted.length,
       reusedTokens: reused,
     };

@@ -2,7 +2,21 @@
 // A new prompt keeps the longest common token prefix of the cache and only
 // the rest is evaluated. Token arrays are compared, not text: BPE may split
 // the end of a prompt differently once a character is typed after it.
+//
+// Exactness: like the reference, the engine rounds more when a call
+// evaluates a single token (spec 11.1), so a token decoded on its own leaves
+// slightly different K/V than the same token inside a prompt. An exact
+// sequence reuses only the leading tokens that were evaluated in multi-token
+// calls, and always evaluates at least two prompt tokens, so a reused prefix
+// gives bit-identical logits to a fresh evaluation. A sequence that also
+// reuses decoded tokens (as llama-cli's conversation mode does) skips
+// re-evaluating the last reply at the cost of that last-bit equality.
 import type { NativeContext } from '../../native';
+
+export interface SequenceOptions {
+  /** Also reuse tokens that were decoded one at a time. Default false (exact). */
+  reuseDecoded?: boolean;
+}
 
 /** Length of the longest common prefix of two token arrays. */
 export function commonPrefixLength(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -15,8 +29,16 @@ export function commonPrefixLength(a: ArrayLike<number>, b: ArrayLike<number>): 
 export class Sequence {
   /** The tokens in the KV cache, position by position. */
   private cached: number[] = [];
+  /** How many leading cached tokens were evaluated in multi-token calls only. */
+  private batchedLength = 0;
+  private readonly reuseDecoded: boolean;
 
-  constructor(private readonly ctx: NativeContext) {}
+  constructor(
+    private readonly ctx: NativeContext,
+    options: SequenceOptions = {},
+  ) {
+    this.reuseDecoded = options.reuseDecoded ?? false;
+  }
 
   get tokens(): readonly number[] {
     return this.cached;
@@ -31,14 +53,25 @@ export class Sequence {
   }
 
   /**
-   * Trims the cache to the part of `prompt` it already holds, always leaving
-   * at least the last prompt token to evaluate (its logits are needed).
-   * Returns how many tokens were kept.
+   * Trims the cache to the part of `prompt` it already holds, leaving at
+   * least the last two prompt tokens to evaluate (the last one's logits are
+   * needed, and a one-token call would round differently). Returns how many
+   * tokens were kept.
    */
   reuse(prompt: readonly number[]): number {
-    const keep = Math.min(commonPrefixLength(this.cached, prompt), prompt.length - 1);
-    this.trim(Math.max(0, keep));
+    let keep = commonPrefixLength(this.cached, prompt);
+    if (!this.reuseDecoded) keep = Math.min(keep, this.batchedLength);
+    keep = Math.min(keep, Math.max(0, prompt.length - 2));
+    this.trim(keep);
     return this.cached.length;
+  }
+
+  /** Forgets the last cached token and returns it, so it can be evaluated
+   *  again together with the next one (no one-token prompt calls). */
+  popLast(): number | undefined {
+    const last = this.cached[this.cached.length - 1];
+    if (last !== undefined) this.trim(this.cached.length - 1);
+    return last;
   }
 
   /**
@@ -51,11 +84,10 @@ export class Sequence {
     const before = this.cached.length;
     try {
       const logits = this.ctx.eval(tokens as number[], abort ? { abort } : undefined);
-      this.cached.push(...tokens);
+      this.append(tokens, tokens.length);
       return logits;
     } catch (err) {
-      const done = Math.max(0, Math.min(tokens.length, this.ctx.length - before));
-      this.cached.push(...tokens.slice(0, done));
+      this.append(tokens, Math.max(0, Math.min(tokens.length, this.ctx.length - before)));
       if (this.ctx.length !== this.cached.length) this.trim(Math.min(this.ctx.length, this.cached.length));
       throw err;
     }
@@ -64,10 +96,18 @@ export class Sequence {
   trim(n: number): void {
     this.ctx.trim(n);
     this.cached.length = Math.min(this.cached.length, n);
+    this.batchedLength = Math.min(this.batchedLength, n);
+  }
+
+  private append(tokens: readonly number[], done: number): void {
+    const exactSoFar = this.batchedLength === this.cached.length;
+    for (let i = 0; i < done; i++) this.cached.push(tokens[i]);
+    if (exactSoFar && tokens.length > 1) this.batchedLength = this.cached.length;
   }
 
   free(): void {
     this.cached = [];
+    this.batchedLength = 0;
     this.ctx.free();
   }
 }

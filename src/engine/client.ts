@@ -124,12 +124,19 @@ export class EngineClient {
   }
 
   async request<K extends RequestKind>(kind: K, params: RequestMap[K]['params']): Promise<RequestMap[K]['result']> {
-    await this.start();
+    const worker = await this.running();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker!.postMessage({ type: 'request', id, kind, params });
+      worker.postMessage({ type: 'request', id, kind, params });
     });
+  }
+
+  /** The worker, started if need be. */
+  private async running(): Promise<Worker> {
+    await this.start();
+    if (!this.worker) throw new EngineError('WORKER_FAILED', 'The BitNet engine stopped while starting.');
+    return this.worker;
   }
 
   async dispose(): Promise<void> {
@@ -145,7 +152,7 @@ export class EngineClient {
   private async *generate(kind: GenerationKind, input: string | ChatMessage[], options: GenerateOptions, signal?: AbortSignal): AsyncGenerator<string> {
     if (!this.config.path) throw new EngineError('NO_MODEL', 'No BitNet model is set. Run "BitNet: Download model" or "BitNet: Use a local model file…".');
     if (signal?.aborted) return;
-    await this.start();
+    const worker = await this.running();
     if (signal?.aborted) return;
     const id = this.nextId++;
     const stream: Stream = { kind, text: new TextStream(), abort: new Int32Array(new SharedArrayBuffer(4)) };
@@ -155,7 +162,7 @@ export class EngineClient {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     this.streams.set(id, stream);
-    this.worker!.postMessage({ type: 'generate', id, kind, input, options, abort: stream.abort });
+    worker.postMessage({ type: 'generate', id, kind, input, options, abort: stream.abort });
     if (kind === 'completion') this.makeWayFor(id);
     try {
       yield* stream.text;

@@ -290,3 +290,22 @@ test('the model is freed after the idle timeout and loads again on the next requ
     await client.dispose();
   }
 });
+
+test('a worker that keeps dying is restarted after longer and longer pauses', async () => {
+  const client = new EngineClient(root);
+  const states = statusLog(client);
+  const kill = () => (client as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+  try {
+    await client.request('hello', {});
+    await kill();
+    assert.match((client.status as { message: string }).message, /stopped \(exit code 1\)\. Restarting in 0\.5 s/);
+    await until(() => client.status.state === 'no-model', 'the first restart');
+    await kill();
+    assert.match((client.status as { message: string }).message, /Restarting in 1 s/);
+    const hello = await client.request('hello', {}); // waits for the restart
+    assert.equal(hello.platform, platformTag());
+    assert.deepEqual(states, ['error', 'no-model', 'error', 'no-model']);
+  } finally {
+    await client.dispose();
+  }
+});

@@ -150,44 +150,46 @@ export class Sampler {
   }
 }
 
-/** The k highest-scoring indices at or above `floor`, in no particular order (a min-heap). */
+/** The k highest-scoring indices at or above `floor`, in no particular order.
+ *  A min-heap of (value, index) keeps the k best seen; most tokens fail the
+ *  first comparison with its smallest value, so this is one fast pass. */
 function topKIndices(scores: Float32Array, k: number, floor: number): number[] {
-  const heap: number[] = [];
-  const less = (a: number, b: number) => scores[a] < scores[b] || (scores[a] === scores[b] && a > b);
+  const values = new Float32Array(k);
+  const ids = new Int32Array(k);
+  let size = 0;
   for (let i = 0; i < scores.length; i++) {
     const v = scores[i];
     if (v < floor) continue;
-    if (heap.length < k) {
-      heap.push(i);
-      siftUp(heap, heap.length - 1, less);
-    } else if (less(heap[0], i)) {
-      heap[0] = i;
-      siftDown(heap, 0, less);
+    if (size < k) {
+      // Sift up.
+      let c = size++;
+      while (c > 0) {
+        const p = (c - 1) >> 1;
+        if (values[p] <= v) break;
+        values[c] = values[p];
+        ids[c] = ids[p];
+        c = p;
+      }
+      values[c] = v;
+      ids[c] = i;
+    } else if (v > values[0]) {
+      // Replace the smallest and sift down. Ties keep the earlier (lower) index.
+      let c = 0;
+      for (;;) {
+        const l = 2 * c + 1;
+        if (l >= k) break;
+        const r = l + 1;
+        const m = r < k && values[r] < values[l] ? r : l;
+        if (values[m] >= v) break;
+        values[c] = values[m];
+        ids[c] = ids[m];
+        c = m;
+      }
+      values[c] = v;
+      ids[c] = i;
     }
   }
-  return heap;
-}
-
-function siftUp(heap: number[], i: number, less: (a: number, b: number) => boolean): void {
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (!less(heap[i], heap[parent])) return;
-    [heap[i], heap[parent]] = [heap[parent], heap[i]];
-    i = parent;
-  }
-}
-
-function siftDown(heap: number[], i: number, less: (a: number, b: number) => boolean): void {
-  for (;;) {
-    const l = 2 * i + 1;
-    const r = l + 1;
-    let m = i;
-    if (l < heap.length && less(heap[l], heap[m])) m = l;
-    if (r < heap.length && less(heap[r], heap[m])) m = r;
-    if (m === i) return;
-    [heap[i], heap[m]] = [heap[m], heap[i]];
-    i = m;
-  }
+  return Array.from(ids.subarray(0, size));
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -2,6 +2,7 @@
 // and the public types of the generation service, typed once and imported by
 // both sides and by the editor features.
 import type { CpuFeatures } from '../../native';
+import type { ChatMessage } from './chat-template';
 import type { SamplingOptions } from './sampler';
 
 /** Data the worker is started with. */
@@ -21,10 +22,7 @@ export interface GenerateOptions extends SamplingOptions {
   timeBudgetMs?: number;
 }
 
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
+export type { ChatMessage } from './chat-template';
 
 export type GenerationKind = 'completion' | 'chat';
 

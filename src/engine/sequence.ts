@@ -112,12 +112,20 @@ export class Sequence {
   }
 }
 
+/** Tokens are dropped from the front of an over-long prompt in blocks of this
+ *  many, so the cut stays put while the prompt grows and the cache still matches. */
+export const FIT_BLOCK = 256;
+
 /**
  * The prompt cut to leave room for `reserve` new tokens (at most half the
- * context): the oldest tokens after the first (BOS) are dropped.
+ * context): whole blocks of the oldest tokens after the first (BOS) are dropped.
  */
 export function fitPrompt(prompt: readonly number[], capacity: number, reserve: number): number[] {
   const room = capacity - Math.min(Math.max(1, reserve), Math.floor(capacity / 2));
   if (prompt.length <= room) return [...prompt];
-  return [prompt[0], ...prompt.slice(prompt.length - room + 1)];
+  const excess = prompt.length - room;
+  const inBlocks = Math.ceil(excess / FIT_BLOCK) * FIT_BLOCK;
+  // Never so much that less than half the room is used.
+  const drop = Math.max(excess, Math.min(inBlocks, prompt.length - 1 - Math.floor(room / 2)));
+  return [prompt[0], ...prompt.slice(1 + drop)];
 }

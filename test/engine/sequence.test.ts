@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Sequence, commonPrefixLength, fitPrompt } from '../../src/engine/sequence';
+import { FIT_BLOCK, Sequence, commonPrefixLength, fitPrompt } from '../../src/engine/sequence';
 import { sourceText, tinyEngine } from '../helpers/tiny-engine';
 
 test('the common prefix of two token arrays stops at the first different token', () => {
@@ -15,12 +15,25 @@ test('a prompt that fits is kept whole', () => {
 });
 
 test('a prompt too long for the context loses its oldest tokens but keeps BOS', () => {
-  // capacity 10, reserve 4 → room for 6 prompt tokens.
-  assert.deepEqual(fitPrompt([100, 1, 2, 3, 4, 5, 6, 7, 8], 10, 4), [100, 4, 5, 6, 7, 8]);
+  // capacity 10, reserve 4 → room for 6 prompt tokens; at least half of it is kept.
+  assert.deepEqual(fitPrompt([100, 1, 2, 3, 4, 5, 6, 7, 8], 10, 4), [100, 6, 7, 8]);
+  const long = Array.from({ length: 3000 }, (_, i) => i);
+  const fitted = fitPrompt(long, 2048, 64);
+  assert.equal(fitted[0], 0);
+  assert.ok(fitted.length <= 2048 - 64 && fitted.length >= 1984 - FIT_BLOCK, `${fitted.length}`);
+  assert.deepEqual(fitted.slice(-3), [2997, 2998, 2999]);
 });
 
-test('a huge token budget still leaves half the context for the prompt', () => {
-  assert.equal(fitPrompt(Array.from({ length: 100 }, (_, i) => i), 64, 1000).length, 32);
+test('while an over-long prompt grows at the end, the cut stays put so the cache still matches', () => {
+  const grow = (n: number) => fitPrompt(Array.from({ length: n }, (_, i) => i), 2048, 64);
+  const a = grow(2100);
+  const b = grow(2101);
+  assert.equal(commonPrefixLength(a, b), a.length);
+});
+
+test('a huge token budget still leaves the prompt at least a quarter of the context', () => {
+  const fitted = fitPrompt(Array.from({ length: 100 }, (_, i) => i), 64, 1000);
+  assert.ok(fitted.length > 16 && fitted.length <= 32, `${fitted.length}`);
 });
 
 // ---- With the real engine and the tiny model ------------------------------

@@ -63,6 +63,7 @@ export class EngineClient {
   private readonly last: Partial<Record<GenerationKind, GenerationStats>> = {};
   private crashes = 0;
   private restartTimer: NodeJS.Timeout | undefined;
+  private endPause: (() => void) | undefined;
   private disposed = false;
 
   constructor(private readonly extensionRoot: string) {}
@@ -142,6 +143,7 @@ export class EngineClient {
   async dispose(): Promise<void> {
     this.disposed = true;
     clearTimeout(this.restartTimer);
+    this.endPause?.(); // requests waiting for a restart fail with DISPOSED
     const worker = this.worker;
     this.worker = undefined;
     this.ready = undefined;
@@ -245,7 +247,10 @@ export class EngineClient {
     this.failAll(error);
     const delay = RESTART_DELAYS_MS[Math.min(this.crashes++, RESTART_DELAYS_MS.length - 1)];
     this.setStatus({ state: 'error', message: `${error.message} Restarting in ${delay / 1000} s.` });
-    const ready: Promise<void> = new Promise<void>((resolve) => (this.restartTimer = setTimeout(resolve, delay)))
+    const ready: Promise<void> = new Promise<void>((resolve) => {
+      this.restartTimer = setTimeout(resolve, delay);
+      this.endPause = resolve;
+    })
       .then(() => this.boot())
       .catch((err) => {
         if (this.ready === ready) this.ready = undefined;

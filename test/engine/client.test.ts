@@ -309,3 +309,12 @@ test('a worker that keeps dying is restarted after longer and longer pauses', as
     await client.dispose();
   }
 });
+
+test('shutting down while a restart is pending fails the waiting request instead of leaving it hanging', async () => {
+  const client = new EngineClient(root);
+  await client.request('hello', {});
+  await (client as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+  const waiting = client.request('hello', {});
+  await client.dispose();
+  await assert.rejects(waiting, (err: EngineError) => err.code === 'DISPOSED');
+});

@@ -3,6 +3,8 @@ type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   version: { summary: 'print the version', load: async () => async () => (console.log(VERSION), 0) },
+  logits: { summary: 'print the top logits at the last position as JSON', load: async () => (await import('./logits')).default },
+  bench: { summary: 'measure load time, memory, decode and prompt speed', load: async () => (await import('./bench')).default },
 };
 
 declare const VERSION: string;

@@ -191,22 +191,30 @@ class GrowableBuffer {
     return at;
   }
 
+  /** Reserves n bytes, then writes them: reserving may replace the buffer. */
+  private put(n: number, write: (buf: Buffer, at: number) => unknown): void {
+    const at = this.reserve(n);
+    write(this.buf, at);
+  }
+
   u8(v: number): void {
-    this.buf[this.reserve(1)] = v;
+    const at = this.reserve(1);
+    this.buf[at] = v;
   }
   u32(v: number): void {
-    this.buf.writeUInt32LE(v, this.reserve(4));
+    this.put(4, (b, at) => b.writeUInt32LE(v, at));
   }
   u64(v: bigint): void {
-    this.buf.writeBigUInt64LE(v, this.reserve(8));
+    this.put(8, (b, at) => b.writeBigUInt64LE(v, at));
   }
   i64(v: bigint): void {
-    this.buf.writeBigInt64LE(v, this.reserve(8));
+    this.put(8, (b, at) => b.writeBigInt64LE(v, at));
   }
   string(s: string): void {
     const n = Buffer.byteLength(s, 'utf8');
     this.u64(BigInt(n));
-    this.buf.write(s, this.reserve(n), n, 'utf8');
+    const at = this.reserve(n);
+    this.buf.write(s, at, n, 'utf8');
   }
 
   number(type: 'u8' | 'i8' | 'u16' | 'i16' | 'u32' | 'i32' | 'f32' | 'f64', v: number): void {
@@ -218,19 +226,19 @@ class GrowableBuffer {
       case 'u8':
         return this.u8(v);
       case 'i8':
-        return void this.buf.writeInt8(v, this.reserve(1));
+        return this.put(1, (b, at) => b.writeInt8(v, at));
       case 'u16':
-        return void this.buf.writeUInt16LE(v, this.reserve(2));
+        return this.put(2, (b, at) => b.writeUInt16LE(v, at));
       case 'i16':
-        return void this.buf.writeInt16LE(v, this.reserve(2));
+        return this.put(2, (b, at) => b.writeInt16LE(v, at));
       case 'u32':
         return this.u32(v);
       case 'i32':
-        return void this.buf.writeInt32LE(v, this.reserve(4));
+        return this.put(4, (b, at) => b.writeInt32LE(v, at));
       case 'f32':
-        return void this.buf.writeFloatLE(v, this.reserve(4));
+        return this.put(4, (b, at) => b.writeFloatLE(v, at));
       case 'f64':
-        return void this.buf.writeDoubleLE(v, this.reserve(8));
+        return this.put(8, (b, at) => b.writeDoubleLE(v, at));
     }
   }
 }

@@ -12,12 +12,15 @@ import { GgufError } from './gguf-error';
 import {
   GGUF_DEFAULT_ALIGNMENT,
   GGUF_MAGIC,
-  GGUF_VALUE_TYPE,
+  GGUF_VALUE_TYPE as VALUE_TYPE,
   alignUp,
   ggufFixedSize,
   ggufValueTypeName,
 } from './gguf-format';
 import { ggmlTensorBytes, ggmlTypeName } from './ggml-types';
+
+// A local copy: the hot loops over vocabulary arrays read these ids per value.
+const T = { ...VALUE_TYPE };
 
 export { GgufError } from './gguf-error';
 export type { GgufErrorCode } from './gguf-error';
@@ -97,7 +100,7 @@ export function readGguf(path: string): GgufFile {
 }
 
 /** Parses a GGUF held in memory (the fuzz test uses this; same checks as readGguf). */
-export function readGgufBuffer(bytes: Uint8Array, path = '<memory>'): GgufFile {
+export function readGgufBuffer(bytes: Uint8Array, path = '<memory>', chunkBytes = READ_CHUNK): GgufFile {
   const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return parseGguf(
     {
@@ -107,11 +110,13 @@ export function readGgufBuffer(bytes: Uint8Array, path = '<memory>'): GgufFile {
       },
     },
     path,
+    chunkBytes,
   );
 }
 
-export function parseGguf(source: ByteSource, path: string): GgufFile {
-  const r = new HeaderReader(source);
+/** `chunkBytes` is how much header is read at a time (small values exercise the refills in tests). */
+export function parseGguf(source: ByteSource, path: string, chunkBytes = READ_CHUNK): GgufFile {
+  const r = new HeaderReader(source, chunkBytes);
   checkMagic(r, path);
   const version = readVersion(r);
   const tensorCount = r.count(MIN_TENSOR_INFO_BYTES, 'the tensor count');
@@ -182,31 +187,31 @@ function readVersion(r: HeaderReader): number {
 
 function readValue(r: HeaderReader, type: number, key: string, depth: number): GgufValue {
   switch (type) {
-    case GGUF_VALUE_TYPE.u8:
+    case T.u8:
       return r.u8();
-    case GGUF_VALUE_TYPE.i8:
+    case T.i8:
       return r.i8();
-    case GGUF_VALUE_TYPE.u16:
+    case T.u16:
       return r.u16();
-    case GGUF_VALUE_TYPE.i16:
+    case T.i16:
       return r.i16();
-    case GGUF_VALUE_TYPE.u32:
+    case T.u32:
       return r.u32();
-    case GGUF_VALUE_TYPE.i32:
+    case T.i32:
       return r.i32();
-    case GGUF_VALUE_TYPE.f32:
+    case T.f32:
       return r.f32();
-    case GGUF_VALUE_TYPE.bool:
+    case T.bool:
       return r.bool(key);
-    case GGUF_VALUE_TYPE.string:
+    case T.string:
       return r.string(`the value of "${key}"`);
-    case GGUF_VALUE_TYPE.u64:
+    case T.u64:
       return r.u64();
-    case GGUF_VALUE_TYPE.i64:
+    case T.i64:
       return r.i64();
-    case GGUF_VALUE_TYPE.f64:
+    case T.f64:
       return r.f64();
-    case GGUF_VALUE_TYPE.array:
+    case T.array:
       return readArray(r, key, depth + 1);
     default:
       throw corrupt(`metadata key "${key}" has an unknown value type ${type}`);
@@ -217,11 +222,11 @@ function readArray(r: HeaderReader, key: string, depth: number): GgufValue[] {
   if (depth > MAX_ARRAY_DEPTH) throw corrupt(`metadata key "${key}" nests arrays more than ${MAX_ARRAY_DEPTH} deep`);
   const itemType = r.u32();
   const fixed = ggufFixedSize(itemType);
-  if (fixed === undefined && itemType !== GGUF_VALUE_TYPE.string && itemType !== GGUF_VALUE_TYPE.array) {
+  if (fixed === undefined && itemType !== T.string && itemType !== T.array) {
     throw corrupt(`metadata key "${key}" is an array of unknown value type ${itemType}`);
   }
   // Bound the count by the smallest encoding of one element before allocating.
-  const minItem = fixed ?? (itemType === GGUF_VALUE_TYPE.string ? 8 : 12);
+  const minItem = fixed ?? (itemType === T.string ? 8 : 12);
   const count = r.count(minItem, `the length of array "${key}"`);
   r.spendValues(count, key);
   const out: GgufValue[] = new Array(count);
@@ -238,25 +243,25 @@ function readArray(r: HeaderReader, key: string, depth: number): GgufValue[] {
 
 function decodeFixed(buf: Buffer, at: number, type: number, key: string): GgufValue {
   switch (type) {
-    case GGUF_VALUE_TYPE.u8:
+    case T.u8:
       return buf[at]!;
-    case GGUF_VALUE_TYPE.i8:
+    case T.i8:
       return buf.readInt8(at);
-    case GGUF_VALUE_TYPE.u16:
+    case T.u16:
       return buf.readUInt16LE(at);
-    case GGUF_VALUE_TYPE.i16:
+    case T.i16:
       return buf.readInt16LE(at);
-    case GGUF_VALUE_TYPE.u32:
+    case T.u32:
       return buf.readUInt32LE(at);
-    case GGUF_VALUE_TYPE.i32:
+    case T.i32:
       return buf.readInt32LE(at);
-    case GGUF_VALUE_TYPE.f32:
+    case T.f32:
       return buf.readFloatLE(at);
-    case GGUF_VALUE_TYPE.bool:
+    case T.bool:
       return decodeBool(buf[at]!, key);
-    case GGUF_VALUE_TYPE.u64:
+    case T.u64:
       return buf.readBigUInt64LE(at);
-    case GGUF_VALUE_TYPE.i64:
+    case T.i64:
       return buf.readBigInt64LE(at);
     default:
       return buf.readDoubleLE(at);
@@ -293,7 +298,7 @@ function readAlignment(metadata: Map<string, GgufValue>, types: Map<string, numb
   if (value === undefined) return GGUF_DEFAULT_ALIGNMENT;
   const type = types.get('general.alignment');
   const ok =
-    type === GGUF_VALUE_TYPE.u32 && typeof value === 'number' && value > 0 && value <= 65536 && (value & (value - 1)) === 0;
+    type === T.u32 && typeof value === 'number' && value > 0 && value <= 65536 && (value & (value - 1)) === 0;
   if (!ok) throw corrupt(`general.alignment must be a u32 power of two up to 65536, not ${String(value)}`);
   return value as number;
 }
@@ -343,7 +348,10 @@ class HeaderReader {
   private bufferStart = 0;
   private values = 0;
 
-  constructor(private readonly source: ByteSource) {}
+  constructor(
+    private readonly source: ByteSource,
+    private readonly chunkBytes: number,
+  ) {}
 
   get size(): number {
     return this.source.size;
@@ -367,44 +375,67 @@ class HeaderReader {
   }
 
   u8(): number {
-    return this.buffer[this.take(1)]!;
+    const at = this.take(1);
+    return this.buffer[at]!;
   }
   i8(): number {
-    return this.buffer.readInt8(this.take(1));
+    const at = this.take(1); // take() may refill the buffer
+    return this.buffer.readInt8(at);
   }
   u16(): number {
-    return this.buffer.readUInt16LE(this.take(2));
+    const at = this.take(2); // take() may refill the buffer
+    return this.buffer.readUInt16LE(at);
   }
   i16(): number {
-    return this.buffer.readInt16LE(this.take(2));
+    const at = this.take(2); // take() may refill the buffer
+    return this.buffer.readInt16LE(at);
   }
   u32(): number {
-    return this.buffer.readUInt32LE(this.take(4));
+    const at = this.take(4); // take() may refill the buffer
+    return this.buffer.readUInt32LE(at);
   }
   i32(): number {
-    return this.buffer.readInt32LE(this.take(4));
+    const at = this.take(4); // take() may refill the buffer
+    return this.buffer.readInt32LE(at);
   }
   f32(): number {
-    return this.buffer.readFloatLE(this.take(4));
+    const at = this.take(4); // take() may refill the buffer
+    return this.buffer.readFloatLE(at);
   }
   u64(): bigint {
-    return this.buffer.readBigUInt64LE(this.take(8));
+    const at = this.take(8); // take() may refill the buffer
+    return this.buffer.readBigUInt64LE(at);
   }
   i64(): bigint {
-    return this.buffer.readBigInt64LE(this.take(8));
+    const at = this.take(8); // take() may refill the buffer
+    return this.buffer.readBigInt64LE(at);
   }
   f64(): number {
-    return this.buffer.readDoubleLE(this.take(8));
+    const at = this.take(8); // take() may refill the buffer
+    return this.buffer.readDoubleLE(at);
   }
   bool(key: string): boolean {
     return decodeBool(this.u8(), key);
   }
 
+  /**
+   * A u64 as a plain number: exact below 2^53, and still larger than any
+   * limit above it. Lengths and counts use this to avoid a BigInt per string.
+   */
+  u64Number(): number {
+    const at = this.take(8);
+    return this.buffer.readUInt32LE(at) + this.buffer.readUInt32LE(at + 4) * 4294967296;
+  }
+
+  /** The exact u64 at a position already read, for error messages. */
+  private exactU64(at: number): bigint {
+    return this.buffer.readBigUInt64LE(at - this.bufferStart);
+  }
+
   string(what: string, maxBytes = MAX_HEADER_BYTES): string {
     const at = this.pos;
-    const length = this.u64();
-    if (length > BigInt(maxBytes)) throw corrupt(`${what} at byte ${at} claims an impossible length of ${length} bytes`);
-    const n = Number(length);
+    const n = this.u64Number();
+    if (n > maxBytes) throw corrupt(`${what} at byte ${at} claims an impossible length of ${this.exactU64(at)} bytes`);
     const start = this.take(n);
     return this.buffer.toString('utf8', start, start + n);
   }
@@ -412,16 +443,14 @@ class HeaderReader {
   /** Reads a u64 count of items each at least minItemBytes long, bounded by the bytes left. */
   count(minItemBytes: number, what: string): number {
     const at = this.pos;
-    const count = this.u64();
-    const left = BigInt(Math.max(0, Math.min(this.size, MAX_HEADER_BYTES) - this.pos));
-    if (count * BigInt(minItemBytes) > left) {
-      if (count * BigInt(minItemBytes) + BigInt(this.pos) <= BigInt(MAX_HEADER_BYTES)) {
-        const needed = this.pos + Number(count) * minItemBytes;
-        throw truncated(needed, this.size);
-      }
-      throw corrupt(`${what} at byte ${at} is an impossible ${count}`);
+    const count = this.u64Number();
+    const left = Math.max(0, Math.min(this.size, MAX_HEADER_BYTES) - this.pos);
+    const needed = count * minItemBytes;
+    if (needed > left) {
+      if (this.pos + needed <= MAX_HEADER_BYTES) throw truncated(this.pos + needed, this.size);
+      throw corrupt(`${what} at byte ${at} is an impossible ${this.exactU64(at)}`);
     }
-    return Number(count);
+    return count;
   }
 
   spendValues(n: number, key: string): void {
@@ -436,7 +465,7 @@ class HeaderReader {
     if (end > this.size) throw truncated(end, this.size);
     if (end > MAX_HEADER_BYTES) throw corrupt(`the GGUF header is larger than ${MAX_HEADER_BYTES / 1048576} MiB`);
     if (this.pos >= this.bufferStart && end <= this.bufferStart + this.buffer.length) return this.pos - this.bufferStart;
-    const length = Math.min(Math.max(n, READ_CHUNK), this.size - this.pos);
+    const length = Math.min(Math.max(n, this.chunkBytes), this.size - this.pos);
     const chunk = Buffer.allocUnsafe(length);
     const got = this.source.read(chunk, this.pos);
     if (got < n) throw truncated(end, this.pos + got);

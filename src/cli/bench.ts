@@ -21,7 +21,7 @@ export interface BenchResult {
   decode_floor_fraction: number;
 }
 
-export default async function bench(argv: string[]): Promise<number> {
+export async function benchCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {

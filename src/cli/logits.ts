@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { openModel, parseIntList } from './open-model';
 
-export default async function logits(argv: string[]): Promise<number> {
+export async function logitsCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {

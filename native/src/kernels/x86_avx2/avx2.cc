@@ -125,9 +125,9 @@ void gemv(const TernaryMatrix& w, const int8_t* q, int r0, int r1, int32_t* dot)
       const int8_t* qk = q + 16 * k;
       const __m256i b0 = bcast4(qk), b1 = bcast4(qk + 4), b2 = bcast4(qk + 8), b3 = bcast4(qk + 12);
       const uint8_t* t = g + 64 * static_cast<size_t>(k);
-      acc0 = _mm256_add_epi32(acc0, half_tile_dot(_mm256_load_si256(reinterpret_cast<const __m256i*>(t)), b0, b1,
+      acc0 = _mm256_add_epi32(acc0, half_tile_dot(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(t)), b0, b1,
                                                   b2, b3, m3, ones16));
-      acc1 = _mm256_add_epi32(acc1, half_tile_dot(_mm256_load_si256(reinterpret_cast<const __m256i*>(t + 32)), b0,
+      acc1 = _mm256_add_epi32(acc1, half_tile_dot(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(t + 32)), b0,
                                                   b1, b2, b3, m3, ones16));
     }
     store_rows(dot + r, _mm256_sub_epi32(acc0, qsum), r1 - r);
@@ -144,7 +144,7 @@ void gemm_half(const uint8_t* w, int tiles, const int8_t* q, size_t q_stride, co
   for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_si256();
   const __m256i m3 = _mm256_set1_epi8(3), ones16 = _mm256_set1_epi16(1);
   for (int k = 0; k < tiles; ++k) {
-    const __m256i v = _mm256_load_si256(reinterpret_cast<const __m256i*>(w + 64 * static_cast<size_t>(k)));
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 64 * static_cast<size_t>(k)));
     const __m256i c0 = _mm256_and_si256(v, m3);
     const __m256i c1 = _mm256_and_si256(_mm256_srli_epi16(v, 2), m3);
     const __m256i c2 = _mm256_and_si256(_mm256_srli_epi16(v, 4), m3);

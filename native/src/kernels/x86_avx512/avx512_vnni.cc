@@ -28,6 +28,18 @@ inline __m512i bcast4(const int8_t* p) {
   return _mm512_set1_epi32(v);
 }
 
+// acc += codes . q[0..3] broadcast, in place. With GCC/Clang the broadcast
+// is folded into vpdpbusd's memory operand ({1to16}); GCC otherwise keeps a
+// separate broadcast and shuffles accumulators between registers.
+inline __m512i dpbusd_bcast(__m512i acc, __m512i codes, const int8_t* p) {
+#if defined(__GNUC__)
+  __asm__("vpdpbusd %2%{1to16%}, %1, %0" : "+v"(acc) : "v"(codes), "m"(*reinterpret_cast<const int32_t*>(p)));
+  return acc;
+#else
+  return _mm512_dpbusd_epi32(acc, codes, bcast4(p));
+#endif
+}
+
 inline __mmask64 tail_mask64(int n) { return n >= 64 ? ~__mmask64(0) : (__mmask64(1) << n) - 1; }
 
 // sum of q[0..n) in int32.
@@ -85,14 +97,13 @@ inline void gemv_groups(const uint8_t* w, size_t group_bytes, int tiles, const i
                 m3 = _mm512_set1_epi8(static_cast<char>(0xc0));
   for (int k = 0; k < tiles; ++k) {
     const int8_t* qk = q + 16 * k;
-    const __m512i b0 = bcast4(qk), b1 = bcast4(qk + 4), b2 = bcast4(qk + 8), b3 = bcast4(qk + 12);
 #pragma GCC unroll 4
     for (int g = 0; g < G; ++g) {
-      const __m512i v = _mm512_load_si512(w + g * group_bytes + 64 * static_cast<size_t>(k));
-      acc[g][0] = _mm512_dpbusd_epi32(acc[g][0], _mm512_and_si512(v, m0), b0);
-      acc[g][1] = _mm512_dpbusd_epi32(acc[g][1], _mm512_and_si512(v, m1), b1);
-      acc[g][2] = _mm512_dpbusd_epi32(acc[g][2], _mm512_and_si512(v, m2), b2);
-      acc[g][3] = _mm512_dpbusd_epi32(acc[g][3], _mm512_and_si512(v, m3), b3);
+      const __m512i v = _mm512_loadu_si512(w + g * group_bytes + 64 * static_cast<size_t>(k));
+      acc[g][0] = dpbusd_bcast(acc[g][0], _mm512_and_si512(v, m0), qk);
+      acc[g][1] = dpbusd_bcast(acc[g][1], _mm512_and_si512(v, m1), qk + 4);
+      acc[g][2] = dpbusd_bcast(acc[g][2], _mm512_and_si512(v, m2), qk + 8);
+      acc[g][3] = dpbusd_bcast(acc[g][3], _mm512_and_si512(v, m3), qk + 12);
     }
   }
   for (int g = 0; g < G; ++g) {
@@ -133,7 +144,7 @@ void gemm_group(const uint8_t* w, int tiles, const int8_t* q, size_t q_stride, c
   for (int t = 0; t < NT; ++t) acc[t] = _mm512_setzero_si512();
   const __m512i m = _mm512_set1_epi8(0x03);
   for (int k = 0; k < tiles; ++k) {
-    const __m512i v = _mm512_load_si512(w + 64 * static_cast<size_t>(k));
+    const __m512i v = _mm512_loadu_si512(w + 64 * static_cast<size_t>(k));
     const __m512i c0 = _mm512_and_si512(v, m);
     const __m512i c1 = _mm512_and_si512(_mm512_srli_epi16(v, 2), m);
     const __m512i c2 = _mm512_and_si512(_mm512_srli_epi16(v, 4), m);
@@ -142,10 +153,10 @@ void gemm_group(const uint8_t* w, int tiles, const int8_t* q, size_t q_stride, c
 #pragma GCC unroll 16
     for (int t = 0; t < NT; ++t) {
       const int8_t* qt = qk + t * q_stride;
-      acc[t] = _mm512_dpbusd_epi32(acc[t], c0, bcast4(qt));
-      acc[t] = _mm512_dpbusd_epi32(acc[t], c1, bcast4(qt + 4));
-      acc[t] = _mm512_dpbusd_epi32(acc[t], c2, bcast4(qt + 8));
-      acc[t] = _mm512_dpbusd_epi32(acc[t], c3, bcast4(qt + 12));
+      acc[t] = dpbusd_bcast(acc[t], c0, qt);
+      acc[t] = dpbusd_bcast(acc[t], c1, qt + 4);
+      acc[t] = dpbusd_bcast(acc[t], c2, qt + 8);
+      acc[t] = dpbusd_bcast(acc[t], c3, qt + 12);
     }
   }
   for (int t = 0; t < NT; ++t)

@@ -32,6 +32,10 @@ if (!args.has('--cli-only')) {
     entryPoints: { extension: 'src/extension.ts', worker: 'src/engine/worker.ts', probe: 'src/engine/addon-probe.ts' },
     outdir: 'dist',
   });
+  builds.push({
+    bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: !production, minify: production,
+    logLevel: 'info', entryPoints: { chat: 'media/chat.ts' }, outdir: 'dist/media',
+  });
 }
 
 if (args.has('--watch')) {

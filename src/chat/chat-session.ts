@@ -127,7 +127,7 @@ export class ChatSession {
 
   /** Sends a user turn and streams the reply. Ignored while a reply streams. */
   send(text: string, note?: string): Promise<void> {
-    if (this.running || text.trim() === '') return this.running ?? Promise.resolve();
+    if (this.running || text.trim() === '') return Promise.resolve();
     this.running = this.turn(text, note);
     return this.running;
   }

@@ -19,7 +19,8 @@ test('a sent message streams the reply into an assistant turn, chunk by chunk', 
   await h.session.send('Say hello');
   const updates = h.posted.filter((m) => m.type === 'entry' && m.entry.kind === 'assistant').map((m) => (m as { entry: Entry }).entry);
   assert.deepEqual(updates.map((e) => e.text), ['', 'Hello', 'Hello there', 'Hello there.', 'Hello there.']);
-  assert.equal(updates[updates.length - 1].kind === 'assistant' && updates[updates.length - 1].status, 'done');
+  const final = updates[updates.length - 1];
+  assert.equal(final.kind === 'assistant' && final.status, 'done');
   assert.deepEqual(texts(h.session.entries()), ['user:Say hello', 'assistant:Hello there.']);
   const generating = h.posted.filter((m) => m.type === 'generating').map((m) => (m as { generating: boolean }).generating);
   assert.deepEqual(generating, [true, false]);

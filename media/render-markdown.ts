@@ -1,10 +1,11 @@
 // Turns untrusted Markdown (model output, user text) into a safe DOM fragment:
 // markdown-it with raw HTML off, then DOMPurify with a short allow-list, then
-// each code block gets Copy and Insert buttons. Nothing reaches the DOM
+// each code block gets theme colours and Copy and Insert buttons. Nothing reaches the DOM
 // before DOMPurify has seen it. Takes the window as a parameter so tests can
 // run it on jsdom.
 import MarkdownIt from 'markdown-it';
 import createDOMPurify from 'dompurify';
+import { highlight } from './highlight';
 
 /** Tags markdown-it produces for CommonMark + GFM tables/strikethrough. */
 const ALLOWED_TAGS = [
@@ -64,7 +65,9 @@ function decorateCodeBlocks(fragment: DocumentFragment, doc: Document): void {
     block.className = 'code-block';
     const actions = doc.createElement('div');
     actions.className = 'code-actions';
-    const language = pre.querySelector('code')?.className.replace(/^language-/, '') ?? '';
+    const code = pre.querySelector('code');
+    const language = code?.className.replace(/^language-/, '') ?? '';
+    if (code) highlight(code, language);
     if (language) {
       const label = doc.createElement('span');
       label.className = 'code-language';

@@ -74,13 +74,12 @@ function drawEntry(entry: Entry): void {
   el.className = `message ${entry.kind}`;
   el.classList.toggle('dropped', entry.dropped);
   el.setAttribute('aria-label', entry.kind === 'user' ? 'You' : 'BitNet');
-  const author = document.createElement('div');
-  author.className = 'author';
-  author.textContent = entry.kind === 'user' ? 'You' : 'BitNet';
+  // The author label ("You" / "BitNet") is CSS generated content, so a
+  // turn's text is exactly what was said.
   const body = document.createElement('div');
   body.className = 'message-body';
   body.append(renderer.fragment(entry.text));
-  el.replaceChildren(author, body);
+  el.replaceChildren(body);
   if (entry.kind === 'assistant') {
     el.classList.toggle('streaming', entry.status === 'streaming');
     el.setAttribute('aria-busy', String(entry.status === 'streaming'));

@@ -3,6 +3,8 @@ type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   version: { summary: 'print the version', load: async () => async () => (console.log(VERSION), 0) },
+  'make-model': { summary: 'write a BitNet b1.58 GGUF with random weights', load: async () => (await import('./make-model')).makeModelCommand },
+  inspect: { summary: 'describe a GGUF model file and check it', load: async () => (await import('./inspect')).inspectCommand },
 };
 
 declare const VERSION: string;

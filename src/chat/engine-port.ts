@@ -1,34 +1,7 @@
-// The slice of the generation service the chat uses. The types mirror
-// src/engine/client.ts (EngineClient) exactly, so the real client satisfies
-// ChatEngine structurally and tests can pass a small in-process generator.
-export interface GenerateOptions {
-  maxTokens: number;
-  temperature?: number;
-  topK?: number;
-  topP?: number;
-  minP?: number;
-  repeatPenalty?: number;
-  seed?: number;
-  stop?: string[];
-  timeBudgetMs?: number;
-}
+// The slice of the generation service (EngineClient) the chat uses. Naming
+// it lets the view-model's unit tests pass a small in-process generator.
+import type { EngineClient } from '../engine/client';
 
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
+export type { ChatMessage, EngineStatus, GenerateOptions } from '../engine/client';
 
-export type EngineStatus =
-  | { state: 'no-model' }
-  | { state: 'loading'; path: string }
-  | { state: 'ready'; path: string }
-  | { state: 'generating'; kind: 'completion' | 'chat' }
-  | { state: 'error'; message: string };
-
-export interface ChatEngine {
-  /** Streams reply text chunks; aborting the signal ends the stream quietly. */
-  chat(messages: ChatMessage[], options: GenerateOptions, signal?: AbortSignal): AsyncIterable<string>;
-  countTokens(text: string): Promise<number>;
-  readonly status: EngineStatus;
-  onDidChangeStatus(listener: (s: EngineStatus) => void): { dispose(): void };
-}
+export type ChatEngine = Pick<EngineClient, 'chat' | 'countTokens' | 'status' | 'onDidChangeStatus'>;

@@ -32,6 +32,7 @@ const ui = {
   composer: byId<HTMLFormElement>('composer'),
   banner: byId<HTMLElement>('engine-banner'),
   bannerText: byId<HTMLElement>('engine-text'),
+  bannerActions: byId<HTMLElement>('engine-actions'),
   download: byId<HTMLButtonElement>('download-model'),
   useLocal: byId<HTMLButtonElement>('use-local-model'),
   meter: byId<HTMLElement>('context-meter'),
@@ -160,12 +161,17 @@ const ENGINE_TEXT: Record<EngineView['kind'], string> = {
   error: 'The BitNet engine is not available.',
 };
 
+/** A model is set; while it loads, messages wait for it, so the input stays live. */
+function usable(view: EngineView): boolean {
+  return view.kind === 'ready' || view.kind === 'loading';
+}
+
 function drawEngine(view: EngineView): void {
   engine = view;
-  const ready = view.kind === 'ready';
-  ui.banner.hidden = ready;
-  ui.composer.hidden = !ready;
-  ui.input.disabled = !ready;
+  ui.banner.hidden = view.kind === 'ready';
+  ui.bannerActions.hidden = usable(view);
+  ui.composer.hidden = !usable(view);
+  ui.input.disabled = !usable(view);
   let text = ENGINE_TEXT[view.kind];
   if (view.kind === 'error') text = `${text} ${view.message}`;
   if (view.kind === 'loading' && view.detail) text = `${text} (${view.detail})`;
@@ -208,7 +214,7 @@ function receive(message: HostToView): void {
 
 function sendInput(): void {
   const text = ui.input.value;
-  if (generating || engine.kind !== 'ready' || text.trim() === '') return;
+  if (generating || !usable(engine) || text.trim() === '') return;
   post({ type: 'send', text });
   ui.input.value = '';
   vscode.setState({ draft: '' });

@@ -33,7 +33,7 @@ export const CHAT_BODY = `<header class="toolbar">
 </header>
 <div id="engine-banner" class="note engine-banner" role="status" hidden>
   <p id="engine-text"></p>
-  <div class="actions">
+  <div id="engine-actions" class="actions">
     <button id="download-model" type="button">Download model</button>
     <button id="use-local-model" type="button" class="secondary">Use a local model file…</button>
   </div>

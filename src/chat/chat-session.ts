@@ -186,8 +186,10 @@ export class ChatSession {
     void this.conversation.save(this.options.store);
   }
 
+  /** A model is set: requests are served (while loading, once it has loaded). */
   private engineReady(): boolean {
-    return engineView(this.options.engine.status).kind === 'ready';
+    const kind = engineView(this.options.engine.status).kind;
+    return kind === 'ready' || kind === 'loading';
   }
 
   private async reply(text: string, note: string | undefined, signal: AbortSignal): Promise<void> {

@@ -269,3 +269,13 @@ test('Explain selection while a reply streams stops it first', async () => {
   assert.equal(engine.calls.length, 2);
   assert.equal(engine.calls[0].signal?.aborted, true);
 });
+
+test('while the model loads, a message still goes to the engine, which answers once loaded', async () => {
+  const engine = new FakeEngine();
+  engine.status = { state: 'loading', path: '/m.gguf' };
+  const h = await harness({ engine });
+  assert.deepEqual(lastSnapshot(h.posted).engine, { kind: 'loading', detail: '/m.gguf' });
+  await h.session.send('hi');
+  assert.equal(engine.calls.length, 1);
+  assert.deepEqual(texts(h.session.entries()), ['user:hi', 'assistant:Hello there.']);
+});

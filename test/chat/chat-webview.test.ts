@@ -127,7 +127,7 @@ test('finished reply text is announced through the polite live region', async ()
   assert.equal($('#messages').getAttribute('aria-live'), 'off', 'the transcript itself is not read token by token');
 });
 
-test('without a model the input is replaced by the download and local-file actions', () => {
+test('without a model the input is replaced by the download and local-file actions; while loading it stays', () => {
   fromHost({ type: 'engine', engine: { kind: 'missing' } });
   assert.equal($<HTMLFormElement>('#composer').hidden, true);
   assert.equal($('#engine-banner').hidden, false);
@@ -139,7 +139,13 @@ test('without a model the input is replaced by the download and local-file actio
     { type: 'runCommand', command: 'bitnet.downloadModel' },
     { type: 'runCommand', command: 'bitnet.useLocalModel' },
   ]);
+  fromHost({ type: 'engine', engine: { kind: 'loading', detail: '/models/m.gguf' } });
+  assert.equal($<HTMLFormElement>('#composer').hidden, false, 'the input stays live while the model loads');
+  assert.equal($('#engine-actions').hidden, true);
+  assert.match($('#engine-text').textContent ?? '', /Loading the BitNet model… \(\/models\/m\.gguf\)/);
   fromHost({ type: 'engine', engine: { kind: 'error', message: 'The file is not a GGUF.' } });
+  assert.equal($<HTMLFormElement>('#composer').hidden, true);
+  assert.equal($('#engine-actions').hidden, false);
   assert.match($('#engine-text').textContent ?? '', /not a GGUF/);
   fromHost({ type: 'engine', engine: ready });
   assert.equal($<HTMLFormElement>('#composer').hidden, false);

@@ -202,39 +202,47 @@ export class ChatSession {
       return;
     }
 
+    // The reply's cursor shows at once, even while the model loads and the
+    // prompt is measured.
+    const assistant = this.conversation.addAssistant();
+    this.emit({ type: 'entry', entry: assistant });
+    try {
+      await this.stream(user.id, assistant.id, signal);
+      this.emitEntry(this.conversation.finish(assistant.id, signal.aborted ? 'stopped' : 'done'));
+    } catch (err) {
+      this.emitEntry(this.conversation.finish(assistant.id, signal.aborted ? 'stopped' : 'failed'));
+      if (!signal.aborted) this.addNote(`The reply failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Fits the conversation into the context, then streams the reply into `assistantId`. */
+  private async stream(userId: string, assistantId: string, signal: AbortSignal): Promise<void> {
     const settings = this.options.settings();
     const budget = CONTEXT_TOKENS - replyReserve(settings.maxTokens);
-    const fit = await fitToContext(SYSTEM_PROMPT, this.conversation.liveTurns().map(toBudgetTurn), budget, this.counter);
+    const history = this.conversation.liveTurns().filter((t) => t.id !== assistantId);
+    const fit = await fitToContext(SYSTEM_PROMPT, history.map(toBudgetTurn), budget, this.counter);
     if (fit.droppedIds.length > 0) {
       this.conversation.markDropped(fit.droppedIds);
       this.emit(this.snapshot());
     }
     if (fit.tooLong) {
-      this.conversation.markDropped([user.id]);
+      this.conversation.remove(assistantId);
+      this.conversation.markDropped([userId]);
       this.emit(this.snapshot());
       this.addNote(`This message is too long for the model's ${CONTEXT_TOKENS}-token context (about ${fit.promptTokens} tokens with the instructions). Shorten it and try again.`);
       return;
     }
     if (signal.aborted) return;
 
-    const assistant = this.conversation.addAssistant();
-    this.emit({ type: 'entry', entry: assistant });
     const maxTokens = Math.max(1, Math.min(settings.maxTokens, CONTEXT_TOKENS - fit.promptTokens));
     let chunks = 0;
-    try {
-      for await (const chunk of this.options.engine.chat(fit.messages, { maxTokens, temperature: settings.temperature }, signal)) {
-        const entry = this.conversation.appendText(assistant.id, chunk);
-        if (entry) this.emit({ type: 'entry', entry });
-        // Each streamed chunk is one token; the exact count comes afterwards.
-        chunks++;
-        this.setMeter(fit.promptTokens + chunks);
-        this.scheduleSave();
-        if (signal.aborted) break;
-      }
-      this.emitEntry(this.conversation.finish(assistant.id, signal.aborted ? 'stopped' : 'done'));
-    } catch (err) {
-      this.emitEntry(this.conversation.finish(assistant.id, signal.aborted ? 'stopped' : 'failed'));
-      if (!signal.aborted) this.addNote(`The reply failed: ${(err as Error).message}`);
+    for await (const chunk of this.options.engine.chat(fit.messages, { maxTokens, temperature: settings.temperature }, signal)) {
+      this.emitEntry(this.conversation.appendText(assistantId, chunk));
+      // Each streamed chunk is about one token; the exact count comes afterwards.
+      chunks++;
+      this.setMeter(fit.promptTokens + chunks);
+      this.scheduleSave();
+      if (signal.aborted) break;
     }
   }
 

@@ -176,6 +176,7 @@ test('a single message longer than the context is refused with a note and not se
   assert.match(notes[0].text, /too long for the model's 4096-token context/);
   const user = h.session.entries()[0];
   assert.equal(user.kind === 'user' && user.dropped, true, 'the refused message is not sent with later questions');
+  assert.ok(!h.session.entries().some((e) => e.kind === 'assistant'), 'no empty reply is left behind');
 });
 
 test('without a model the view is told so, and a message gets a note instead of a dead wait', async () => {

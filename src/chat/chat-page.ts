@@ -38,7 +38,7 @@ export const CHAT_BODY = `<header class="toolbar">
     <button id="use-local-model" type="button" class="secondary">Use a local model file…</button>
   </div>
 </div>
-<main id="messages" aria-label="Conversation" aria-live="off"></main>
+<main id="messages" tabindex="0" aria-label="Conversation" aria-live="off"></main>
 <div id="announcer" class="visually-hidden" aria-live="polite" aria-atomic="true"></div>
 <form id="composer" class="composer">
   <label for="input" class="visually-hidden">Message BitNet</label>

@@ -144,7 +144,7 @@ test('typing one more character reuses the cached prefix and gives the same text
 });
 
 test('cancelling in the middle of a long prefill, then asking again, gives the same reply as never cancelling', async () => {
-  const longPrompt = sourceText(140); // about 1,700 tokens
+  const longPrompt = sourceText(100); // about 1,500 tokens
   const reference = tinyClient();
   const client = tinyClient();
   try {

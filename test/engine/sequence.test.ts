@@ -26,7 +26,7 @@ test('a huge token budget still leaves half the context for the prompt', () => {
 // ---- With the real engine and the tiny model ------------------------------
 
 function freshLogits(prompt: number[]): Float32Array {
-  const seq = new Sequence(tinyEngine().model.createContext(1024));
+  const seq = new Sequence(tinyEngine().model.createContext(2048));
   try {
     return seq.eval(prompt).slice();
   } finally {
@@ -51,7 +51,7 @@ test('typing one character after a long cached prompt evaluates a handful of tok
   const text = sourceText(60);
   const before = tokenizer.encode(text, { bos: true });
   const after = tokenizer.encode(text + 'x', { bos: true });
-  const seq = new Sequence(model.createContext(1024));
+  const seq = new Sequence(model.createContext(2048));
   seq.reuse(before);
   decode(seq, seq.eval(before).slice(), 5); // a completion was shown after it
   const reused = seq.reuse(after);
@@ -64,7 +64,7 @@ test('typing one character after a long cached prompt evaluates a handful of tok
 test('an exact sequence does not reuse tokens that were decoded one at a time', () => {
   const { model, tokenizer } = tinyEngine();
   const prompt = tokenizer.encode(sourceText(5), { bos: true });
-  const seq = new Sequence(model.createContext(1024));
+  const seq = new Sequence(model.createContext(2048));
   const generated = decode(seq, seq.eval(prompt).slice(), 6);
   const next = [...prompt, ...generated, ...tokenizer.encode(' more')];
   assert.equal(seq.reuse(next), prompt.length);
@@ -75,10 +75,10 @@ test('an exact sequence does not reuse tokens that were decoded one at a time', 
 test('a sequence that reuses decoded tokens keeps the whole reply', () => {
   const { model, tokenizer } = tinyEngine();
   const prompt = tokenizer.encode(sourceText(5), { bos: true });
-  const seq = new Sequence(model.createContext(1024), { reuseDecoded: true });
+  const seq = new Sequence(model.createContext(2048), { reuseDecoded: true });
   const generated = decode(seq, seq.eval(prompt).slice(), 6);
   const next = [...prompt, ...generated, ...tokenizer.encode(' more and more')];
-  assert.equal(seq.reuse(next), prompt.length + generated.length - 1);
+  assert.equal(seq.reuse(next), prompt.length + generated.length);
   seq.free();
 });
 

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { EngineClient } from './engine/client';
 import { showStats } from './commands/show-stats';
+import { registerModelCommands } from './commands/model-commands';
 import { toggleInline } from './settings';
 import { StatusBar } from './status';
 import { registerChat } from './chat/register';
@@ -19,6 +20,11 @@ export function activate(context: vscode.ExtensionContext): void {
       vscode.window.setStatusBarMessage(`BitNet inline completion ${enabled ? 'on' : 'off'}`, 3000);
     }),
   );
+
+  // The model manager finds (or offers to download) the model file and says when it changes.
+  registerModelCommands(context, (modelPath) => {
+    if (!modelPath) status.show({ kind: 'error', message: 'No BitNet model yet: run "BitNet: Download model" or "BitNet: Use a local model file…".' });
+  });
 
   // Start the engine in the background: activation never waits on it.
   client

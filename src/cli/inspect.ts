@@ -22,7 +22,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
       `shape:        ${h.blockCount} layers, hidden ${h.embeddingLength}, ffn ${h.feedForwardLength}, ` +
         `${h.headCount} heads / ${h.headCountKv} KV heads (head size ${h.embeddingLength / h.headCount})`,
     );
-    console.log(`context:      ${h.contextLength} tokens, RoPE base ${h.ropeFreqBase}, RMS eps ${h.rmsEpsilon}`);
+    console.log(`context:      ${h.contextLength} tokens, RoPE base ${h.ropeFreqBase}, RMS eps ${Number(h.rmsEpsilon.toPrecision(6))}`);
     const control = v.tokenTypes.filter((t) => t === 3).length;
     console.log(`tokenizer:    byte-level BPE, ${v.tokens.length} tokens (${control} control), ${v.merges.length} merges`);
     console.log(`special ids:  BOS ${v.bosId} ${v.tokens[v.bosId]}, EOS ${v.eosId} ${v.tokens[v.eosId]}, EOT ${v.eotId}${v.eotId >= 0 ? ` ${v.tokens[v.eotId]}` : ''}`);

@@ -12,12 +12,15 @@ import { GgufError } from './gguf-error';
 import {
   GGUF_DEFAULT_ALIGNMENT,
   GGUF_MAGIC,
-  GGUF_VALUE_TYPE,
+  GGUF_VALUE_TYPE as VALUE_TYPE,
   alignUp,
   ggufFixedSize,
   ggufValueTypeName,
 } from './gguf-format';
 import { ggmlTensorBytes, ggmlTypeName } from './ggml-types';
+
+// A local copy: the hot loops over vocabulary arrays read these ids per value.
+const T = { ...VALUE_TYPE };
 
 export { GgufError } from './gguf-error';
 export type { GgufErrorCode } from './gguf-error';
@@ -67,13 +70,17 @@ export interface ByteSource {
 export function readGguf(path: string): GgufFile {
   let fd: number;
   try {
+    // Check the kind first: opening a named pipe would block until a writer appears.
+    const kind = fs.statSync(path);
+    if (kind.isDirectory()) throw new GgufError('IO', `${path} is a folder, not a model file`);
+    if (!kind.isFile()) throw new GgufError('IO', `${path} is not a regular file`);
     fd = fs.openSync(path, 'r');
   } catch (err) {
+    if (err instanceof GgufError) throw err;
     throw ioError(path, err);
   }
   try {
     const stat = fs.fstatSync(fd);
-    if (stat.isDirectory()) throw new GgufError('IO', `${path} is a folder, not a model file`);
     const source: ByteSource = {
       size: stat.size,
       read(target, position) {
@@ -124,7 +131,7 @@ export function parseGguf(source: ByteSource, path: string, chunkBytes = READ_CH
   for (let i = 0; i < kvCount; i++) {
     const at = r.pos;
     const key = r.string('a metadata key', MAX_KEY_BYTES);
-    if (metadata.has(key)) throw corrupt(`metadata key "${key}" appears twice (byte ${at})`);
+    if (metadata.has(key)) throw corrupt(`metadata key ${q(key)} appears twice (byte ${at})`);
     const type = r.u32();
     metadata.set(key, readValue(r, type, key, 0));
     metadataTypes.set(key, type);
@@ -134,7 +141,7 @@ export function parseGguf(source: ByteSource, path: string, chunkBytes = READ_CH
   const names = new Set<string>();
   for (let i = 0; i < tensorCount; i++) {
     const info = readTensorInfo(r);
-    if (names.has(info.name)) throw corrupt(`tensor "${info.name}" appears twice`);
+    if (names.has(info.name)) throw corrupt(`tensor ${q(info.name)} appears twice`);
     names.add(info.name);
     infos.push(info);
   }
@@ -184,47 +191,47 @@ function readVersion(r: HeaderReader): number {
 
 function readValue(r: HeaderReader, type: number, key: string, depth: number): GgufValue {
   switch (type) {
-    case GGUF_VALUE_TYPE.u8:
+    case T.u8:
       return r.u8();
-    case GGUF_VALUE_TYPE.i8:
+    case T.i8:
       return r.i8();
-    case GGUF_VALUE_TYPE.u16:
+    case T.u16:
       return r.u16();
-    case GGUF_VALUE_TYPE.i16:
+    case T.i16:
       return r.i16();
-    case GGUF_VALUE_TYPE.u32:
+    case T.u32:
       return r.u32();
-    case GGUF_VALUE_TYPE.i32:
+    case T.i32:
       return r.i32();
-    case GGUF_VALUE_TYPE.f32:
+    case T.f32:
       return r.f32();
-    case GGUF_VALUE_TYPE.bool:
+    case T.bool:
       return r.bool(key);
-    case GGUF_VALUE_TYPE.string:
-      return r.string(`the value of "${key}"`);
-    case GGUF_VALUE_TYPE.u64:
+    case T.string:
+      return r.string(() => `the value of ${q(key)}`);
+    case T.u64:
       return r.u64();
-    case GGUF_VALUE_TYPE.i64:
+    case T.i64:
       return r.i64();
-    case GGUF_VALUE_TYPE.f64:
+    case T.f64:
       return r.f64();
-    case GGUF_VALUE_TYPE.array:
+    case T.array:
       return readArray(r, key, depth + 1);
     default:
-      throw corrupt(`metadata key "${key}" has an unknown value type ${type}`);
+      throw corrupt(`metadata key ${q(key)} has an unknown value type ${type}`);
   }
 }
 
 function readArray(r: HeaderReader, key: string, depth: number): GgufValue[] {
-  if (depth > MAX_ARRAY_DEPTH) throw corrupt(`metadata key "${key}" nests arrays more than ${MAX_ARRAY_DEPTH} deep`);
+  if (depth > MAX_ARRAY_DEPTH) throw corrupt(`metadata key ${q(key)} nests arrays more than ${MAX_ARRAY_DEPTH} deep`);
   const itemType = r.u32();
   const fixed = ggufFixedSize(itemType);
-  if (fixed === undefined && itemType !== GGUF_VALUE_TYPE.string && itemType !== GGUF_VALUE_TYPE.array) {
-    throw corrupt(`metadata key "${key}" is an array of unknown value type ${itemType}`);
+  if (fixed === undefined && itemType !== T.string && itemType !== T.array) {
+    throw corrupt(`metadata key ${q(key)} is an array of unknown value type ${itemType}`);
   }
   // Bound the count by the smallest encoding of one element before allocating.
-  const minItem = fixed ?? (itemType === GGUF_VALUE_TYPE.string ? 8 : 12);
-  const count = r.count(minItem, `the length of array "${key}"`);
+  const minItem = fixed ?? (itemType === T.string ? 8 : 12);
+  const count = r.count(minItem, `the length of array ${q(key)}`);
   r.spendValues(count, key);
   const out: GgufValue[] = new Array(count);
   if (fixed !== undefined) {
@@ -234,31 +241,37 @@ function readArray(r: HeaderReader, key: string, depth: number): GgufValue[] {
     for (let i = 0; i < count; i++) out[i] = decodeFixed(buf, at + i * fixed, itemType, key);
     return out;
   }
+  if (itemType === T.string) {
+    // The vocabulary: hundreds of thousands of strings, read without the per-value switch.
+    const what = () => `an element of array ${q(key)}`;
+    for (let i = 0; i < count; i++) out[i] = r.string(what);
+    return out;
+  }
   for (let i = 0; i < count; i++) out[i] = readValue(r, itemType, key, depth);
   return out;
 }
 
 function decodeFixed(buf: Buffer, at: number, type: number, key: string): GgufValue {
   switch (type) {
-    case GGUF_VALUE_TYPE.u8:
+    case T.u8:
       return buf[at]!;
-    case GGUF_VALUE_TYPE.i8:
+    case T.i8:
       return buf.readInt8(at);
-    case GGUF_VALUE_TYPE.u16:
+    case T.u16:
       return buf.readUInt16LE(at);
-    case GGUF_VALUE_TYPE.i16:
+    case T.i16:
       return buf.readInt16LE(at);
-    case GGUF_VALUE_TYPE.u32:
+    case T.u32:
       return buf.readUInt32LE(at);
-    case GGUF_VALUE_TYPE.i32:
+    case T.i32:
       return buf.readInt32LE(at);
-    case GGUF_VALUE_TYPE.f32:
+    case T.f32:
       return buf.readFloatLE(at);
-    case GGUF_VALUE_TYPE.bool:
+    case T.bool:
       return decodeBool(buf[at]!, key);
-    case GGUF_VALUE_TYPE.u64:
+    case T.u64:
       return buf.readBigUInt64LE(at);
-    case GGUF_VALUE_TYPE.i64:
+    case T.i64:
       return buf.readBigInt64LE(at);
     default:
       return buf.readDoubleLE(at);
@@ -266,7 +279,7 @@ function decodeFixed(buf: Buffer, at: number, type: number, key: string): GgufVa
 }
 
 function decodeBool(byte: number, key: string): boolean {
-  if (byte > 1) throw corrupt(`metadata key "${key}" holds a boolean byte ${byte} (must be 0 or 1)`);
+  if (byte > 1) throw corrupt(`metadata key ${q(key)} holds a boolean byte ${byte} (must be 0 or 1)`);
   return byte === 1;
 }
 
@@ -275,13 +288,13 @@ function readTensorInfo(r: HeaderReader): RawTensorInfo {
   const name = r.string('a tensor name', MAX_KEY_BYTES);
   const nDims = r.u32();
   if (nDims < 1 || nDims > MAX_DIMS) {
-    throw new GgufError('BAD_TENSOR', `tensor "${name}" has ${nDims} dimensions (byte ${at}); 1 to ${MAX_DIMS} are allowed`);
+    throw new GgufError('BAD_TENSOR', `tensor ${q(name)} has ${nDims} dimensions (byte ${at}); 1 to ${MAX_DIMS} are allowed`);
   }
   const dims: bigint[] = [];
   for (let d = 0; d < nDims; d++) {
     const dim = r.u64();
     if (dim < 1n || dim > BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new GgufError('BAD_TENSOR', `tensor "${name}" has an impossible dimension ${dim}`);
+      throw new GgufError('BAD_TENSOR', `tensor ${q(name)} has an impossible dimension ${dim}`);
     }
     dims.push(dim);
   }
@@ -295,7 +308,7 @@ function readAlignment(metadata: Map<string, GgufValue>, types: Map<string, numb
   if (value === undefined) return GGUF_DEFAULT_ALIGNMENT;
   const type = types.get('general.alignment');
   const ok =
-    type === GGUF_VALUE_TYPE.u32 && typeof value === 'number' && value > 0 && value <= 65536 && (value & (value - 1)) === 0;
+    type === T.u32 && typeof value === 'number' && value > 0 && value <= 65536 && (value & (value - 1)) === 0;
   if (!ok) throw corrupt(`general.alignment must be a u32 power of two up to 65536, not ${String(value)}`);
   return value as number;
 }
@@ -306,13 +319,13 @@ function placeTensors(infos: RawTensorInfo[], alignment: number, dataOffset: num
   const limit = BigInt(Number.MAX_SAFE_INTEGER);
   for (const info of infos) {
     const bytes = ggmlTensorBytes(info.type, info.dims);
-    if (typeof bytes === 'string') throw new GgufError('BAD_TENSOR', `tensor "${info.name}": ${bytes}`);
+    if (typeof bytes === 'string') throw new GgufError('BAD_TENSOR', `tensor ${q(info.name)}: ${bytes}`);
     if (info.relOffset % BigInt(alignment) !== 0n) {
-      throw corrupt(`tensor "${info.name}" has data offset ${info.relOffset}, not a multiple of the alignment ${alignment}`);
+      throw corrupt(`tensor ${q(info.name)} has data offset ${info.relOffset}, not a multiple of the alignment ${alignment}`);
     }
     const end = BigInt(dataOffset) + info.relOffset + bytes;
     if (end > limit) {
-      throw corrupt(`tensor "${info.name}" (${ggmlTypeName(info.type)}, ${info.dims.join('×')}) claims data beyond any possible file size`);
+      throw corrupt(`tensor ${q(info.name)} (${ggmlTypeName(info.type)}, ${info.dims.join('×')}) claims data beyond any possible file size`);
     }
     tensors.push({
       name: info.name,
@@ -328,7 +341,7 @@ function placeTensors(infos: RawTensorInfo[], alignment: number, dataOffset: num
     const t = byOffset[i]!;
     const prev = byOffset[i - 1];
     if (prev && t.offset < prev.offset + prev.bytes) {
-      throw corrupt(`tensors "${prev.name}" and "${t.name}" overlap`);
+      throw corrupt(`tensors ${q(prev.name)} and ${q(t.name)} overlap`);
     }
     expected = Math.max(expected, t.offset + t.bytes);
   }
@@ -415,11 +428,28 @@ class HeaderReader {
     return decodeBool(this.u8(), key);
   }
 
-  string(what: string, maxBytes = MAX_HEADER_BYTES): string {
+  /**
+   * A u64 as a plain number: exact below 2^53, and still larger than any
+   * limit above it. Lengths and counts use this to avoid a BigInt per string.
+   */
+  u64Number(): number {
+    const at = this.take(8);
+    return this.buffer.readUInt32LE(at) + this.buffer.readUInt32LE(at + 4) * 4294967296;
+  }
+
+  /** The exact u64 at a position already read, for error messages. */
+  private exactU64(at: number): bigint {
+    return this.buffer.readBigUInt64LE(at - this.bufferStart);
+  }
+
+  /** `what` names the string in an error; a function so the hot path builds no message. */
+  string(what: string | (() => string), maxBytes = MAX_HEADER_BYTES): string {
     const at = this.pos;
-    const length = this.u64();
-    if (length > BigInt(maxBytes)) throw corrupt(`${what} at byte ${at} claims an impossible length of ${length} bytes`);
-    const n = Number(length);
+    const n = this.u64Number();
+    if (n > maxBytes) {
+      const name = typeof what === 'string' ? what : what();
+      throw corrupt(`${name} at byte ${at} claims an impossible length of ${this.exactU64(at)} bytes`);
+    }
     const start = this.take(n);
     return this.buffer.toString('utf8', start, start + n);
   }
@@ -427,22 +457,20 @@ class HeaderReader {
   /** Reads a u64 count of items each at least minItemBytes long, bounded by the bytes left. */
   count(minItemBytes: number, what: string): number {
     const at = this.pos;
-    const count = this.u64();
-    const left = BigInt(Math.max(0, Math.min(this.size, MAX_HEADER_BYTES) - this.pos));
-    if (count * BigInt(minItemBytes) > left) {
-      if (count * BigInt(minItemBytes) + BigInt(this.pos) <= BigInt(MAX_HEADER_BYTES)) {
-        const needed = this.pos + Number(count) * minItemBytes;
-        throw truncated(needed, this.size);
-      }
-      throw corrupt(`${what} at byte ${at} is an impossible ${count}`);
+    const count = this.u64Number();
+    const left = Math.max(0, Math.min(this.size, MAX_HEADER_BYTES) - this.pos);
+    const needed = count * minItemBytes;
+    if (needed > left) {
+      if (this.pos + needed <= MAX_HEADER_BYTES) throw truncated(this.pos + needed, this.size);
+      throw corrupt(`${what} at byte ${at} is an impossible ${this.exactU64(at)}`);
     }
-    return Number(count);
+    return count;
   }
 
   spendValues(n: number, key: string): void {
     this.values += n;
     if (this.values > MAX_HEADER_VALUES) {
-      throw corrupt(`the metadata holds more than ${MAX_HEADER_VALUES} values (at "${key}")`);
+      throw corrupt(`the metadata holds more than ${MAX_HEADER_VALUES} values (at ${q(key)})`);
     }
   }
 
@@ -459,6 +487,12 @@ class HeaderReader {
     this.bufferStart = this.pos;
     return 0;
   }
+}
+
+/** A name from the file, quoted for a message: control characters hidden, length capped. */
+function q(name: string): string {
+  const clean = name.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return `"${clean.length > 80 ? `${clean.slice(0, 77)}...` : clean}"`;
 }
 
 function truncated(expected: number, found: number): GgufError {

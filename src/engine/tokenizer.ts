@@ -37,8 +37,12 @@ export interface StreamDecoder {
 /** Names llama.cpp also treats as end of generation when a vocabulary has them. */
 const END_OF_GENERATION_NAMES = ['<|eom_id|>', '<|im_end|>', '<|end|>', '<end_of_turn>', '<|endoftext|>', '<EOT>'];
 
-const CACHE_GENERATION = 1 << 15; // entries per cache generation (two are kept)
+const CACHE_GENERATION = 1 << 16; // entries per cache generation (two are kept)
 const SMALL_PIECE = 48; // up to this many bytes, quadratic BPE beats the heap
+const SCRATCH_KEEP = 1 << 16; // scratch buffers grown past this are dropped after use
+// Heap keys are rank * 2^32 + position: exact in a double while rank < 2^21.
+const PAIR_KEY_SPLIT = 2 ** 32;
+const MAX_MERGES = 2 ** 21;
 
 const CHAR_TO_BYTE = (() => {
   const map = new Map<number, number>();
@@ -54,7 +58,7 @@ export class Tokenizer {
   readonly eotId: number;
   readonly vocabSize: number;
 
-  private readonly idOfBytes: Map<string, number>; // token bytes (one char per byte) → id
+  private readonly idOfString: Map<string, number>; // byte-level token string → id (control tokens excluded)
   private readonly byteToId: Int32Array; // byte → id of its single-byte token
   private readonly merges: MergeTable;
   private readonly bytesStart: Int32Array; // token id → offset into tokenBytesPool
@@ -71,6 +75,7 @@ export class Tokenizer {
   // Scratch buffers reused by every encode (grown on demand).
   private utf8 = new Uint8Array(256);
   private work = new Int32Array(256);
+  private readonly slots = new Int32Array(SMALL_PIECE);
   private readonly encoder = new TextEncoder();
 
   /** A tokenizer for `vocab`; the same Vocab object always yields the same Tokenizer. */
@@ -89,43 +94,41 @@ export class Tokenizer {
       throw new TokenizerError(`the vocabulary has ${tokens.length} tokens but ${tokenTypes.length} token types`);
     }
     this.vocabSize = tokens.length;
-    for (const [what, id] of [['BOS', vocab.bosId], ['EOS', vocab.eosId], ['EOT', vocab.eotId]] as const) {
+    // A vocabulary without <|eot_id|> (eotId -1) ends turns with EOS instead.
+    const eotId = vocab.eotId === -1 ? vocab.eosId : vocab.eotId;
+    for (const [what, id] of [['BOS', vocab.bosId], ['EOS', vocab.eosId], ['EOT', eotId]] as const) {
       if (!Number.isInteger(id) || id < 0 || id >= tokens.length) throw new TokenizerError(`the ${what} token id ${id} is outside the vocabulary`);
     }
     this.bosId = vocab.bosId;
     this.eosId = vocab.eosId;
-    this.eotId = vocab.eotId;
+    this.eotId = eotId;
 
     this.control = Uint8Array.from(tokenTypes, (t) => (t === TOKEN_TYPE_CONTROL ? 1 : 0));
     const { start, pool } = tokenBytes(tokens, this.control);
     this.bytesStart = start;
     this.bytesPool = pool;
 
-    this.idOfBytes = new Map();
+    this.idOfString = new Map();
     for (let id = 0; id < tokens.length; id++) {
-      if (this.control[id]) continue;
-      const key = latin1(pool, start[id], start[id + 1]);
-      if (!this.idOfBytes.has(key)) this.idOfBytes.set(key, id);
+      if (!this.control[id] && !this.idOfString.has(tokens[id])) this.idOfString.set(tokens[id], id);
     }
     this.byteToId = new Int32Array(256);
     for (let b = 0; b < 256; b++) {
-      const id = this.idOfBytes.get(String.fromCharCode(b));
+      const id = this.idOfString.get(BYTE_TO_CHAR[b]);
       if (id === undefined) throw new TokenizerError(`the vocabulary has no token for the byte 0x${b.toString(16)}, so it is not byte-level BPE`);
       this.byteToId[b] = id;
     }
-    this.merges = this.buildMerges(tokens, vocab.merges);
+    this.merges = this.buildMerges(vocab.merges);
 
-    this.endOfGeneration = new Set([vocab.eosId, vocab.eotId]);
+    this.endOfGeneration = new Set([this.eosId, this.eotId]);
     tokens.forEach((t, id) => {
       if (this.control[id] && END_OF_GENERATION_NAMES.includes(t)) this.endOfGeneration.add(id);
     });
   }
 
-  private buildMerges(tokens: string[], merges: string[]): MergeTable {
-    const idOfString = new Map<string, number>();
-    tokens.forEach((t, id) => {
-      if (!this.control[id] && !idOfString.has(t)) idOfString.set(t, id);
-    });
+  private buildMerges(merges: string[]): MergeTable {
+    const idOfString = this.idOfString;
+    if (merges.length > MAX_MERGES) throw new TokenizerError(`the vocabulary has ${merges.length} merges, more than the ${MAX_MERGES} supported`);
     const table = new MergeTable(merges.length);
     for (let rank = 0; rank < merges.length; rank++) {
       const m = merges[rank];
@@ -147,6 +150,12 @@ export class Tokenizer {
     if (options.bos) out.push(this.bosId);
     forEachPretoken(text, (piece) => this.encodePiece(piece, out));
     return out;
+  }
+
+  /** Forgets every cached pre-token (benchmarks use it to measure a cold start). */
+  clearCache(): void {
+    this.recent.clear();
+    this.older.clear();
   }
 
   /** True for the ids that end a reply (`<|end_of_text|>`, `<|eot_id|>`). */
@@ -198,7 +207,7 @@ export class Tokenizer {
         this.older = this.recent;
         this.recent = new Map();
       }
-      this.recent.set(piece, ids);
+      this.recent.set(ownCopy(piece), ids);
     }
     if (typeof ids === 'number') out.push(ids);
     else for (let i = 0; i < ids.length; i++) out.push(ids[i]);
@@ -209,34 +218,46 @@ export class Tokenizer {
     if (this.utf8.length < piece.length * 3) this.utf8 = new Uint8Array(piece.length * 3 + 64);
     const n = this.encoder.encodeInto(piece, this.utf8).written;
     const bytes = this.utf8;
-    const whole = this.idOfBytes.get(latin1(bytes, 0, n));
+    const whole = this.idOfString.get(byteLevel(bytes, n));
     if (whole !== undefined) return whole;
     if (this.work.length < n) this.work = new Int32Array(n + 64);
     const ids = this.work;
     for (let i = 0; i < n; i++) ids[i] = this.byteToId[bytes[i]];
     const count = n <= SMALL_PIECE ? this.mergeSmall(ids, n) : this.mergeLarge(ids, n);
-    return count === 1 ? ids[0] : ids.slice(0, count);
+    const result = count === 1 ? ids[0] : ids.slice(0, count);
+    if (this.work.length > SCRATCH_KEEP) {
+      this.work = new Int32Array(256);
+      this.utf8 = new Uint8Array(256);
+    }
+    return result;
   }
 
-  /** Quadratic BPE for short pieces: scan for the best pair, merge, repeat. */
+  /**
+   * Quadratic BPE for short pieces: keep each adjacent pair's merge slot,
+   * take the best (lowest rank, leftmost), merge, and look up only the two
+   * pairs that changed.
+   */
   private mergeSmall(ids: Int32Array, n: number): number {
     const merges = this.merges;
+    const slots = this.slots;
+    for (let i = 0; i + 1 < n; i++) slots[i] = merges.find(ids[i], ids[i + 1]);
     for (;;) {
       let bestRank = 0x7fffffff;
       let bestAt = -1;
-      let bestResult = 0;
       for (let i = 0; i + 1 < n; i++) {
-        const slot = merges.find(ids[i], ids[i + 1]);
+        const slot = slots[i];
         if (slot >= 0 && merges.rank[slot] < bestRank) {
           bestRank = merges.rank[slot];
           bestAt = i;
-          bestResult = merges.result[slot];
         }
       }
       if (bestAt < 0) return n;
-      ids[bestAt] = bestResult;
+      ids[bestAt] = merges.result[slots[bestAt]];
       ids.copyWithin(bestAt + 1, bestAt + 2, n);
+      slots.copyWithin(bestAt + 1, bestAt + 2, n - 1);
       n--;
+      if (bestAt > 0) slots[bestAt - 1] = merges.find(ids[bestAt - 1], ids[bestAt]);
+      if (bestAt + 1 < n) slots[bestAt] = merges.find(ids[bestAt], ids[bestAt + 1]);
     }
   }
 
@@ -257,14 +278,13 @@ export class Tokenizer {
     const consider = (at: number) => {
       if (at < 0 || next[at] < 0) return;
       const slot = merges.find(ids[at], ids[next[at]]);
-      if (slot >= 0) heap.push(merges.rank[slot] * 0x1000000 + at);
+      if (slot >= 0) heap.push(merges.rank[slot] * PAIR_KEY_SPLIT + at);
     };
-    if (n >= 0x1000000) throw new TokenizerError('a single pre-token longer than 16 MB cannot be tokenized');
     for (let i = 0; i + 1 < n; i++) consider(i);
     while (heap.size > 0) {
       const key = heap.pop();
-      const at = key % 0x1000000;
-      const rank = (key - at) / 0x1000000;
+      const at = key % PAIR_KEY_SPLIT;
+      const rank = (key - at) / PAIR_KEY_SPLIT;
       const to = next[at];
       if (ids[at] < 0 || to < 0) continue;
       const slot = merges.find(ids[at], ids[to]);
@@ -358,11 +378,18 @@ function byteLevelToBytes(token: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
-function latin1(bytes: Uint8Array, from: number, to: number): string {
-  if (to - from <= 64) {
-    let s = '';
-    for (let i = from; i < to; i++) s += String.fromCharCode(bytes[i]);
-    return s;
-  }
-  return Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('latin1');
+/**
+ * A key that does not pin its source text: V8 makes pieces of 13 or more
+ * characters views into the string they were cut from, and a cached view
+ * would keep a whole editor document alive.
+ */
+function ownCopy(piece: string): string {
+  return piece.length < 13 ? piece : Buffer.from(piece, 'utf16le').toString('utf16le');
+}
+
+/** The first n bytes in GPT-2's byte alphabet, the form token strings take. */
+function byteLevel(bytes: Uint8Array, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += BYTE_TO_CHAR[bytes[i]];
+  return s;
 }

@@ -9,6 +9,14 @@ std::vector<const KernelTable*> runnable_kernels() {
   std::vector<const KernelTable*> tables = {&scalar_kernels()};
   const CpuFeatures& cpu = cpu_features();
   (void)cpu;
+#if defined(__x86_64__) || defined(_M_X64)
+  if (cpu.avx2 && cpu.fma && cpu.f16c) tables.push_back(&avx2_kernels());
+  if (cpu.avx2 && cpu.fma && cpu.f16c && cpu.avx512 && cpu.avx512vnni)
+    tables.push_back(&avx512_vnni_kernels());
+#endif
+#if defined(__aarch64__)
+  if (cpu.neon && cpu.dotprod) tables.push_back(&neon_dotprod_kernels());
+#endif
   return tables;
 }
 

@@ -62,12 +62,17 @@ export class ChatSession {
   constructor(private readonly options: ChatSessionOptions) {
     this.conversation = Conversation.load(options.store);
     this.counter = new TokenCounter((text) => options.engine.countTokens(text));
+    // Inline completion flips the status between ready and generating all
+    // the time; the view only hears about changes it would show.
     this.statusListener = options.engine.onDidChangeStatus((status) => {
-      this.emit({ type: 'engine', engine: engineView(status) });
-      if (engineView(status).kind === 'ready' && !this.generating) void this.refreshMeter();
+      const view = engineView(status);
+      if (JSON.stringify(view) === JSON.stringify(this.shownEngine)) return;
+      this.emit({ type: 'engine', engine: view });
+      if (view.kind === 'ready' && !this.generating) void this.refreshMeter();
     });
-    void this.refreshMeter();
   }
+
+  private shownEngine: EngineView | undefined;
 
   get generating(): boolean {
     return this.running !== undefined;
@@ -96,7 +101,8 @@ export class ChatSession {
       case 'ready':
         if (this.view) this.view.ready = true;
         this.emit(this.snapshot());
-        return;
+        // Measured only once someone looks: counting tokens loads the model.
+        return this.refreshMeter();
       case 'send':
         return this.send(message.text);
       case 'stop':
@@ -256,7 +262,9 @@ export class ChatSession {
   }
 
   private emit(message: HostToView): void {
-    if (this.view?.ready) this.view.post(message);
+    if (!this.view?.ready) return;
+    if (message.type === 'engine' || message.type === 'snapshot') this.shownEngine = message.engine;
+    this.view.post(message);
   }
 
   private setMeter(used: number): void {
@@ -266,7 +274,7 @@ export class ChatSession {
 
   /** Recounts what the conversation occupies; keeps the last reading if the tokenizer is unavailable. */
   private async refreshMeter(): Promise<void> {
-    if (!this.engineReady()) return;
+    if (!this.engineReady() || !this.view?.ready) return;
     try {
       this.setMeter(await usedTokens(SYSTEM_PROMPT, this.conversation.liveTurns().map(toBudgetTurn), this.counter));
     } catch {

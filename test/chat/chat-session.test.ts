@@ -280,3 +280,28 @@ test('while the model loads, a message still goes to the engine, which answers o
   assert.equal(engine.calls.length, 1);
   assert.deepEqual(texts(h.session.entries()), ['user:hi', 'assistant:Hello there.']);
 });
+
+test('inline completion flipping the engine between ready and generating does not chatter to the view', async () => {
+  const h = await harness();
+  for (let i = 0; i < 5; i++) {
+    h.engine.setStatus({ state: 'generating', kind: 'completion' });
+    h.engine.setStatus({ state: 'ready', path: '/m.gguf' });
+  }
+  assert.equal(h.posted.filter((m) => m.type === 'engine').length, 0);
+});
+
+test('the model is not woken to count tokens until the chat view is open', async () => {
+  const engine = new FakeEngine();
+  let counted = 0;
+  const count = engine.countTokens.bind(engine);
+  engine.countTokens = (text: string) => { counted++; return count(text); };
+  const store = new MemoryStore();
+  await store.update(STORAGE_KEY, { version: 1, entries: [{ kind: 'user', id: 'u1', text: 'hi there', dropped: false }] });
+  const h = await harness({ engine, store, ready: false });
+  await settle();
+  assert.equal(counted, 0);
+  await h.session.handleMessage({ type: 'ready' });
+  assert.ok(counted > 0);
+  const meter = h.posted.filter((m) => m.type === 'meter').pop() as { meter: { used: number } };
+  assert.equal(meter.meter.used, 4 + (4 + wordTokens(SYSTEM_PROMPT)) + (4 + 2));
+});

@@ -74,6 +74,7 @@ function drawEntry(entry: Entry): void {
   }
   el.className = `message ${entry.kind}`;
   el.classList.toggle('dropped', entry.dropped);
+  el.setAttribute('role', 'article');
   el.setAttribute('aria-label', entry.kind === 'user' ? 'You' : 'BitNet');
   // The author label ("You" / "BitNet") is CSS generated content, so a
   // turn's text is exactly what was said.

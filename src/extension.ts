@@ -5,11 +5,13 @@ import { showStats } from './commands/show-stats';
 import { registerModelCommands } from './commands/model-commands';
 import { toggleInline } from './settings';
 import { StatusBar } from './status';
+import { registerChat } from './chat/register';
 
 export function activate(context: vscode.ExtensionContext): void {
   const client = new EngineClient(context.extensionPath);
   const status = new StatusBar();
   context.subscriptions.push(status, { dispose: () => void client.dispose() });
+  registerChat(context, client);
 
   context.subscriptions.push(
     vscode.commands.registerCommand('bitnet.showStats', () => showStats(client)),

@@ -30,10 +30,16 @@ export function activeEditor(page) {
   return page.locator('.editor-group-container.active .editor-instance .monaco-editor').first();
 }
 
-/** The text Monaco shows in the active editor (it renders spaces as U+00A0). */
+/**
+ * The text Monaco shows in the active editor, line by line (for files that
+ * fit on screen). Line elements are absolutely positioned and not kept in
+ * document order, so sort them by their offset; spaces render as U+00A0.
+ */
 export async function editorText(page) {
-  const text = await activeEditor(page).locator('.view-lines').innerText();
-  return text.replace(/\u00a0/g, ' ');
+  const lines = await activeEditor(page).locator('.view-lines > .view-line').evaluateAll((els) =>
+    els.map((el) => ({ top: parseFloat(el.style.top) || 0, text: el.textContent ?? '' })),
+  );
+  return lines.sort((a, b) => a.top - b.top).map((l) => l.text.replace(/\u00a0/g, ' ')).join('\n');
 }
 
 /** Runs a command from the palette (F1) by its title, e.g. "BitNet: Show stats". */

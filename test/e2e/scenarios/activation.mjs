@@ -23,6 +23,8 @@ export default {
     await item.waitFor();
     await item.locator('.codicon-loading').waitFor({ state: 'detached', timeout: 30_000 });
     expect(await item.locator('.codicon-error').count() === 0, `the status bar shows an error: ${await item.getAttribute('aria-label')}`);
+    // $(sparkle) is the ready state ($(cloud-download) would mean "no model").
+    await item.locator('.codicon-sparkle').waitFor({ timeout: 5_000 });
     note(`status bar: "${(await item.innerText()).trim()}"`);
     await shot('status-ready');
 

@@ -36,7 +36,7 @@ export default {
       await page.keyboard.type(typed, { delay: 30 });
       lines.push(typed);
       const typedAt = Date.now();
-      const shown = await editor.locator(GHOST).first().waitFor({ timeout: 15_000 }).then(() => true, () => false);
+      const shown = await editor.locator(GHOST).first().waitFor({ timeout: 10_000 }).then(() => true, () => false);
       if (!shown) {
         note(`no suggestion after ${JSON.stringify(typed)}`);
         continue;

@@ -31,15 +31,17 @@ test('a long prefix is cut at a line start and fits the budget', () => {
 test('the window start stays put while the user types on', () => {
   // Typing adds text at the end: the window must keep its first line so the KV cache is reused.
   let prefix = lines(600);
-  const start = stableWindow(prefix, 4000).split('\n')[0];
-  let kept = 0;
-  for (let i = 0; i < 50; i++) {
+  let start = stableWindow(prefix, 4000).split('\n')[0];
+  let moves = 0;
+  for (let i = 0; i < 200; i++) {
     prefix += i % 10 === 9 ? '\nx' : 'x';
-    if (stableWindow(prefix, 4000).split('\n')[0] === start) kept++;
+    const now = stableWindow(prefix, 4000).split('\n')[0];
+    if (now !== start) moves++;
+    start = now;
+    assert.equal(Number(now.split(' ')[1]) % WINDOW_STEP_LINES, 0);
   }
-  assert.ok(kept >= 45, `window start changed on ${50 - kept} of 50 keystrokes`);
-  const first = Number(start.split(' ')[1]);
-  assert.equal(first % WINDOW_STEP_LINES, 0);
+  // 200 keystrokes add about 20 lines; the start moves in 32-line steps.
+  assert.ok(moves <= 1, `window start moved ${moves} times in 200 keystrokes`);
 });
 
 test('a single enormous line is cut to the budget', () => {

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { EngineClient } from './engine/client';
 import { showStats } from './commands/show-stats';
+import { showStatusMenu, toggleInlineForLanguage } from './commands/status-menu';
 import { toggleInline } from './settings';
 import { StatusBar } from './status';
 
@@ -12,6 +13,8 @@ export function activate(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     vscode.commands.registerCommand('bitnet.showStats', () => showStats(client)),
+    vscode.commands.registerCommand('bitnet.statusMenu', showStatusMenu),
+    vscode.commands.registerCommand('bitnet.toggleInlineForLanguage', toggleInlineForLanguage),
     vscode.commands.registerCommand('bitnet.toggleInline', async () => {
       const enabled = await toggleInline();
       vscode.window.setStatusBarMessage(`BitNet inline completion ${enabled ? 'on' : 'off'}`, 3000);
@@ -21,9 +24,9 @@ export function activate(context: vscode.ExtensionContext): void {
   // Start the engine in the background: activation never waits on it.
   client
     .request('hello', {})
-    .then((hello) => status.show({ kind: 'idle', detail: `BitNet engine ready on ${hello.platform}` }))
+    .then(() => status.update({ engine: 'ready' }))
     .catch((err: Error) => {
-      status.show({ kind: 'error', message: err.message });
+      status.update({ engine: 'error', errorMessage: err.message });
       void vscode.window.showErrorMessage(`BitNet: ${err.message}`);
     });
 }

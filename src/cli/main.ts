@@ -3,6 +3,9 @@ type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   version: { summary: 'print the version', load: async () => async () => (console.log(VERSION), 0) },
+  'make-model': { summary: 'write a BitNet b1.58 GGUF with random weights', load: async () => (await import('./make-model')).makeModelCommand },
+  inspect: { summary: 'describe a GGUF model file and check it', load: async () => (await import('./inspect')).inspectCommand },
+  tokenize: { summary: 'text on stdin to token ids (--decode: ids to text)', load: async () => (await import('./tokenize')).tokenizeCommand },
 };
 
 declare const VERSION: string;

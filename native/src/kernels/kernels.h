@@ -15,6 +15,17 @@ namespace bitnet {
 // A ternary weight matrix in the runtime layout: `rows` outputs, `cols`
 // inputs, weights in {-1, 0, +1}, one f32 scale for the whole tensor.
 // `packed` holds ternary_packed_bytes(rows, cols) bytes, 64-byte aligned.
+//
+// Runtime layout (2 bits per weight, rows interleaved so a gemv keeps one
+// accumulator lane per row and needs no horizontal sums):
+// - rows are cut into groups of kTernaryRowGroup = 16; the last group is
+//   padded with zero weights. Group g takes bytes [g*4*cols, (g+1)*4*cols).
+// - a group is a run of 64-byte tiles, tile k covering columns 16k..16k+15.
+// - tile byte p = 4*i + j (i = row in group 0..15, j = 0..3) holds in bits
+//   2s+1..2s the code of weight (row 16g+i, column 16k+4s+j), s = 0..3.
+// - code = ternary + 1 (0 -> -1, 1 -> 0, 2 -> +1), as in I2_S; 3 never occurs.
+// So one 32-bit lane of a tile is one row and four adjacent columns: exactly
+// what VNNI vpdpbusd / NEON sdot multiply against 4 broadcast activations.
 struct TernaryMatrix {
   int rows = 0;
   int cols = 0;
@@ -22,7 +33,12 @@ struct TernaryMatrix {
   const uint8_t* packed = nullptr;
 };
 
-// Bytes the runtime layout needs for a rows x cols matrix.
+// Rows per interleaved group of the runtime layout. ternary_gemm's row range
+// [r0, r1) must start on a multiple of it and end on a multiple of it or at
+// `rows` (so threads split work on group boundaries).
+constexpr int kTernaryRowGroup = 16;
+
+// Bytes the runtime layout needs for a rows x cols matrix (cols % 16 == 0).
 size_t ternary_packed_bytes(int rows, int cols);
 
 // Repacks I2_S codes (spec 2.4: 128-weight blocks of 32 bytes, byte j holds
@@ -39,24 +55,36 @@ struct KernelTable {
   // Per-token absmax int8 quantization (spec 3.3): max = max(1e-5, max|x|)
   // in double, s = (float)(127 / max), q = round-half-even(f32(x * s))
   // clamped to [-128, 127]. Returns s; writes q[0..n) and *q_sum = sum of q.
+  // Inputs are finite (a NaN product gives -128 in every table, no UB).
   float (*quantize_row_i8)(const float* x, int n, int8_t* q, int32_t* q_sum);
 
   // Exact integer ternary products for rows [r0, r1) and n_tok tokens:
-  // dot[t * ld + r] = sum_c w(r, c) * q[t * w.cols + c].
+  // dot[t * ld + r] = sum_c w(r, c) * q[t * w.cols + c], in int32 (no
+  // int16 intermediate, so no wraparound for any q). r0 % kTernaryRowGroup
+  // == 0; r1 % kTernaryRowGroup == 0 or r1 == w.rows. n_tok == 1 is the
+  // decode (matrix-vector) path; larger n_tok unpacks each weight tile once
+  // and reuses it for a block of tokens (prefill).
   void (*ternary_gemm)(const TernaryMatrix& w, const int8_t* q, int n_tok,
                        int r0, int r1, int32_t* dot, int ld);
 
-  // out[r] = sum_c a[r * lda + c] * q[c] over int8 rows, for r in [r0, r1).
+  // out[r] = sum_c a[r * lda + c] * q[c] over int8 rows, for r in [r0, r1),
+  // exact in int32 (cols <= 131072).
   // Used for the int8 copy of the tied LM head.
   void (*i8_gemv)(const int8_t* a, size_t lda, int cols, const int8_t* q,
                   int r0, int r1, int32_t* out);
 
   // out[r] = sum_c f16(a[r * lda + c]) * x[c] with f32 accumulation in a
   // fixed order, for r in [r0, r1). Attention scores and the exact F16 head.
+  // The canonical order, which every table reproduces bit for bit:
+  //   acc[l] = +0 for l = 0..15;
+  //   for c = 0, 1, .., cols-1: acc[c % 16] = fmaf(f16(a[c]), x[c], acc[c % 16]);
+  //   then a halving tree: acc[l] += acc[l + 8] (l < 8); acc[l] += acc[l + 4]
+  //   (l < 4); acc[l] += acc[l + 2] (l < 2); out = acc[0] + acc[1].
   void (*f16_gemv)(const uint16_t* a, size_t lda, int cols, const float* x,
                    int r0, int r1, float* out);
 
-  // y[c] += p * f16(v[c]) for c in [0, n). Attention's V accumulation.
+  // y[c] = fmaf(p, f16(v[c]), y[c]) for c in [0, n) (one rounding per
+  // element). Attention's V accumulation.
   void (*f16_axpy)(float p, const uint16_t* v, int n, float* y);
 };
 

@@ -1,0 +1,276 @@
+// NEON + dot-product (ARMv8.2 SDOT) kernels. Compiled with
+// -march=armv8.2-a+dotprod+fp16 only in this folder; dispatch.cc calls in
+// here only when the CPU reports dotprod.
+//
+// Ternary products: a 64-byte tile is four 16-byte quarters of 4 rows each;
+// each 32-bit lane is one row and four columns. vdotq_laneq_s32 multiplies
+// the codes {0, 1, 2} by one 4-byte group of the 16 activations of the tile
+// (lane s = columns 4s..4s+3) and accumulates int32 per row, so there are no
+// broadcasts and no horizontal sums. sum code*q - sum q = sum t*q exactly.
+
+#include <arm_neon.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "kernels/isa_tables.h"
+
+namespace bitnet {
+namespace {
+
+int32_t sum_i8(const int8_t* q, int n) {
+  int32x4_t acc = vdupq_n_s32(0);
+  const int8x16_t ones = vdupq_n_s8(1);
+  int c = 0;
+  for (; c + 16 <= n; c += 16) acc = vdotq_s32(acc, vld1q_s8(q + c), ones);
+  int32_t s = vaddvq_s32(acc);
+  for (; c < n; ++c) s += q[c];
+  return s;
+}
+
+// The scalar rule for one element, for tails (same code as the reference).
+inline int quantize_one(float x, float s) {
+  float v = std::nearbyint(x * s);
+  if (!(v >= -128.0f)) return -128;
+  if (v > 127.0f) return 127;
+  return static_cast<int>(v);
+}
+
+float quantize_row_i8(const float* x, int n, int8_t* q, int32_t* q_sum) {
+  float32x4_t mx = vdupq_n_f32(0.0f);
+  int c = 0;
+  for (; c + 4 <= n; c += 4) mx = vmaxq_f32(mx, vabsq_f32(vld1q_f32(x + c)));
+  float m = vmaxvq_f32(mx);
+  for (; c < n; ++c) m = std::max(m, std::fabs(x[c]));
+  // The max of |x| is exact in f32, so widening it equals the spec's double max.
+  double max = static_cast<double>(m);
+  if (!(max > 1e-5)) max = 1e-5;
+  const float s = static_cast<float>(127.0 / max);
+  const float32x4_t lo = vdupq_n_f32(-128.0f), hi = vdupq_n_f32(127.0f);
+  int32x4_t sum = vdupq_n_s32(0);
+  // Clamp then round half to even (the bounds are integers, so this equals
+  // round then clamp). maxnm/minnm pick the number over a NaN: NaN -> -128,
+  // as in the scalar reference.
+  for (c = 0; c + 16 <= n; c += 16) {
+    int32x4_t i[4];
+    for (int j = 0; j < 4; ++j) {
+      float32x4_t p = vmulq_n_f32(vld1q_f32(x + c + 4 * j), s);
+      p = vminnmq_f32(vmaxnmq_f32(p, lo), hi);
+      i[j] = vcvtnq_s32_f32(p);
+      sum = vaddq_s32(sum, i[j]);
+    }
+    int16x8_t a = vcombine_s16(vqmovn_s32(i[0]), vqmovn_s32(i[1]));
+    int16x8_t b = vcombine_s16(vqmovn_s32(i[2]), vqmovn_s32(i[3]));
+    vst1q_s8(q + c, vcombine_s8(vqmovn_s16(a), vqmovn_s16(b)));
+  }
+  int32_t total = vaddvq_s32(sum);
+  for (; c < n; ++c) {
+    int v = quantize_one(x[c], s);
+    q[c] = static_cast<int8_t>(v);
+    total += v;
+  }
+  *q_sum = total;
+  return s;
+}
+
+inline void store_rows(int32_t* dst, int32x4_t v, int n_rows) {
+  if (n_rows >= 4) {
+    vst1q_s32(dst, v);
+  } else if (n_rows > 0) {
+    int32_t tmp[4];
+    vst1q_s32(tmp, v);
+    std::memcpy(dst, tmp, sizeof(int32_t) * n_rows);
+  }
+}
+
+// Codes of one 4-row quarter-tile, column group s in vector s.
+struct Codes {
+  int8x16_t c0, c1, c2, c3;
+};
+inline Codes unpack(const uint8_t* p) {
+  const uint8x16_t v = vld1q_u8(p), m = vdupq_n_u8(3);
+  return {vreinterpretq_s8_u8(vandq_u8(v, m)), vreinterpretq_s8_u8(vandq_u8(vshrq_n_u8(v, 2), m)),
+          vreinterpretq_s8_u8(vandq_u8(vshrq_n_u8(v, 4), m)), vreinterpretq_s8_u8(vshrq_n_u8(v, 6))};
+}
+inline int32x4_t dot_tile(int32x4_t acc, const Codes& c, int8x16_t qv) {
+  acc = vdotq_laneq_s32(acc, c.c0, qv, 0);
+  acc = vdotq_laneq_s32(acc, c.c1, qv, 1);
+  acc = vdotq_laneq_s32(acc, c.c2, qv, 2);
+  return vdotq_laneq_s32(acc, c.c3, qv, 3);
+}
+
+void gemv(const TernaryMatrix& w, const int8_t* q, int r0, int r1, int32_t* dot) {
+  const int cols = w.cols, tiles = cols / 16;
+  const size_t group_bytes = static_cast<size_t>(4) * cols;
+  const int32x4_t qsum = vdupq_n_s32(sum_i8(q, cols));
+  for (int r = r0; r < r1; r += 16) {
+    const uint8_t* g = w.packed + (r / 16) * group_bytes;
+    int32x4_t a0 = vdupq_n_s32(0), a1 = a0, a2 = a0, a3 = a0;
+    for (int k = 0; k < tiles; ++k) {
+      const int8x16_t qv = vld1q_s8(q + 16 * k);
+      const uint8_t* t = g + 64 * static_cast<size_t>(k);
+      a0 = dot_tile(a0, unpack(t), qv);
+      a1 = dot_tile(a1, unpack(t + 16), qv);
+      a2 = dot_tile(a2, unpack(t + 32), qv);
+      a3 = dot_tile(a3, unpack(t + 48), qv);
+    }
+    store_rows(dot + r, vsubq_s32(a0, qsum), r1 - r);
+    store_rows(dot + r + 4, vsubq_s32(a1, qsum), r1 - r - 4);
+    store_rows(dot + r + 8, vsubq_s32(a2, qsum), r1 - r - 8);
+    store_rows(dot + r + 12, vsubq_s32(a3, qsum), r1 - r - 12);
+  }
+}
+
+// Prefill: one 4-row quarter of a group against NT tokens; each quarter-tile
+// is unpacked once and used for all NT tokens.
+template <int NT>
+void gemm_quarter(const uint8_t* w, int tiles, const int8_t* q, size_t q_stride, const int32_t* qsums,
+                  int32_t* dot, int ld, int n_rows) {
+  int32x4_t acc[NT];
+  for (int t = 0; t < NT; ++t) acc[t] = vdupq_n_s32(0);
+  for (int k = 0; k < tiles; ++k) {
+    const Codes c = unpack(w + 64 * static_cast<size_t>(k));
+    const int8_t* qk = q + 16 * k;
+#pragma GCC unroll 8
+    for (int t = 0; t < NT; ++t) acc[t] = dot_tile(acc[t], c, vld1q_s8(qk + t * q_stride));
+  }
+  for (int t = 0; t < NT; ++t) store_rows(dot + static_cast<size_t>(t) * ld, vsubq_s32(acc[t], vdupq_n_s32(qsums[t])), n_rows);
+}
+
+using GemmQuarterFn = void (*)(const uint8_t*, int, const int8_t*, size_t, const int32_t*, int32_t*, int, int);
+constexpr int kTokenBlock = 8;
+const GemmQuarterFn gemm_fns[kTokenBlock] = {gemm_quarter<1>, gemm_quarter<2>, gemm_quarter<3>, gemm_quarter<4>,
+                                             gemm_quarter<5>, gemm_quarter<6>, gemm_quarter<7>, gemm_quarter<8>};
+
+void ternary_gemm(const TernaryMatrix& w, const int8_t* q, int n_tok, int r0, int r1, int32_t* dot, int ld) {
+  if (n_tok == 1) {
+    gemv(w, q, r0, r1, dot);
+    return;
+  }
+  const int cols = w.cols, tiles = cols / 16;
+  const size_t group_bytes = static_cast<size_t>(4) * cols;
+  int32_t qsums[kTokenBlock];
+  // Cache blocking: a chunk of row groups (about 192 KiB of weights) meets
+  // every block of tokens before the next chunk is touched.
+  const int chunk_groups = static_cast<int>(std::max<size_t>(1, (192u << 10) / group_bytes));
+  for (int c0 = r0; c0 < r1; c0 += chunk_groups * 16) {
+    const int c1 = std::min(r1, c0 + chunk_groups * 16);
+    for (int t0 = 0; t0 < n_tok; t0 += kTokenBlock) {
+      const int nt = std::min(kTokenBlock, n_tok - t0);
+      const int8_t* qt = q + static_cast<size_t>(t0) * cols;
+      for (int t = 0; t < nt; ++t) qsums[t] = sum_i8(qt + static_cast<size_t>(t) * cols, cols);
+      for (int r = c0; r < c1; r += 16) {
+        const uint8_t* g = w.packed + (r / 16) * group_bytes;
+        int32_t* d = dot + static_cast<size_t>(t0) * ld + r;
+        for (int j = 0; j < 4 && r + 4 * j < c1; ++j)
+          gemm_fns[nt - 1](g + 16 * j, tiles, qt, cols, qsums, d + 4 * j, ld, std::min(4, c1 - r - 4 * j));
+      }
+    }
+  }
+}
+
+void i8_gemv(const int8_t* a, size_t lda, int cols, const int8_t* q, int r0, int r1, int32_t* out) {
+  const int full = cols & ~15;
+  int r = r0;
+  for (; r + 4 <= r1; r += 4) {
+    const int8_t* row = a + static_cast<size_t>(r) * lda;
+    int32x4_t a0 = vdupq_n_s32(0), a1 = a0, a2 = a0, a3 = a0;
+    for (int c = 0; c < full; c += 16) {
+      const int8x16_t qv = vld1q_s8(q + c);
+      a0 = vdotq_s32(a0, vld1q_s8(row + c), qv);
+      a1 = vdotq_s32(a1, vld1q_s8(row + lda + c), qv);
+      a2 = vdotq_s32(a2, vld1q_s8(row + 2 * lda + c), qv);
+      a3 = vdotq_s32(a3, vld1q_s8(row + 3 * lda + c), qv);
+    }
+    int32_t s[4] = {vaddvq_s32(a0), vaddvq_s32(a1), vaddvq_s32(a2), vaddvq_s32(a3)};
+    for (int i = 0; i < 4; ++i) {
+      for (int c = full; c < cols; ++c) s[i] += row[i * lda + c] * q[c];
+      out[r + i] = s[i];
+    }
+  }
+  for (; r < r1; ++r) {
+    const int8_t* row = a + static_cast<size_t>(r) * lda;
+    int32x4_t acc = vdupq_n_s32(0);
+    for (int c = 0; c < full; c += 16) acc = vdotq_s32(acc, vld1q_s8(row + c), vld1q_s8(q + c));
+    int32_t s = vaddvq_s32(acc);
+    for (int c = full; c < cols; ++c) s += row[c] * q[c];
+    out[r] = s;
+  }
+}
+
+// Sixteen f32 lanes as four vectors: lanes 0-3, 4-7, 8-11, 12-15.
+struct Acc16 {
+  float32x4_t v[4];
+};
+inline void fma16(Acc16& acc, const uint16_t* a, const float* x) {
+  const float16x8_t h0 = vreinterpretq_f16_u16(vld1q_u16(a)), h1 = vreinterpretq_f16_u16(vld1q_u16(a + 8));
+  acc.v[0] = vfmaq_f32(acc.v[0], vcvt_f32_f16(vget_low_f16(h0)), vld1q_f32(x));
+  acc.v[1] = vfmaq_f32(acc.v[1], vcvt_high_f32_f16(h0), vld1q_f32(x + 4));
+  acc.v[2] = vfmaq_f32(acc.v[2], vcvt_f32_f16(vget_low_f16(h1)), vld1q_f32(x + 8));
+  acc.v[3] = vfmaq_f32(acc.v[3], vcvt_high_f32_f16(h1), vld1q_f32(x + 12));
+}
+// The canonical reduction of kernels.h: lanes l + 8, then l + 4, l + 2, l + 1.
+inline float reduce16(const Acc16& acc) {
+  float32x4_t s8a = vaddq_f32(acc.v[0], acc.v[2]), s8b = vaddq_f32(acc.v[1], acc.v[3]);
+  float32x4_t s4 = vaddq_f32(s8a, s8b);
+  float32x2_t s2 = vadd_f32(vget_low_f32(s4), vget_high_f32(s4));
+  return vget_lane_f32(s2, 0) + vget_lane_f32(s2, 1);
+}
+
+void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, int r1, float* out) {
+  const int full = cols & ~15, tail = cols - full;
+  // The ragged tail, zero-padded: fma(0, 0, acc) leaves acc unchanged (acc
+  // starts at +0 and so is never -0).
+  float xt[16] = {0};
+  for (int c = 0; c < tail; ++c) xt[c] = x[full + c];
+  uint16_t at[16] = {0};
+  int r = r0;
+  for (; r + 2 <= r1; r += 2) {
+    const uint16_t* row0 = a + static_cast<size_t>(r) * lda;
+    const uint16_t* row1 = row0 + lda;
+    Acc16 acc0 = {{vdupq_n_f32(0), vdupq_n_f32(0), vdupq_n_f32(0), vdupq_n_f32(0)}}, acc1 = acc0;
+    for (int c = 0; c < full; c += 16) {
+      fma16(acc0, row0 + c, x + c);
+      fma16(acc1, row1 + c, x + c);
+    }
+    if (tail) {
+      std::memcpy(at, row0 + full, 2 * tail);
+      fma16(acc0, at, xt);
+      std::memcpy(at, row1 + full, 2 * tail);
+      fma16(acc1, at, xt);
+    }
+    out[r] = reduce16(acc0);
+    out[r + 1] = reduce16(acc1);
+  }
+  if (r < r1) {
+    const uint16_t* row = a + static_cast<size_t>(r) * lda;
+    Acc16 acc = {{vdupq_n_f32(0), vdupq_n_f32(0), vdupq_n_f32(0), vdupq_n_f32(0)}};
+    for (int c = 0; c < full; c += 16) fma16(acc, row + c, x + c);
+    if (tail) {
+      std::memcpy(at, row + full, 2 * tail);
+      fma16(acc, at, xt);
+    }
+    out[r] = reduce16(acc);
+  }
+}
+
+void f16_axpy(float p, const uint16_t* v, int n, float* y) {
+  const float32x4_t pv = vdupq_n_f32(p);
+  int c = 0;
+  for (; c + 8 <= n; c += 8) {
+    const float16x8_t h = vreinterpretq_f16_u16(vld1q_u16(v + c));
+    vst1q_f32(y + c, vfmaq_f32(vld1q_f32(y + c), pv, vcvt_f32_f16(vget_low_f16(h))));
+    vst1q_f32(y + c + 4, vfmaq_f32(vld1q_f32(y + c + 4), pv, vcvt_high_f32_f16(h)));
+  }
+  for (; c < n; ++c) y[c] = std::fma(p, f16_to_f32(v[c]), y[c]);
+}
+
+}  // namespace
+
+const KernelTable& neon_dotprod_kernels() {
+  static const KernelTable table = {"neon-dotprod", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv, f16_axpy};
+  return table;
+}
+
+}  // namespace bitnet

@@ -1,0 +1,306 @@
+// AVX2 + FMA + F16C kernels for x86-64 CPUs without AVX-512 VNNI. Compiled
+// with those flags only in this folder; dispatch.cc calls in here only when
+// the CPU has them.
+//
+// Ternary products: a 64-byte tile is two 32-byte halves of 8 rows each.
+// vpmaddubsw multiplies u8 codes {0, 1, 2} by s8 activations into int16
+// pairs (|pair| <= 512, and the four column groups of a tile add up to at
+// most 2048: no saturation, no wraparound), then vpmaddwd widens to int32
+// per row. sum code*q - sum q = sum t*q exactly.
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "kernels/isa_tables.h"
+
+namespace bitnet {
+namespace {
+
+inline __m256i bcast4(const int8_t* p) {
+  int32_t v;
+  std::memcpy(&v, p, 4);
+  return _mm256_set1_epi32(v);
+}
+
+inline int32_t hsum_epi32(__m256i v) {
+  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
+  return _mm_cvtsi128_si32(s);
+}
+
+int32_t sum_i8(const int8_t* q, int n) {
+  const __m256i ones = _mm256_set1_epi16(1);
+  __m256i acc = _mm256_setzero_si256();
+  int c = 0;
+  for (; c + 16 <= n; c += 16) {
+    __m256i v = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q + c)));
+    acc = _mm256_add_epi32(acc, _mm256_madd_epi16(v, ones));
+  }
+  int32_t s = hsum_epi32(acc);
+  for (; c < n; ++c) s += q[c];
+  return s;
+}
+
+// The scalar rule for one element, for tails (same code as the reference).
+inline int quantize_one(float x, float s) {
+  float v = std::nearbyint(x * s);
+  if (!(v >= -128.0f)) return -128;
+  if (v > 127.0f) return 127;
+  return static_cast<int>(v);
+}
+
+float quantize_row_i8(const float* x, int n, int8_t* q, int32_t* q_sum) {
+  const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+  __m256 mx = _mm256_setzero_ps();
+  int c = 0;
+  for (; c + 8 <= n; c += 8) mx = _mm256_max_ps(mx, _mm256_and_ps(_mm256_loadu_ps(x + c), abs_mask));
+  __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(mx), _mm256_extractf128_ps(mx, 1));
+  m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+  m4 = _mm_max_ss(m4, _mm_shuffle_ps(m4, m4, 1));
+  float m = _mm_cvtss_f32(m4);
+  for (; c < n; ++c) m = std::max(m, std::fabs(x[c]));
+  // The max of |x| is exact in f32, so widening it equals the spec's double max.
+  double max = static_cast<double>(m);
+  if (!(max > 1e-5)) max = 1e-5;
+  const float s = static_cast<float>(127.0 / max);
+  const __m256 sv = _mm256_set1_ps(s), lo = _mm256_set1_ps(-128.0f), hi = _mm256_set1_ps(127.0f);
+  __m256i sum = _mm256_setzero_si256();
+  // Clamp then round (the bounds are integers, so this equals round then
+  // clamp); max_ps returns its second operand for NaN, as the scalar does.
+  for (c = 0; c + 8 <= n; c += 8) {
+    __m256 p = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(_mm256_loadu_ps(x + c), sv), lo), hi);
+    __m256i i = _mm256_cvtps_epi32(p);  // round half to even (default MXCSR)
+    sum = _mm256_add_epi32(sum, i);
+    __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(i), _mm256_extracti128_si256(i, 1));
+    w = _mm_packs_epi16(w, w);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(q + c), w);
+  }
+  int32_t total = hsum_epi32(sum);
+  for (; c < n; ++c) {
+    int v = quantize_one(x[c], s);
+    q[c] = static_cast<int8_t>(v);
+    total += v;
+  }
+  *q_sum = total;
+  return s;
+}
+
+// sum over one 8-row half-tile of code*q for the four column groups, int32 per row.
+inline __m256i half_tile_dot(__m256i v, __m256i b0, __m256i b1, __m256i b2, __m256i b3, __m256i m3,
+                             __m256i ones16) {
+  __m256i p = _mm256_maddubs_epi16(_mm256_and_si256(v, m3), b0);
+  p = _mm256_add_epi16(p, _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(v, 2), m3), b1));
+  p = _mm256_add_epi16(p, _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(v, 4), m3), b2));
+  p = _mm256_add_epi16(p, _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(v, 6), m3), b3));
+  return _mm256_madd_epi16(p, ones16);
+}
+
+inline void store_rows(int32_t* dst, __m256i v, int n_rows) {
+  if (n_rows >= 8) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), v);
+  } else if (n_rows > 0) {
+    alignas(32) int32_t tmp[8];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(tmp), v);
+    std::memcpy(dst, tmp, sizeof(int32_t) * n_rows);
+  }
+}
+
+void gemv(const TernaryMatrix& w, const int8_t* q, int r0, int r1, int32_t* dot) {
+  const int cols = w.cols, tiles = cols / 16;
+  const size_t group_bytes = static_cast<size_t>(4) * cols;
+  const __m256i qsum = _mm256_set1_epi32(sum_i8(q, cols));
+  const __m256i m3 = _mm256_set1_epi8(3), ones16 = _mm256_set1_epi16(1);
+  for (int r = r0; r < r1; r += 16) {
+    const uint8_t* g = w.packed + (r / 16) * group_bytes;
+    __m256i acc0 = _mm256_setzero_si256(), acc1 = _mm256_setzero_si256();
+    for (int k = 0; k < tiles; ++k) {
+      const int8_t* qk = q + 16 * k;
+      const __m256i b0 = bcast4(qk), b1 = bcast4(qk + 4), b2 = bcast4(qk + 8), b3 = bcast4(qk + 12);
+      const uint8_t* t = g + 64 * static_cast<size_t>(k);
+      acc0 = _mm256_add_epi32(acc0, half_tile_dot(_mm256_load_si256(reinterpret_cast<const __m256i*>(t)), b0, b1,
+                                                  b2, b3, m3, ones16));
+      acc1 = _mm256_add_epi32(acc1, half_tile_dot(_mm256_load_si256(reinterpret_cast<const __m256i*>(t + 32)), b0,
+                                                  b1, b2, b3, m3, ones16));
+    }
+    store_rows(dot + r, _mm256_sub_epi32(acc0, qsum), r1 - r);
+    store_rows(dot + r + 8, _mm256_sub_epi32(acc1, qsum), r1 - r - 8);
+  }
+}
+
+// Prefill: one 8-row half of a group against NT tokens; each half-tile is
+// unpacked to codes once and used for all NT tokens.
+template <int NT>
+void gemm_half(const uint8_t* w, int tiles, const int8_t* q, size_t q_stride, const int32_t* qsums, int32_t* dot,
+               int ld, int n_rows) {
+  __m256i acc[NT];
+  for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_si256();
+  const __m256i m3 = _mm256_set1_epi8(3), ones16 = _mm256_set1_epi16(1);
+  for (int k = 0; k < tiles; ++k) {
+    const __m256i v = _mm256_load_si256(reinterpret_cast<const __m256i*>(w + 64 * static_cast<size_t>(k)));
+    const __m256i c0 = _mm256_and_si256(v, m3);
+    const __m256i c1 = _mm256_and_si256(_mm256_srli_epi16(v, 2), m3);
+    const __m256i c2 = _mm256_and_si256(_mm256_srli_epi16(v, 4), m3);
+    const __m256i c3 = _mm256_and_si256(_mm256_srli_epi16(v, 6), m3);
+    const int8_t* qk = q + 16 * k;
+#pragma GCC unroll 8
+    for (int t = 0; t < NT; ++t) {
+      const int8_t* qt = qk + t * q_stride;
+      __m256i p = _mm256_maddubs_epi16(c0, bcast4(qt));
+      p = _mm256_add_epi16(p, _mm256_maddubs_epi16(c1, bcast4(qt + 4)));
+      p = _mm256_add_epi16(p, _mm256_maddubs_epi16(c2, bcast4(qt + 8)));
+      p = _mm256_add_epi16(p, _mm256_maddubs_epi16(c3, bcast4(qt + 12)));
+      acc[t] = _mm256_add_epi32(acc[t], _mm256_madd_epi16(p, ones16));
+    }
+  }
+  for (int t = 0; t < NT; ++t)
+    store_rows(dot + static_cast<size_t>(t) * ld, _mm256_sub_epi32(acc[t], _mm256_set1_epi32(qsums[t])), n_rows);
+}
+
+using GemmHalfFn = void (*)(const uint8_t*, int, const int8_t*, size_t, const int32_t*, int32_t*, int, int);
+constexpr int kTokenBlock = 8;
+const GemmHalfFn gemm_fns[kTokenBlock] = {gemm_half<1>, gemm_half<2>, gemm_half<3>, gemm_half<4>,
+                                          gemm_half<5>, gemm_half<6>, gemm_half<7>, gemm_half<8>};
+
+void ternary_gemm(const TernaryMatrix& w, const int8_t* q, int n_tok, int r0, int r1, int32_t* dot, int ld) {
+  if (n_tok == 1) {
+    gemv(w, q, r0, r1, dot);
+    return;
+  }
+  const int cols = w.cols, tiles = cols / 16;
+  const size_t group_bytes = static_cast<size_t>(4) * cols;
+  int32_t qsums[kTokenBlock];
+  // Cache blocking: a chunk of row groups (about 192 KiB of weights, kept in
+  // L2) meets every block of tokens before the next chunk is touched.
+  const int chunk_groups = static_cast<int>(std::max<size_t>(1, (192u << 10) / group_bytes));
+  for (int c0 = r0; c0 < r1; c0 += chunk_groups * 16) {
+    const int c1 = std::min(r1, c0 + chunk_groups * 16);
+    for (int t0 = 0; t0 < n_tok; t0 += kTokenBlock) {
+      const int nt = std::min(kTokenBlock, n_tok - t0);
+      const int8_t* qt = q + static_cast<size_t>(t0) * cols;
+      for (int t = 0; t < nt; ++t) qsums[t] = sum_i8(qt + static_cast<size_t>(t) * cols, cols);
+      for (int r = c0; r < c1; r += 16) {
+        const uint8_t* g = w.packed + (r / 16) * group_bytes;
+        int32_t* d = dot + static_cast<size_t>(t0) * ld + r;
+        gemm_fns[nt - 1](g, tiles, qt, cols, qsums, d, ld, std::min(8, c1 - r));
+        if (c1 - r > 8) gemm_fns[nt - 1](g + 32, tiles, qt, cols, qsums, d + 8, ld, std::min(8, c1 - r - 8));
+      }
+    }
+  }
+}
+
+inline __m256i widen16(const int8_t* p) {
+  return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+
+void i8_gemv(const int8_t* a, size_t lda, int cols, const int8_t* q, int r0, int r1, int32_t* out) {
+  const int full = cols & ~15;
+  int r = r0;
+  for (; r + 4 <= r1; r += 4) {
+    const int8_t* row = a + static_cast<size_t>(r) * lda;
+    __m256i acc0 = _mm256_setzero_si256(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    for (int c = 0; c < full; c += 16) {
+      const __m256i qv = widen16(q + c);
+      acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(widen16(row + c), qv));
+      acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(widen16(row + lda + c), qv));
+      acc2 = _mm256_add_epi32(acc2, _mm256_madd_epi16(widen16(row + 2 * lda + c), qv));
+      acc3 = _mm256_add_epi32(acc3, _mm256_madd_epi16(widen16(row + 3 * lda + c), qv));
+    }
+    int32_t s[4] = {hsum_epi32(acc0), hsum_epi32(acc1), hsum_epi32(acc2), hsum_epi32(acc3)};
+    for (int i = 0; i < 4; ++i) {
+      for (int c = full; c < cols; ++c) s[i] += row[i * lda + c] * q[c];
+      out[r + i] = s[i];
+    }
+  }
+  for (; r < r1; ++r) {
+    const int8_t* row = a + static_cast<size_t>(r) * lda;
+    __m256i acc = _mm256_setzero_si256();
+    for (int c = 0; c < full; c += 16) acc = _mm256_add_epi32(acc, _mm256_madd_epi16(widen16(row + c), widen16(q + c)));
+    int32_t s = hsum_epi32(acc);
+    for (int c = full; c < cols; ++c) s += row[c] * q[c];
+    out[r] = s;
+  }
+}
+
+inline __m256 load_f16x8(const uint16_t* p) {
+  return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+
+// The canonical reduction of kernels.h: lanes l + 8 (lo + hi), then l + 4,
+// l + 2, l + 1.
+inline float reduce16(__m256 lo, __m256 hi) {
+  __m256 s8 = _mm256_add_ps(lo, hi);
+  __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
+  __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+  return _mm_cvtss_f32(_mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1)));
+}
+
+void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, int r1, float* out) {
+  const int full = cols & ~15, tail = cols - full;
+  // The ragged tail, zero-padded: fma(0, 0, acc) leaves acc unchanged (acc
+  // starts at +0 and so is never -0).
+  alignas(32) float xt[16] = {0};
+  for (int c = 0; c < tail; ++c) xt[c] = x[full + c];
+  alignas(16) uint16_t at[2][16] = {{0}};
+  int r = r0;
+  for (; r + 2 <= r1; r += 2) {
+    const uint16_t* row0 = a + static_cast<size_t>(r) * lda;
+    const uint16_t* row1 = row0 + lda;
+    __m256 a0 = _mm256_setzero_ps(), b0 = a0, a1 = a0, b1 = a0;
+    for (int c = 0; c < full; c += 16) {
+      const __m256 xl = _mm256_loadu_ps(x + c), xh = _mm256_loadu_ps(x + c + 8);
+      a0 = _mm256_fmadd_ps(load_f16x8(row0 + c), xl, a0);
+      b0 = _mm256_fmadd_ps(load_f16x8(row0 + c + 8), xh, b0);
+      a1 = _mm256_fmadd_ps(load_f16x8(row1 + c), xl, a1);
+      b1 = _mm256_fmadd_ps(load_f16x8(row1 + c + 8), xh, b1);
+    }
+    if (tail) {
+      std::memcpy(at[0], row0 + full, 2 * tail);
+      std::memcpy(at[1], row1 + full, 2 * tail);
+      const __m256 xl = _mm256_load_ps(xt), xh = _mm256_load_ps(xt + 8);
+      a0 = _mm256_fmadd_ps(load_f16x8(at[0]), xl, a0);
+      b0 = _mm256_fmadd_ps(load_f16x8(at[0] + 8), xh, b0);
+      a1 = _mm256_fmadd_ps(load_f16x8(at[1]), xl, a1);
+      b1 = _mm256_fmadd_ps(load_f16x8(at[1] + 8), xh, b1);
+    }
+    out[r] = reduce16(a0, b0);
+    out[r + 1] = reduce16(a1, b1);
+  }
+  if (r < r1) {
+    const uint16_t* row = a + static_cast<size_t>(r) * lda;
+    __m256 lo = _mm256_setzero_ps(), hi = lo;
+    for (int c = 0; c < full; c += 16) {
+      lo = _mm256_fmadd_ps(load_f16x8(row + c), _mm256_loadu_ps(x + c), lo);
+      hi = _mm256_fmadd_ps(load_f16x8(row + c + 8), _mm256_loadu_ps(x + c + 8), hi);
+    }
+    if (tail) {
+      std::memcpy(at[0], row + full, 2 * tail);
+      lo = _mm256_fmadd_ps(load_f16x8(at[0]), _mm256_load_ps(xt), lo);
+      hi = _mm256_fmadd_ps(load_f16x8(at[0] + 8), _mm256_load_ps(xt + 8), hi);
+    }
+    out[r] = reduce16(lo, hi);
+  }
+}
+
+void f16_axpy(float p, const uint16_t* v, int n, float* y) {
+  const __m256 pv = _mm256_set1_ps(p);
+  int c = 0;
+  for (; c + 8 <= n; c += 8) _mm256_storeu_ps(y + c, _mm256_fmadd_ps(pv, load_f16x8(v + c), _mm256_loadu_ps(y + c)));
+  for (; c < n; ++c) y[c] = std::fma(p, f16_to_f32(v[c]), y[c]);
+}
+
+}  // namespace
+
+const KernelTable& avx2_kernels() {
+  static const KernelTable table = {"avx2", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv, f16_axpy};
+  return table;
+}
+
+}  // namespace bitnet

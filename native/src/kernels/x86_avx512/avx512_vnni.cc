@@ -1,0 +1,293 @@
+// AVX-512 (F/BW/VL/DQ) + VNNI kernels. Compiled with those flags only in
+// this folder; dispatch.cc calls in here only when the CPU has them.
+//
+// Ternary products use vpdpbusd (u8 x s8 -> int32): each 32-bit lane of a
+// 64-byte tile is one row and four columns (see kernels.h), so the four
+// activation bytes are a broadcast and every lane accumulates its own row.
+// With codes in {0, 1, 2}, sum code*q - sum q = sum t*q exactly.
+
+// GCC 12's own intrinsic headers trip -Wuninitialized (_mm512_undefined_*
+// initialise themselves on purpose); silence that false alarm here only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/isa_tables.h"
+
+namespace bitnet {
+namespace {
+
+inline __m512i bcast4(const int8_t* p) {
+  int32_t v;
+  std::memcpy(&v, p, 4);
+  return _mm512_set1_epi32(v);
+}
+
+inline __mmask64 tail_mask64(int n) { return n >= 64 ? ~__mmask64(0) : (__mmask64(1) << n) - 1; }
+
+// sum of q[0..n) in int32.
+int32_t sum_i8(const int8_t* q, int n) {
+  const __m512i ones = _mm512_set1_epi8(1);
+  __m512i acc = _mm512_setzero_si512();
+  for (int c = 0; c < n; c += 64) {
+    __m512i v = _mm512_maskz_loadu_epi8(tail_mask64(n - c), q + c);
+    acc = _mm512_dpbusd_epi32(acc, ones, v);
+  }
+  return _mm512_reduce_add_epi32(acc);
+}
+
+float quantize_row_i8(const float* x, int n, int8_t* q, int32_t* q_sum) {
+  const __m512 abs_mask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7fffffff));
+  __m512 mx = _mm512_setzero_ps();
+  int c = 0;
+  for (; c + 16 <= n; c += 16) mx = _mm512_max_ps(mx, _mm512_and_ps(_mm512_loadu_ps(x + c), abs_mask));
+  const __mmask16 tm = static_cast<__mmask16>((1u << (n - c)) - 1);
+  if (c < n) mx = _mm512_max_ps(mx, _mm512_and_ps(_mm512_maskz_loadu_ps(tm, x + c), abs_mask));
+  // The max of |x| is exact in f32, so widening it equals the spec's double max.
+  double max = static_cast<double>(_mm512_reduce_max_ps(mx));
+  if (!(max > 1e-5)) max = 1e-5;
+  const float s = static_cast<float>(127.0 / max);
+  const __m512 sv = _mm512_set1_ps(s), lo = _mm512_set1_ps(-128.0f), hi = _mm512_set1_ps(127.0f);
+  __m512i sum = _mm512_setzero_si512();
+  // Clamping before rounding equals rounding then clamping (the bounds are
+  // integers); max_ps returns its second operand for NaN, as the scalar does.
+  for (c = 0; c + 16 <= n; c += 16) {
+    __m512 p = _mm512_min_ps(_mm512_max_ps(_mm512_mul_ps(_mm512_loadu_ps(x + c), sv), lo), hi);
+    __m512i i = _mm512_cvtps_epi32(p);  // round half to even (default MXCSR)
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(q + c), _mm512_cvtepi32_epi8(i));
+    sum = _mm512_add_epi32(sum, i);
+  }
+  if (c < n) {
+    __m512 p = _mm512_min_ps(_mm512_max_ps(_mm512_mul_ps(_mm512_maskz_loadu_ps(tm, x + c), sv), lo), hi);
+    __m512i i = _mm512_maskz_cvtps_epi32(tm, p);
+    _mm512_mask_cvtepi32_storeu_epi8(q + c, tm, i);
+    sum = _mm512_add_epi32(sum, i);
+  }
+  *q_sum = _mm512_reduce_add_epi32(sum);
+  return s;
+}
+
+// Decode: G groups of 16 rows against one activation row. Masking a tile
+// with 0x03 << 2s leaves code * 4^s, so no shifts are needed in the loop:
+// accumulator s collects 4^s * sum code*q and is scaled back at the end
+// (exact: every term is a multiple of 4^s; |sum| < 2^31 for cols < 2^17).
+template <int G>
+inline void gemv_groups(const uint8_t* w, size_t group_bytes, int tiles, const int8_t* q, __m512i* out) {
+  __m512i acc[G][4];
+  for (int g = 0; g < G; ++g)
+    for (int s = 0; s < 4; ++s) acc[g][s] = _mm512_setzero_si512();
+  const __m512i m0 = _mm512_set1_epi8(0x03), m1 = _mm512_set1_epi8(0x0c), m2 = _mm512_set1_epi8(0x30),
+                m3 = _mm512_set1_epi8(static_cast<char>(0xc0));
+  for (int k = 0; k < tiles; ++k) {
+    const int8_t* qk = q + 16 * k;
+    const __m512i b0 = bcast4(qk), b1 = bcast4(qk + 4), b2 = bcast4(qk + 8), b3 = bcast4(qk + 12);
+#pragma GCC unroll 4
+    for (int g = 0; g < G; ++g) {
+      const __m512i v = _mm512_load_si512(w + g * group_bytes + 64 * static_cast<size_t>(k));
+      acc[g][0] = _mm512_dpbusd_epi32(acc[g][0], _mm512_and_si512(v, m0), b0);
+      acc[g][1] = _mm512_dpbusd_epi32(acc[g][1], _mm512_and_si512(v, m1), b1);
+      acc[g][2] = _mm512_dpbusd_epi32(acc[g][2], _mm512_and_si512(v, m2), b2);
+      acc[g][3] = _mm512_dpbusd_epi32(acc[g][3], _mm512_and_si512(v, m3), b3);
+    }
+  }
+  for (int g = 0; g < G; ++g) {
+    __m512i r = _mm512_add_epi32(acc[g][0], _mm512_srai_epi32(acc[g][1], 2));
+    r = _mm512_add_epi32(r, _mm512_srai_epi32(acc[g][2], 4));
+    out[g] = _mm512_add_epi32(r, _mm512_srai_epi32(acc[g][3], 6));
+  }
+}
+
+inline void store_rows(int32_t* dst, __m512i v, int n_rows) {
+  if (n_rows >= 16) _mm512_storeu_si512(dst, v);
+  else _mm512_mask_storeu_epi32(dst, static_cast<__mmask16>((1u << n_rows) - 1), v);
+}
+
+void gemv(const TernaryMatrix& w, const int8_t* q, int r0, int r1, int32_t* dot) {
+  const int cols = w.cols, tiles = cols / 16;
+  const size_t group_bytes = static_cast<size_t>(4) * cols;
+  const __m512i qsum = _mm512_set1_epi32(sum_i8(q, cols));
+  int r = r0;
+  __m512i out[2];
+  for (; r + 16 < r1; r += 32) {  // two groups while at least 17 rows remain
+    gemv_groups<2>(w.packed + (r / 16) * group_bytes, group_bytes, tiles, q, out);
+    store_rows(dot + r, _mm512_sub_epi32(out[0], qsum), 16);
+    store_rows(dot + r + 16, _mm512_sub_epi32(out[1], qsum), r1 - r - 16);
+  }
+  if (r < r1) {
+    gemv_groups<1>(w.packed + (r / 16) * group_bytes, group_bytes, tiles, q, out);
+    store_rows(dot + r, _mm512_sub_epi32(out[0], qsum), r1 - r);
+  }
+}
+
+// Prefill: one group of 16 rows against NT tokens. Each tile is unpacked to
+// codes once and used for all NT tokens.
+template <int NT>
+void gemm_group(const uint8_t* w, int tiles, const int8_t* q, size_t q_stride, const int32_t* qsums,
+                int32_t* dot, int ld, int n_rows) {
+  __m512i acc[NT];
+  for (int t = 0; t < NT; ++t) acc[t] = _mm512_setzero_si512();
+  const __m512i m = _mm512_set1_epi8(0x03);
+  for (int k = 0; k < tiles; ++k) {
+    const __m512i v = _mm512_load_si512(w + 64 * static_cast<size_t>(k));
+    const __m512i c0 = _mm512_and_si512(v, m);
+    const __m512i c1 = _mm512_and_si512(_mm512_srli_epi16(v, 2), m);
+    const __m512i c2 = _mm512_and_si512(_mm512_srli_epi16(v, 4), m);
+    const __m512i c3 = _mm512_and_si512(_mm512_srli_epi16(v, 6), m);
+    const int8_t* qk = q + 16 * k;
+#pragma GCC unroll 16
+    for (int t = 0; t < NT; ++t) {
+      const int8_t* qt = qk + t * q_stride;
+      acc[t] = _mm512_dpbusd_epi32(acc[t], c0, bcast4(qt));
+      acc[t] = _mm512_dpbusd_epi32(acc[t], c1, bcast4(qt + 4));
+      acc[t] = _mm512_dpbusd_epi32(acc[t], c2, bcast4(qt + 8));
+      acc[t] = _mm512_dpbusd_epi32(acc[t], c3, bcast4(qt + 12));
+    }
+  }
+  for (int t = 0; t < NT; ++t)
+    store_rows(dot + static_cast<size_t>(t) * ld, _mm512_sub_epi32(acc[t], _mm512_set1_epi32(qsums[t])), n_rows);
+}
+
+using GemmGroupFn = void (*)(const uint8_t*, int, const int8_t*, size_t, const int32_t*, int32_t*, int, int);
+
+template <int... N>
+struct GemmTable {
+  static constexpr GemmGroupFn fns[sizeof...(N)] = {&gemm_group<N + 1>...};
+};
+template <int... N>
+constexpr GemmGroupFn GemmTable<N...>::fns[sizeof...(N)];
+
+constexpr int kTokenBlock = 16;
+const GemmGroupFn* gemm_fns = GemmTable<0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15>::fns;
+
+void ternary_gemm(const TernaryMatrix& w, const int8_t* q, int n_tok, int r0, int r1, int32_t* dot, int ld) {
+  if (n_tok == 1) {
+    gemv(w, q, r0, r1, dot);
+    return;
+  }
+  const int cols = w.cols, tiles = cols / 16;
+  const size_t group_bytes = static_cast<size_t>(4) * cols;
+  int32_t qsums[kTokenBlock];
+  // Cache blocking: a chunk of row groups (about 192 KiB of weights, kept in
+  // L2) meets every block of 16 tokens before the next chunk is touched.
+  const int chunk_groups = static_cast<int>(std::max<size_t>(1, (192u << 10) / group_bytes));
+  for (int c0 = r0; c0 < r1; c0 += chunk_groups * 16) {
+    const int c1 = std::min(r1, c0 + chunk_groups * 16);
+    for (int t0 = 0; t0 < n_tok; t0 += kTokenBlock) {
+      const int nt = std::min(kTokenBlock, n_tok - t0);
+      const int8_t* qt = q + static_cast<size_t>(t0) * cols;
+      for (int t = 0; t < nt; ++t) qsums[t] = sum_i8(qt + static_cast<size_t>(t) * cols, cols);
+      for (int r = c0; r < c1; r += 16) {
+        gemm_fns[nt - 1](w.packed + (r / 16) * group_bytes, tiles, qt, cols, qsums,
+                         dot + static_cast<size_t>(t0) * ld + r, ld, std::min(16, c1 - r));
+      }
+    }
+  }
+}
+
+// out[r] = sum a*q with a as u8 (a + 128): sum (a+128)*q - 128 * sum q.
+void i8_gemv(const int8_t* a, size_t lda, int cols, const int8_t* q, int r0, int r1, int32_t* out) {
+  const int32_t bias = 128 * sum_i8(q, cols);
+  const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
+  int r = r0;
+  for (; r + 4 <= r1; r += 4) {
+    const int8_t* row = a + static_cast<size_t>(r) * lda;
+    __m512i acc0 = _mm512_setzero_si512(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    for (int c = 0; c < cols; c += 64) {
+      const __mmask64 m = tail_mask64(cols - c);
+      const __m512i qv = _mm512_maskz_loadu_epi8(m, q + c);
+      acc0 = _mm512_dpbusd_epi32(acc0, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, row + c), flip), qv);
+      acc1 = _mm512_dpbusd_epi32(acc1, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, row + lda + c), flip), qv);
+      acc2 = _mm512_dpbusd_epi32(acc2, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, row + 2 * lda + c), flip), qv);
+      acc3 = _mm512_dpbusd_epi32(acc3, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, row + 3 * lda + c), flip), qv);
+    }
+    out[r] = _mm512_reduce_add_epi32(acc0) - bias;
+    out[r + 1] = _mm512_reduce_add_epi32(acc1) - bias;
+    out[r + 2] = _mm512_reduce_add_epi32(acc2) - bias;
+    out[r + 3] = _mm512_reduce_add_epi32(acc3) - bias;
+  }
+  for (; r < r1; ++r) {
+    const int8_t* row = a + static_cast<size_t>(r) * lda;
+    __m512i acc = _mm512_setzero_si512();
+    for (int c = 0; c < cols; c += 64) {
+      const __mmask64 m = tail_mask64(cols - c);
+      acc = _mm512_dpbusd_epi32(acc, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, row + c), flip),
+                                _mm512_maskz_loadu_epi8(m, q + c));
+    }
+    out[r] = _mm512_reduce_add_epi32(acc) - bias;
+  }
+}
+
+// The canonical reduction of kernels.h: lanes l + 8, then l + 4, l + 2, l + 1.
+inline float reduce16(__m512 v) {
+  __m256 s8 = _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1));
+  __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
+  __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+  return _mm_cvtss_f32(_mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1)));
+}
+
+inline __m512 load_f16(const uint16_t* p) {
+  return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+}
+inline __m512 load_f16_masked(__mmask16 m, const uint16_t* p) {
+  return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, p));
+}
+
+void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, int r1, float* out) {
+  const int full = cols & ~15;
+  const __mmask16 tm = static_cast<__mmask16>((1u << (cols - full)) - 1);
+  int r = r0;
+  for (; r + 4 <= r1; r += 4) {
+    const uint16_t* row = a + static_cast<size_t>(r) * lda;
+    __m512 acc0 = _mm512_setzero_ps(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    for (int c = 0; c < full; c += 16) {
+      const __m512 xv = _mm512_loadu_ps(x + c);
+      acc0 = _mm512_fmadd_ps(load_f16(row + c), xv, acc0);
+      acc1 = _mm512_fmadd_ps(load_f16(row + lda + c), xv, acc1);
+      acc2 = _mm512_fmadd_ps(load_f16(row + 2 * lda + c), xv, acc2);
+      acc3 = _mm512_fmadd_ps(load_f16(row + 3 * lda + c), xv, acc3);
+    }
+    if (tm) {
+      const __m512 xv = _mm512_maskz_loadu_ps(tm, x + full);
+      acc0 = _mm512_mask3_fmadd_ps(load_f16_masked(tm, row + full), xv, acc0, tm);
+      acc1 = _mm512_mask3_fmadd_ps(load_f16_masked(tm, row + lda + full), xv, acc1, tm);
+      acc2 = _mm512_mask3_fmadd_ps(load_f16_masked(tm, row + 2 * lda + full), xv, acc2, tm);
+      acc3 = _mm512_mask3_fmadd_ps(load_f16_masked(tm, row + 3 * lda + full), xv, acc3, tm);
+    }
+    out[r] = reduce16(acc0);
+    out[r + 1] = reduce16(acc1);
+    out[r + 2] = reduce16(acc2);
+    out[r + 3] = reduce16(acc3);
+  }
+  for (; r < r1; ++r) {
+    const uint16_t* row = a + static_cast<size_t>(r) * lda;
+    __m512 acc = _mm512_setzero_ps();
+    for (int c = 0; c < full; c += 16) acc = _mm512_fmadd_ps(load_f16(row + c), _mm512_loadu_ps(x + c), acc);
+    if (tm)
+      acc = _mm512_mask3_fmadd_ps(load_f16_masked(tm, row + full), _mm512_maskz_loadu_ps(tm, x + full), acc, tm);
+    out[r] = reduce16(acc);
+  }
+}
+
+void f16_axpy(float p, const uint16_t* v, int n, float* y) {
+  const __m512 pv = _mm512_set1_ps(p);
+  int c = 0;
+  for (; c + 16 <= n; c += 16) _mm512_storeu_ps(y + c, _mm512_fmadd_ps(pv, load_f16(v + c), _mm512_loadu_ps(y + c)));
+  if (c < n) {
+    const __mmask16 m = static_cast<__mmask16>((1u << (n - c)) - 1);
+    _mm512_mask_storeu_ps(y + c, m, _mm512_fmadd_ps(pv, load_f16_masked(m, v + c), _mm512_maskz_loadu_ps(m, y + c)));
+  }
+}
+
+}  // namespace
+
+const KernelTable& avx512_vnni_kernels() {
+  static const KernelTable table = {"avx512-vnni", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv, f16_axpy};
+  return table;
+}
+
+}  // namespace bitnet

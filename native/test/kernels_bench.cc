@@ -1,0 +1,210 @@
+// Kernel micro-benchmark: one thread, every kernel table this CPU runs, the
+// BitNet b1.58 2B4T matrix shapes. Prints microseconds per call and GB/s of
+// weight bytes read (decode) or GMAC/s (prefill). Never fails on speed.
+//
+//   make -C native/test bench                      # all tables
+//   make -C native/test bench BENCH_ARGS="avx512-vnni"   # tables whose name matches
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/kernels.h"
+
+using namespace bitnet;
+
+namespace {
+
+double now_s() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+uint8_t* alloc64(size_t n) { return static_cast<uint8_t*>(std::aligned_alloc(64, (n + 63) / 64 * 64)); }
+
+// Runs fn(i) for i = 0, 1, ... until `budget` seconds pass (at least `min_calls`
+// calls); returns the best per-call time over 3 rounds, in seconds.
+template <class F>
+double time_call(F fn, double budget, int min_calls = 1) {
+  double best = 1e30;
+  long i = 0;
+  for (int round = 0; round < 3; ++round) {
+    double t0 = now_s(), t;
+    long n = 0;
+    do {
+      fn(i++);
+      ++n;
+      t = now_s();
+    } while (t - t0 < budget / 3 || n < min_calls);
+    best = std::min(best, (t - t0) / n);
+  }
+  return best;
+}
+
+// Enough copies of a ternary matrix that cycling through them streams from
+// memory (more than the 32 MiB L3), as decode does.
+struct TernarySet {
+  std::vector<uint8_t*> bufs;
+  std::vector<TernaryMatrix> mats;
+  size_t bytes = 0;
+  TernarySet(int rows, int cols, size_t min_total) {
+    std::mt19937 rng(7);
+    std::vector<uint8_t> i2s(static_cast<size_t>(rows) * cols / 4);
+    for (auto& b : i2s) {
+      uint8_t v = 0;
+      for (int k = 0; k < 4; ++k) v = static_cast<uint8_t>(v << 2 | rng() % 3);
+      b = v;
+    }
+    bytes = ternary_packed_bytes(rows, cols);
+    size_t copies = std::max<size_t>(1, (min_total + bytes - 1) / bytes);
+    double t0 = now_s();
+    for (size_t k = 0; k < copies; ++k) {
+      uint8_t* p = alloc64(bytes);
+      ternary_pack_i2s(i2s.data(), rows, cols, p);
+      bufs.push_back(p);
+      TernaryMatrix m;
+      m.rows = rows;
+      m.cols = cols;
+      m.scale = 1.0f;
+      m.packed = p;
+      mats.push_back(m);
+    }
+    std::printf("  pack %dx%d from I2_S: %.1f ms per matrix\n", rows, cols, (now_s() - t0) * 1e3 / copies);
+  }
+  ~TernarySet() {
+    for (auto* p : bufs) std::free(p);
+  }
+};
+
+bool selected(const KernelTable* k, int argc, char** argv) {
+  if (argc < 2) return true;
+  for (int i = 1; i < argc; ++i)
+    if (std::strstr(k->name, argv[i])) return true;
+  return false;
+}
+
+// Read bandwidth of this core: sums a buffer larger than L3, 64 bits at a time.
+double read_bandwidth_gbs(size_t bytes) {
+  std::vector<uint64_t> buf(bytes / 8, 1);
+  volatile uint64_t sink = 0;
+  double t = time_call([&](long) {
+    uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (size_t i = 0; i < buf.size(); i += 4) {
+      s0 += buf[i];
+      s1 += buf[i + 1];
+      s2 += buf[i + 2];
+      s3 += buf[i + 3];
+    }
+    sink = sink + s0 + s1 + s2 + s3;
+  }, 0.6);
+  return bytes / t / 1e9;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::mt19937 rng(1);
+  const int shapes[][2] = {{2560, 6912}, {6912, 2560}};  // down (rows x cols), gate/up
+  std::vector<const KernelTable*> tables;
+  for (auto* k : runnable_kernels())
+    if (selected(k, argc, argv)) tables.push_back(k);
+
+  std::printf("read bandwidth probe (1 thread, 256 MiB): %.1f GB/s\n", read_bandwidth_gbs(256u << 20));
+  std::printf("ternary_gemm decode (n_tok = 1), weights streamed from memory:\n");
+  for (auto& sh : shapes) {
+    TernarySet set(sh[0], sh[1], 96u << 20);
+    std::vector<int8_t> q(sh[1]);
+    for (auto& v : q) v = static_cast<int8_t>(static_cast<int>(rng() % 255) - 127);
+    std::vector<int32_t> dot(sh[0]);
+    for (auto* k : tables) {
+      double t = time_call([&](long i) {
+        k->ternary_gemm(set.mats[i % set.mats.size()], q.data(), 1, 0, sh[0], dot.data(), sh[0]);
+      }, std::strcmp(k->name, "scalar") ? 0.6 : 0.3);
+      std::printf("  %-12s %5d x %-5d %9.1f us  %6.1f GB/s  %6.1f Gweight/s\n", k->name, sh[0], sh[1], t * 1e6,
+                  set.bytes / t / 1e9, double(sh[0]) * sh[1] / t / 1e9);
+    }
+    // The same matrix every call: cache-resident (the compute ceiling).
+    for (auto* k : tables) {
+      if (!std::strcmp(k->name, "scalar")) continue;
+      double t = time_call([&](long) {
+        k->ternary_gemm(set.mats[0], q.data(), 1, 0, sh[0], dot.data(), sh[0]);
+      }, 0.4);
+      std::printf("  %-12s %5d x %-5d %9.1f us  %6.1f GB/s  (cache-resident)\n", k->name, sh[0], sh[1], t * 1e6,
+                  set.bytes / t / 1e9);
+    }
+  }
+
+  std::printf("ternary_gemm prefill (weights in cache or memory, activations reused):\n");
+  for (int n_tok : {16, 128, 512}) {
+    for (auto& sh : shapes) {
+      TernarySet set(sh[0], sh[1], 0);
+      std::vector<int8_t> q(static_cast<size_t>(n_tok) * sh[1]);
+      for (auto& v : q) v = static_cast<int8_t>(static_cast<int>(rng() % 255) - 127);
+      std::vector<int32_t> dot(static_cast<size_t>(n_tok) * sh[0]);
+      for (auto* k : tables) {
+        if (!std::strcmp(k->name, "scalar") && n_tok > 16) continue;
+        double t = time_call([&](long) {
+          k->ternary_gemm(set.mats[0], q.data(), n_tok, 0, sh[0], dot.data(), sh[0]);
+        }, 0.6);
+        double macs = double(n_tok) * sh[0] * sh[1];
+        std::printf("  %-12s n_tok=%-3d %5d x %-5d %10.1f us  %6.1f GMAC/s  %7.1f us/token\n", k->name, n_tok,
+                    sh[0], sh[1], t * 1e6, macs / t / 1e9, t * 1e6 / n_tok);
+      }
+    }
+  }
+
+  // LM-head-like matrices, streamed: int8 (with row scales elsewhere) and F16.
+  const int head_rows = 32768, head_cols = 2560;
+  {
+    std::printf("i8_gemv %d x %d (int8 head slice, streamed):\n", head_rows, head_cols);
+    size_t n = static_cast<size_t>(head_rows) * head_cols;
+    int8_t* a = reinterpret_cast<int8_t*>(alloc64(n));
+    for (size_t i = 0; i < n; ++i) a[i] = static_cast<int8_t>(rng());
+    std::vector<int8_t> q(head_cols);
+    for (auto& v : q) v = static_cast<int8_t>(rng());
+    std::vector<int32_t> out(head_rows);
+    for (auto* k : tables) {
+      double t = time_call([&](long) { k->i8_gemv(a, head_cols, head_cols, q.data(), 0, head_rows, out.data()); },
+                           0.6);
+      std::printf("  %-12s %9.1f us  %6.1f GB/s\n", k->name, t * 1e6, n / t / 1e9);
+    }
+    std::free(a);
+  }
+  {
+    std::printf("f16_gemv %d x %d (F16 head slice, streamed):\n", head_rows, head_cols);
+    size_t n = static_cast<size_t>(head_rows) * head_cols;
+    uint16_t* a = reinterpret_cast<uint16_t*>(alloc64(n * 2));
+    std::uniform_real_distribution<float> u(-1, 1);
+    for (size_t i = 0; i < n; ++i) a[i] = f32_to_f16(u(rng));
+    std::vector<float> x(head_cols), out(head_rows);
+    for (auto& v : x) v = u(rng);
+    for (auto* k : tables) {
+      double t = time_call([&](long) { k->f16_gemv(a, head_cols, head_cols, x.data(), 0, head_rows, out.data()); },
+                           0.6);
+      std::printf("  %-12s %9.1f us  %6.1f GB/s\n", k->name, t * 1e6, n * 2 / t / 1e9);
+    }
+    std::printf("f16_axpy n=128 (one V row of a head), in cache:\n");
+    std::vector<float> y(128);
+    for (auto* k : tables) {
+      double t = time_call([&](long i) { k->f16_axpy(0.001f, a + (i % 1024) * 128, 128, y.data()); }, 0.3);
+      std::printf("  %-12s %9.1f ns\n", k->name, t * 1e9);
+    }
+    std::free(a);
+  }
+  {
+    std::printf("quantize_row_i8 n=6912:\n");
+    std::vector<float> x(6912);
+    std::uniform_real_distribution<float> u(-3, 3);
+    for (auto& v : x) v = u(rng);
+    std::vector<int8_t> q(6912);
+    int32_t sum;
+    for (auto* k : tables) {
+      double t = time_call([&](long) { k->quantize_row_i8(x.data(), 6912, q.data(), &sum); }, 0.3);
+      std::printf("  %-12s %9.2f us\n", k->name, t * 1e6);
+    }
+  }
+  return 0;
+}

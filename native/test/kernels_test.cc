@@ -1,0 +1,396 @@
+// Holds every kernel table this CPU runs bit-identical to the scalar
+// reference, and the scalar reference to the spec (I2_S decoding, the
+// activation quantizer's rounding, exact integer products).
+// Exits non-zero on the first failure.
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/kernels.h"
+
+using namespace bitnet;
+
+namespace {
+
+int failures = 0;
+
+#define CHECK(cond, ...)                                           \
+  do {                                                             \
+    if (!(cond)) {                                                 \
+      std::fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);    \
+      std::fprintf(stderr, __VA_ARGS__);                           \
+      std::fprintf(stderr, "\n");                                  \
+      if (++failures > 20) std::exit(1);                           \
+    }                                                              \
+  } while (0)
+
+std::mt19937_64 rng(20261121);
+
+int rand_int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
+float rand_float(float lo, float hi) { return std::uniform_real_distribution<float>(lo, hi)(rng); }
+
+uint32_t bits_of(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+
+// A buffer with 64-byte alignment, as the runtime layout promises.
+struct Aligned {
+  uint8_t* p = nullptr;
+  explicit Aligned(size_t n) { p = static_cast<uint8_t*>(std::aligned_alloc(64, (n + 63) / 64 * 64 + 64)); }
+  ~Aligned() { std::free(p); }
+  Aligned(const Aligned&) = delete;
+  Aligned& operator=(const Aligned&) = delete;
+};
+
+// Builds I2_S bytes (spec 2.4) for a ternary matrix given row-major.
+std::vector<uint8_t> make_i2s(const std::vector<int>& t, int rows, int cols) {
+  std::vector<uint8_t> out(static_cast<size_t>(rows) * cols / 4, 0);
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c) {
+      size_t flat = static_cast<size_t>(r) * cols + c;
+      size_t block = flat / 128;
+      int i = static_cast<int>(flat % 128);
+      out[block * 32 + i % 32] |= static_cast<uint8_t>((t[flat] + 1) << (6 - 2 * (i / 32)));
+    }
+  return out;
+}
+
+// Decodes weight i of an I2_S matrix straight from the spec's rule.
+int i2s_weight(const std::vector<uint8_t>& i2s, int cols, int r, int c) {
+  size_t flat = static_cast<size_t>(r) * cols + c;
+  size_t block = flat / 128;
+  int i = static_cast<int>(flat % 128);
+  int code = (i2s[block * 32 + i % 32] >> (6 - 2 * (i / 32))) & 3;
+  return code == 3 ? 0 : code - 1;
+}
+
+void test_i2s_worked_example() {
+  // Spec 2.4: byte 0 = 0x92 holds +1, 0, -1, +1 at weights 0, 32, 64, 96.
+  std::vector<uint8_t> i2s(32, 0x55);
+  i2s[0] = 0x92;
+  i2s[1] = 0x00;
+  i2s[2] = 0xAA;
+  i2s[3] = 0xFF;  // code 3 reads as 0
+  Aligned packed(ternary_packed_bytes(1, 128));
+  ternary_pack_i2s(i2s.data(), 1, 128, packed.p);
+  CHECK(ternary_at(packed.p, 1, 128, 0, 0) == 1, "weight 0");
+  CHECK(ternary_at(packed.p, 1, 128, 0, 32) == 0, "weight 32");
+  CHECK(ternary_at(packed.p, 1, 128, 0, 64) == -1, "weight 64");
+  CHECK(ternary_at(packed.p, 1, 128, 0, 96) == 1, "weight 96");
+  for (int k = 0; k < 4; ++k) {
+    CHECK(ternary_at(packed.p, 1, 128, 0, 1 + 32 * k) == -1, "byte 0x00 -> -1");
+    CHECK(ternary_at(packed.p, 1, 128, 0, 2 + 32 * k) == 1, "byte 0xAA -> +1");
+    CHECK(ternary_at(packed.p, 1, 128, 0, 3 + 32 * k) == 0, "code 3 -> 0");
+    CHECK(ternary_at(packed.p, 1, 128, 0, 4 + 32 * k) == 0, "byte 0x55 -> 0");
+  }
+  CHECK(ternary_packed_bytes(2560, 2560) == 1638400, "2560x2560 is 1,638,400 code bytes");
+}
+
+void test_pack_round_trip() {
+  const int shapes[][2] = {{1, 128}, {15, 256}, {16, 128}, {17, 384}, {40, 640}, {100, 128}};
+  for (auto& sh : shapes) {
+    int rows = sh[0], cols = sh[1];
+    std::vector<uint8_t> i2s(static_cast<size_t>(rows) * cols / 4);
+    for (auto& b : i2s) b = static_cast<uint8_t>(rand_int(0, 255));  // code 3 included
+    Aligned packed(ternary_packed_bytes(rows, cols));
+    ternary_pack_i2s(i2s.data(), rows, cols, packed.p);
+    int bad = 0;
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < cols; ++c)
+        if (ternary_at(packed.p, rows, cols, r, c) != i2s_weight(i2s, cols, r, c)) ++bad;
+    CHECK(bad == 0, "pack round trip %dx%d: %d weights differ", rows, cols, bad);
+  }
+}
+
+// The quantizer written a second way, straight from spec 3.3, with the
+// ggml add-1.5*2^23 rounding trick instead of nearbyint.
+float spec_quantize(const std::vector<float>& x, std::vector<int8_t>& q, int32_t& sum) {
+  double max = 1e-5;
+  for (float v : x) max = std::max(max, static_cast<double>(std::fabs(v)));
+  float s = static_cast<float>(127 / max);
+  q.resize(x.size());
+  sum = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    float prod = x[i] * s;
+    int v;
+    if (std::fabs(prod) < 4194304.0f) {
+      float biased = prod + 12582912.0f;
+      int32_t bits;
+      std::memcpy(&bits, &biased, 4);
+      v = (bits & 0x007fffff) - 0x00400000;
+    } else {
+      v = prod > 0 ? 127 : -128;
+    }
+    v = std::min(127, std::max(-128, v));
+    q[i] = static_cast<int8_t>(v);
+    sum += v;
+  }
+  return s;
+}
+
+std::vector<std::vector<float>> quantizer_inputs() {
+  std::vector<std::vector<float>> rows;
+  rows.push_back(std::vector<float>(37, 0.0f));                        // all zeros
+  rows.push_back({1e-7f, -3e-6f, 2e-6f});                              // below the 1e-5 floor
+  rows.push_back({3e38f, -3e38f, 1.0f, -1e30f, 5.0f});                 // huge
+  rows.push_back({-3.4028235e38f, 1e-30f, 0.0f, -0.0f});               // -FLT_MAX
+  rows.push_back({127.0f, 0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.5f, 3.5f}); // ties at .5 (s = 1)
+  rows.push_back({254.0f, 1.0f, 3.0f, 5.0f, -1.0f, -3.0f, 7.0f});      // ties after scaling (s = 0.5)
+  rows.push_back({1.0f, -1.0f});
+  rows.push_back({-1.0f});
+  for (int n : {1, 3, 15, 16, 17, 31, 63, 64, 65, 127, 128, 129, 2560, 6912, 1001}) {
+    std::vector<float> x(n);
+    float scale = std::pow(10.0f, rand_float(-6, 6));
+    for (auto& v : x) v = rand_float(-1, 1) * scale;
+    rows.push_back(x);
+    // Values on exact half steps of the scale: many ties.
+    std::vector<float> t(n);
+    for (auto& v : t) v = static_cast<float>(rand_int(-254, 254)) * 0.5f;
+    t[0] = 127.0f;
+    rows.push_back(t);
+  }
+  return rows;
+}
+
+void test_quantizer() {
+  for (const KernelTable* k : runnable_kernels()) {
+    for (const auto& x : quantizer_inputs()) {
+      std::vector<int8_t> want;
+      int32_t want_sum;
+      float want_s = spec_quantize(x, want, want_sum);
+      std::vector<int8_t> q(x.size() + 1, 99);
+      int32_t sum = -1;
+      float s = k->quantize_row_i8(x.data(), static_cast<int>(x.size()), q.data(), &sum);
+      CHECK(bits_of(s) == bits_of(want_s), "%s quantize n=%zu: scale %.9g want %.9g", k->name, x.size(), s, want_s);
+      CHECK(sum == want_sum, "%s quantize n=%zu: sum %d want %d", k->name, x.size(), sum, want_sum);
+      CHECK(std::memcmp(q.data(), want.data(), x.size()) == 0, "%s quantize n=%zu: codes differ", k->name, x.size());
+      CHECK(q[x.size()] == 99, "%s quantize wrote past the end", k->name);
+    }
+  }
+  // Ties at .5 round to even: with s = 1, 0.5 -> 0, 1.5 -> 2, 2.5 -> 2, -2.5 -> -2.
+  std::vector<float> x = {127.0f, 0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.5f, 3.5f};
+  int8_t q[8];
+  int32_t sum;
+  float s = scalar_kernels().quantize_row_i8(x.data(), 8, q, &sum);
+  const int8_t want[8] = {127, 0, 2, 2, 0, -2, -2, 4};
+  CHECK(s == 1.0f && std::memcmp(q, want, 8) == 0 && sum == 131, "half-to-even ties");
+}
+
+void test_ternary_gemm() {
+  const KernelTable& ref = scalar_kernels();
+  struct Shape { int rows, cols; };
+  std::vector<Shape> shapes = {{1, 128}, {7, 128}, {16, 128}, {17, 256}, {33, 384},
+                               {48, 128}, {50, 640}, {64, 1024}, {130, 256}, {16, 2560}};
+  for (int extra = 0; extra < 6; ++extra) shapes.push_back({rand_int(1, 200), 128 * rand_int(1, 8)});
+  for (const Shape& sh : shapes) {
+    const int rows = sh.rows, cols = sh.cols;
+    std::vector<int> t(static_cast<size_t>(rows) * cols);
+    // Biased weights sometimes, so sums get large; all +1 in one shape.
+    int mode = rand_int(0, 3);
+    for (auto& v : t) v = mode == 3 ? 1 : rand_int(-1, 1);
+    std::vector<uint8_t> i2s = make_i2s(t, rows, cols);
+    Aligned packed(ternary_packed_bytes(rows, cols));
+    ternary_pack_i2s(i2s.data(), rows, cols, packed.p);
+    TernaryMatrix w;
+    w.rows = rows;
+    w.cols = cols;
+    w.scale = 1.0f;
+    w.packed = packed.p;
+    for (int n_tok : {1, 2, 3, 5, 8, 16, 17}) {
+      std::vector<int8_t> q(static_cast<size_t>(n_tok) * cols);
+      int qmode = rand_int(0, 2);
+      for (auto& v : q) v = static_cast<int8_t>(qmode == 0 ? -128 : qmode == 1 ? 127 : rand_int(-128, 127));
+      const int ld = rows + rand_int(0, 5);
+      // The plain definition, from the unpacked weights.
+      std::vector<int32_t> want(static_cast<size_t>(n_tok) * ld, 0);
+      for (int tk = 0; tk < n_tok; ++tk)
+        for (int r = 0; r < rows; ++r) {
+          int32_t acc = 0;
+          for (int c = 0; c < cols; ++c) acc += t[static_cast<size_t>(r) * cols + c] * q[static_cast<size_t>(tk) * cols + c];
+          want[static_cast<size_t>(tk) * ld + r] = acc;
+        }
+      // Random group-aligned row range, plus the whole matrix.
+      int groups = (rows + kTernaryRowGroup - 1) / kTernaryRowGroup;
+      int g0 = rand_int(0, groups - 1), g1 = rand_int(g0 + 1, groups);
+      int ranges[2][2] = {{0, rows}, {g0 * kTernaryRowGroup, std::min(rows, g1 * kTernaryRowGroup)}};
+      for (const KernelTable* k : runnable_kernels()) {
+        for (auto& range : ranges) {
+          std::vector<int32_t> got(static_cast<size_t>(n_tok) * ld, 0x5a5a5a5a);
+          k->ternary_gemm(w, q.data(), n_tok, range[0], range[1], got.data(), ld);
+          int bad = 0, stray = 0;
+          for (int tk = 0; tk < n_tok; ++tk)
+            for (int r = 0; r < ld; ++r) {
+              int32_t g = got[static_cast<size_t>(tk) * ld + r];
+              if (r >= range[0] && r < range[1]) bad += g != want[static_cast<size_t>(tk) * ld + r];
+              else stray += g != 0x5a5a5a5a;
+            }
+          CHECK(bad == 0 && stray == 0, "%s ternary_gemm %dx%d n_tok=%d rows [%d,%d): %d wrong, %d written outside",
+                k->name, rows, cols, n_tok, range[0], range[1], bad, stray);
+        }
+      }
+      (void)ref;
+    }
+  }
+}
+
+void test_i8_gemv() {
+  for (int trial = 0; trial < 40; ++trial) {
+    int rows = rand_int(1, 70), cols = trial < 3 ? 2560 : rand_int(1, 700);
+    size_t lda = cols + rand_int(0, 9);
+    std::vector<int8_t> a(rows * lda + 1), q(cols);
+    int mode = trial % 4;
+    for (auto& v : a) v = static_cast<int8_t>(mode == 0 ? -128 : rand_int(-128, 127));
+    for (auto& v : q) v = static_cast<int8_t>(mode == 0 ? -128 : mode == 1 ? 127 : rand_int(-128, 127));
+    int r0 = rand_int(0, rows - 1), r1 = rand_int(r0 + 1, rows);
+    std::vector<int32_t> want(rows, 7);
+    for (int r = r0; r < r1; ++r) {
+      int32_t acc = 0;
+      for (int c = 0; c < cols; ++c) acc += a[r * lda + c] * q[c];
+      want[r] = acc;
+    }
+    for (const KernelTable* k : runnable_kernels()) {
+      std::vector<int32_t> got(rows, 7);
+      k->i8_gemv(a.data(), lda, cols, q.data(), r0, r1, got.data());
+      CHECK(got == want, "%s i8_gemv %dx%d rows [%d,%d)", k->name, rows, cols, r0, r1);
+    }
+  }
+}
+
+void test_f16_kernels() {
+  const KernelTable& ref = scalar_kernels();
+  for (int trial = 0; trial < 60; ++trial) {
+    int rows = rand_int(1, 40), cols = trial < 3 ? 2560 : rand_int(1, 300);
+    size_t lda = cols + rand_int(0, 9);
+    std::vector<uint16_t> a(rows * lda + 1);
+    std::vector<float> x(cols);
+    for (auto& v : a) v = f32_to_f16(rand_float(-2, 2) * (trial % 5 == 0 ? 3e4f : 1.0f));
+    for (auto& v : x) v = rand_float(-3, 3);
+    int r0 = rand_int(0, rows - 1), r1 = rand_int(r0 + 1, rows);
+    std::vector<float> want(rows, -7.0f);
+    ref.f16_gemv(a.data(), lda, cols, x.data(), r0, r1, want.data());
+    // The reference itself against a plain double sum (accuracy sanity).
+    for (int r = r0; r < r1; ++r) {
+      double d = 0, mag = 0;
+      for (int c = 0; c < cols; ++c) {
+        d += static_cast<double>(f16_to_f32(a[r * lda + c])) * x[c];
+        mag += std::fabs(static_cast<double>(f16_to_f32(a[r * lda + c])) * x[c]);
+      }
+      CHECK(std::fabs(want[r] - d) <= 1e-5 * mag + 1e-30, "scalar f16_gemv accuracy row %d: %g vs %g", r, want[r], d);
+    }
+    for (const KernelTable* k : runnable_kernels()) {
+      std::vector<float> got(rows, -7.0f);
+      k->f16_gemv(a.data(), lda, cols, x.data(), r0, r1, got.data());
+      int bad = 0;
+      for (int r = 0; r < rows; ++r) bad += bits_of(got[r]) != bits_of(want[r]);
+      CHECK(bad == 0, "%s f16_gemv %dx%d rows [%d,%d): %d rows differ", k->name, rows, cols, r0, r1, bad);
+
+      int n = cols;
+      std::vector<float> y0(n + 1), y1;
+      for (auto& v : y0) v = rand_float(-1, 1);
+      y1 = y0;
+      std::vector<float> y2 = y0;
+      float p = rand_float(-2, 2);
+      ref.f16_axpy(p, a.data(), n, y1.data());
+      k->f16_axpy(p, a.data(), n, y2.data());
+      bad = 0;
+      for (int c = 0; c <= n; ++c) bad += bits_of(y1[c]) != bits_of(y2[c]);
+      CHECK(bad == 0, "%s f16_axpy n=%d: %d differ", k->name, n, bad);
+      CHECK(bits_of(y1[n]) == bits_of(y0[n]), "f16_axpy wrote past n");
+    }
+  }
+  // The scalar f16_gemv's order, spelled out for a 20-column row.
+  std::vector<uint16_t> a(20);
+  std::vector<float> x(20);
+  for (int c = 0; c < 20; ++c) {
+    a[c] = f32_to_f16(rand_float(-1, 1));
+    x[c] = rand_float(-1, 1);
+  }
+  float acc[16] = {0};
+  for (int c = 0; c < 20; ++c) acc[c % 16] = std::fma(f16_to_f32(a[c]), x[c], acc[c % 16]);
+  for (int l = 0; l < 8; ++l) acc[l] += acc[l + 8];
+  for (int l = 0; l < 4; ++l) acc[l] += acc[l + 4];
+  float s2a = acc[0] + acc[2], s2b = acc[1] + acc[3];
+  float want = s2a + s2b, got;
+  ref.f16_gemv(a.data(), 20, 20, x.data(), 0, 1, &got);
+  CHECK(bits_of(got) == bits_of(want), "documented f16_gemv order");
+}
+
+void test_f16_conversions() {
+  // Every half widens and narrows back to itself (NaNs stay NaNs).
+  int bad = 0;
+  for (uint32_t h = 0; h < 65536; ++h) {
+    float f = f16_to_f32(static_cast<uint16_t>(h));
+    uint16_t back = f32_to_f16(f);
+    bool nan = ((h >> 10) & 0x1f) == 0x1f && (h & 0x3ff);
+    if (nan ? !std::isnan(f) || (back & 0x7c00) != 0x7c00 || !(back & 0x3ff) : back != h) ++bad;
+  }
+  CHECK(bad == 0, "f16 round trip: %d halves differ", bad);
+  CHECK(f16_to_f32(0x3c00) == 1.0f && f16_to_f32(0xc000) == -2.0f && f16_to_f32(0x0001) == std::ldexp(1.0f, -24),
+        "f16 widening of 1, -2, smallest subnormal");
+  // Narrowing: ties to even, overflow to infinity, underflow to zero.
+  CHECK(f32_to_f16(1.0f + std::ldexp(1.0f, -11)) == 0x3c00, "tie rounds down to even");
+  CHECK(f32_to_f16(1.0f + 3 * std::ldexp(1.0f, -11)) == 0x3c02, "tie rounds up to even");
+  CHECK(f32_to_f16(65520.0f) == 0x7c00 && f32_to_f16(65519.0f) == 0x7bff, "overflow threshold");
+  CHECK(f32_to_f16(std::ldexp(1.0f, -25)) == 0 && f32_to_f16(std::ldexp(1.5f, -25)) == 1, "subnormal rounding");
+  CHECK(f32_to_f16(std::numeric_limits<float>::infinity()) == 0x7c00, "infinity");
+  // Random floats against the exact rule: the nearest half, ties to even.
+  for (int i = 0; i < 200000; ++i) {
+    uint32_t u = static_cast<uint32_t>(rng());
+    float f;
+    std::memcpy(&f, &u, 4);
+    if (std::isnan(f)) continue;
+    uint16_t h = f32_to_f16(f);
+    double fd = f, hd = f16_to_f32(h);
+    if (std::isinf(hd)) {
+      bad += std::fabs(fd) < 65520.0;
+      continue;
+    }
+    // The neighbour half on the far side must not be closer.
+    uint16_t up = static_cast<uint16_t>(h + 1), down = static_cast<uint16_t>(h - 1);
+    for (uint16_t n : {up, down}) {
+      if ((n & 0x7fff) > 0x7c00 || ((n ^ h) & 0x8000)) continue;
+      double nd = f16_to_f32(n);
+      double e0 = std::fabs(hd - fd), e1 = std::fabs(nd - fd);
+      if (e1 < e0 || (e1 == e0 && (h & 1))) ++bad;
+    }
+  }
+  CHECK(bad == 0, "f32_to_f16 nearest-even: %d wrong", bad);
+}
+
+void test_dispatch() {
+  auto tables = runnable_kernels();
+  CHECK(!tables.empty() && std::string(tables[0]->name) == "scalar", "scalar comes first");
+  bool found = false;
+  for (auto* t : tables) found |= t == &best_kernels();
+  CHECK(found, "best_kernels is one of the runnable tables");
+  std::printf("kernel tables:");
+  for (auto* t : tables) std::printf(" %s", t->name);
+  std::printf(" (best: %s)\n", best_kernels().name);
+}
+
+}  // namespace
+
+int main() {
+  test_dispatch();
+  test_i2s_worked_example();
+  test_pack_round_trip();
+  test_f16_conversions();
+  test_quantizer();
+  test_ternary_gemm();
+  test_i8_gemv();
+  test_f16_kernels();
+  if (failures) {
+    std::fprintf(stderr, "%d failure(s)\n", failures);
+    return 1;
+  }
+  std::printf("kernels_test: all passed\n");
+  return 0;
+}

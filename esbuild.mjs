@@ -29,7 +29,12 @@ const builds = [
 if (!args.has('--cli-only')) {
   builds.push({
     ...node,
-    entryPoints: { extension: 'src/extension.ts', worker: 'src/engine/worker.ts', probe: 'src/engine/addon-probe.ts' },
+    entryPoints: {
+      extension: 'src/extension.ts',
+      worker: 'src/engine/worker.ts',
+      probe: 'src/engine/addon-probe.ts',
+      'model-check': 'src/model/model-check-worker.ts',
+    },
     outdir: 'dist',
   });
 }

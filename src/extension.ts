@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { EngineClient } from './engine/client';
 import { showStats } from './commands/show-stats';
 import { showStatusMenu, toggleInlineForLanguage } from './commands/status-menu';
+import { registerModelCommands } from './commands/model-commands';
 import { toggleInline } from './settings';
 import { StatusBar } from './status';
 
@@ -20,6 +21,11 @@ export function activate(context: vscode.ExtensionContext): void {
       vscode.window.setStatusBarMessage(`BitNet inline completion ${enabled ? 'on' : 'off'}`, 3000);
     }),
   );
+
+  // The model manager finds (or offers to download) the model file and says when it changes.
+  registerModelCommands(context, (modelPath) => {
+    if (!modelPath) status.update({ engine: 'error', errorMessage: 'No BitNet model yet: run "BitNet: Download model" or "BitNet: Use a local model file…".' });
+  });
 
   // Start the engine in the background: activation never waits on it.
   client

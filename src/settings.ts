@@ -9,6 +9,10 @@ export interface Settings {
   inlineMaxTokens: number;
   chatMaxTokens: number;
   temperature: number;
+  /** Hub or mirror to download the model from ("" = HF_ENDPOINT or huggingface.co). */
+  downloadEndpoint: string;
+  /** Expected SHA-256 of the download ("" = the pinned default, "none" = no check). */
+  downloadSha256: string;
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
@@ -21,6 +25,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     inlineMaxTokens: c.get<number>('inline.maxTokens', 64),
     chatMaxTokens: c.get<number>('chat.maxTokens', 1024),
     temperature: c.get<number>('temperature', 0.2),
+    downloadEndpoint: c.get<string>('download.endpoint', ''),
+    downloadSha256: c.get<string>('download.sha256', ''),
   };
 }
 

@@ -1,6 +1,8 @@
 // `bitnet make-model --shape tiny|2b4t --out FILE [--seed N]`: writes a BitNet
 // b1.58 GGUF in the official layout with random ternary weights and the real
 // Llama 3 tokenizer, for tests and benchmarks.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { vocabFromTiktoken } from '../engine/llama3-vocab';
 import { MODEL_SHAPES, writeBitnetModel, type ModelShapeName } from '../engine/make-model';
 import { readTokenizerData } from '../engine/tokenizer-data';
@@ -16,6 +18,8 @@ export async function makeModelCommand(args: string[]): Promise<number> {
   if (!(shapeName in MODEL_SHAPES)) throw new UsageError(`--shape must be one of ${Object.keys(MODEL_SHAPES).join(', ')}\n${USAGE}`);
   if (!out || positional.length > 0) throw new UsageError(USAGE);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError('--seed must be an integer from 0 to 4294967295');
+
+  if (!fs.existsSync(path.dirname(path.resolve(out)))) throw new UsageError(`the folder for ${out} does not exist`);
 
   const start = performance.now();
   const vocab = vocabFromTiktoken(readTokenizerData());

@@ -70,13 +70,17 @@ export interface ByteSource {
 export function readGguf(path: string): GgufFile {
   let fd: number;
   try {
+    // Check the kind first: opening a named pipe would block until a writer appears.
+    const kind = fs.statSync(path);
+    if (kind.isDirectory()) throw new GgufError('IO', `${path} is a folder, not a model file`);
+    if (!kind.isFile()) throw new GgufError('IO', `${path} is not a regular file`);
     fd = fs.openSync(path, 'r');
   } catch (err) {
+    if (err instanceof GgufError) throw err;
     throw ioError(path, err);
   }
   try {
     const stat = fs.fstatSync(fd);
-    if (stat.isDirectory()) throw new GgufError('IO', `${path} is a folder, not a model file`);
     const source: ByteSource = {
       size: stat.size,
       read(target, position) {
@@ -127,7 +131,7 @@ export function parseGguf(source: ByteSource, path: string, chunkBytes = READ_CH
   for (let i = 0; i < kvCount; i++) {
     const at = r.pos;
     const key = r.string('a metadata key', MAX_KEY_BYTES);
-    if (metadata.has(key)) throw corrupt(`metadata key "${key}" appears twice (byte ${at})`);
+    if (metadata.has(key)) throw corrupt(`metadata key ${q(key)} appears twice (byte ${at})`);
     const type = r.u32();
     metadata.set(key, readValue(r, type, key, 0));
     metadataTypes.set(key, type);
@@ -137,7 +141,7 @@ export function parseGguf(source: ByteSource, path: string, chunkBytes = READ_CH
   const names = new Set<string>();
   for (let i = 0; i < tensorCount; i++) {
     const info = readTensorInfo(r);
-    if (names.has(info.name)) throw corrupt(`tensor "${info.name}" appears twice`);
+    if (names.has(info.name)) throw corrupt(`tensor ${q(info.name)} appears twice`);
     names.add(info.name);
     infos.push(info);
   }
@@ -204,7 +208,7 @@ function readValue(r: HeaderReader, type: number, key: string, depth: number): G
     case T.bool:
       return r.bool(key);
     case T.string:
-      return r.string(`the value of "${key}"`);
+      return r.string(() => `the value of ${q(key)}`);
     case T.u64:
       return r.u64();
     case T.i64:
@@ -214,20 +218,20 @@ function readValue(r: HeaderReader, type: number, key: string, depth: number): G
     case T.array:
       return readArray(r, key, depth + 1);
     default:
-      throw corrupt(`metadata key "${key}" has an unknown value type ${type}`);
+      throw corrupt(`metadata key ${q(key)} has an unknown value type ${type}`);
   }
 }
 
 function readArray(r: HeaderReader, key: string, depth: number): GgufValue[] {
-  if (depth > MAX_ARRAY_DEPTH) throw corrupt(`metadata key "${key}" nests arrays more than ${MAX_ARRAY_DEPTH} deep`);
+  if (depth > MAX_ARRAY_DEPTH) throw corrupt(`metadata key ${q(key)} nests arrays more than ${MAX_ARRAY_DEPTH} deep`);
   const itemType = r.u32();
   const fixed = ggufFixedSize(itemType);
   if (fixed === undefined && itemType !== T.string && itemType !== T.array) {
-    throw corrupt(`metadata key "${key}" is an array of unknown value type ${itemType}`);
+    throw corrupt(`metadata key ${q(key)} is an array of unknown value type ${itemType}`);
   }
   // Bound the count by the smallest encoding of one element before allocating.
   const minItem = fixed ?? (itemType === T.string ? 8 : 12);
-  const count = r.count(minItem, `the length of array "${key}"`);
+  const count = r.count(minItem, `the length of array ${q(key)}`);
   r.spendValues(count, key);
   const out: GgufValue[] = new Array(count);
   if (fixed !== undefined) {
@@ -235,6 +239,12 @@ function readArray(r: HeaderReader, key: string, depth: number): GgufValue[] {
     const at = r.take(count * fixed);
     const buf = r.buffer;
     for (let i = 0; i < count; i++) out[i] = decodeFixed(buf, at + i * fixed, itemType, key);
+    return out;
+  }
+  if (itemType === T.string) {
+    // The vocabulary: hundreds of thousands of strings, read without the per-value switch.
+    const what = () => `an element of array ${q(key)}`;
+    for (let i = 0; i < count; i++) out[i] = r.string(what);
     return out;
   }
   for (let i = 0; i < count; i++) out[i] = readValue(r, itemType, key, depth);
@@ -269,7 +279,7 @@ function decodeFixed(buf: Buffer, at: number, type: number, key: string): GgufVa
 }
 
 function decodeBool(byte: number, key: string): boolean {
-  if (byte > 1) throw corrupt(`metadata key "${key}" holds a boolean byte ${byte} (must be 0 or 1)`);
+  if (byte > 1) throw corrupt(`metadata key ${q(key)} holds a boolean byte ${byte} (must be 0 or 1)`);
   return byte === 1;
 }
 
@@ -278,13 +288,13 @@ function readTensorInfo(r: HeaderReader): RawTensorInfo {
   const name = r.string('a tensor name', MAX_KEY_BYTES);
   const nDims = r.u32();
   if (nDims < 1 || nDims > MAX_DIMS) {
-    throw new GgufError('BAD_TENSOR', `tensor "${name}" has ${nDims} dimensions (byte ${at}); 1 to ${MAX_DIMS} are allowed`);
+    throw new GgufError('BAD_TENSOR', `tensor ${q(name)} has ${nDims} dimensions (byte ${at}); 1 to ${MAX_DIMS} are allowed`);
   }
   const dims: bigint[] = [];
   for (let d = 0; d < nDims; d++) {
     const dim = r.u64();
     if (dim < 1n || dim > BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new GgufError('BAD_TENSOR', `tensor "${name}" has an impossible dimension ${dim}`);
+      throw new GgufError('BAD_TENSOR', `tensor ${q(name)} has an impossible dimension ${dim}`);
     }
     dims.push(dim);
   }
@@ -309,13 +319,13 @@ function placeTensors(infos: RawTensorInfo[], alignment: number, dataOffset: num
   const limit = BigInt(Number.MAX_SAFE_INTEGER);
   for (const info of infos) {
     const bytes = ggmlTensorBytes(info.type, info.dims);
-    if (typeof bytes === 'string') throw new GgufError('BAD_TENSOR', `tensor "${info.name}": ${bytes}`);
+    if (typeof bytes === 'string') throw new GgufError('BAD_TENSOR', `tensor ${q(info.name)}: ${bytes}`);
     if (info.relOffset % BigInt(alignment) !== 0n) {
-      throw corrupt(`tensor "${info.name}" has data offset ${info.relOffset}, not a multiple of the alignment ${alignment}`);
+      throw corrupt(`tensor ${q(info.name)} has data offset ${info.relOffset}, not a multiple of the alignment ${alignment}`);
     }
     const end = BigInt(dataOffset) + info.relOffset + bytes;
     if (end > limit) {
-      throw corrupt(`tensor "${info.name}" (${ggmlTypeName(info.type)}, ${info.dims.join('×')}) claims data beyond any possible file size`);
+      throw corrupt(`tensor ${q(info.name)} (${ggmlTypeName(info.type)}, ${info.dims.join('×')}) claims data beyond any possible file size`);
     }
     tensors.push({
       name: info.name,
@@ -331,7 +341,7 @@ function placeTensors(infos: RawTensorInfo[], alignment: number, dataOffset: num
     const t = byOffset[i]!;
     const prev = byOffset[i - 1];
     if (prev && t.offset < prev.offset + prev.bytes) {
-      throw corrupt(`tensors "${prev.name}" and "${t.name}" overlap`);
+      throw corrupt(`tensors ${q(prev.name)} and ${q(t.name)} overlap`);
     }
     expected = Math.max(expected, t.offset + t.bytes);
   }
@@ -432,10 +442,14 @@ class HeaderReader {
     return this.buffer.readBigUInt64LE(at - this.bufferStart);
   }
 
-  string(what: string, maxBytes = MAX_HEADER_BYTES): string {
+  /** `what` names the string in an error; a function so the hot path builds no message. */
+  string(what: string | (() => string), maxBytes = MAX_HEADER_BYTES): string {
     const at = this.pos;
     const n = this.u64Number();
-    if (n > maxBytes) throw corrupt(`${what} at byte ${at} claims an impossible length of ${this.exactU64(at)} bytes`);
+    if (n > maxBytes) {
+      const name = typeof what === 'string' ? what : what();
+      throw corrupt(`${name} at byte ${at} claims an impossible length of ${this.exactU64(at)} bytes`);
+    }
     const start = this.take(n);
     return this.buffer.toString('utf8', start, start + n);
   }
@@ -456,7 +470,7 @@ class HeaderReader {
   spendValues(n: number, key: string): void {
     this.values += n;
     if (this.values > MAX_HEADER_VALUES) {
-      throw corrupt(`the metadata holds more than ${MAX_HEADER_VALUES} values (at "${key}")`);
+      throw corrupt(`the metadata holds more than ${MAX_HEADER_VALUES} values (at ${q(key)})`);
     }
   }
 
@@ -473,6 +487,12 @@ class HeaderReader {
     this.bufferStart = this.pos;
     return 0;
   }
+}
+
+/** A name from the file, quoted for a message: control characters hidden, length capped. */
+function q(name: string): string {
+  const clean = name.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return `"${clean.length > 80 ? `${clean.slice(0, 77)}...` : clean}"`;
 }
 
 function truncated(expected: number, found: number): GgufError {

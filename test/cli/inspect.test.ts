@@ -57,5 +57,6 @@ test('bitnet make-model writes a model that inspect accepts, and rejects bad opt
   assert.equal(bad.code, 1);
   assert.match(bad.err, /--shape must be one of 2b4t, tiny/);
   assert.match(bitnet('make-model', '--shape', 'tiny').err, /usage: bitnet make-model/);
+  assert.match(bitnet('make-model', '--shape', 'tiny', '--out', path.join(dir, 'no/such/m.gguf')).err, /the folder for .* does not exist/);
   assert.match(bitnet('make-model', '--shape', 'tiny', '--out', out, '--seed', '-1').err, /--seed must be an integer/);
 });

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GGML_TYPE } from '../../src/engine/ggml-types';
@@ -308,4 +309,11 @@ test('tensor sizes follow each type, with I2_S as packed codes plus a 32-byte ta
   ];
   writeGguf(file, { metadata: [], tensors: specs });
   assert.deepEqual(readGguf(file).tensors.map((t) => t.bytes), [409632, 15360, 1260, 102, 27648]);
+});
+
+test('a named pipe is refused without blocking', () => {
+  const fifo = path.join(dir, 'pipe.gguf');
+  const made = spawnSync('mkfifo', [fifo]);
+  if (made.status !== 0) return; // no mkfifo on this platform: nothing to check
+  expectError(() => readGguf(fifo), 'IO', /is not a regular file/);
 });

@@ -1,18 +1,34 @@
 // The composition root: builds the parts and wires them to VS Code.
 import * as vscode from 'vscode';
-import { EngineClient } from './engine/client';
+import { registerModelCommands } from './commands/model-commands';
 import { showStats } from './commands/show-stats';
 import { showStatusMenu, toggleInlineForLanguage } from './commands/status-menu';
-import { registerModelCommands } from './commands/model-commands';
-import { toggleInline } from './settings';
+import { registerInlineCompletion } from './completion/register';
+import { EngineClient, type EngineStatus } from './engine/client';
+import { readSettings, toggleInline } from './settings';
 import { StatusBar } from './status';
+import type { StatusInput } from './status-view';
 
 export function activate(context: vscode.ExtensionContext): void {
   const client = new EngineClient(context.extensionPath);
   const status = new StatusBar();
   context.subscriptions.push(status, { dispose: () => void client.dispose() });
+  const completer = registerInlineCompletion(context, client);
+
+  let modelPath: string | undefined;
+  const loadModel = () => client.setModel(modelPath, { threads: readSettings().threads });
+
+  const showInlineState = () => {
+    const document = vscode.window.activeTextEditor?.document;
+    const config = vscode.workspace.getConfiguration('bitnet', document);
+    status.update({ inlineEnabled: config.get<boolean>('inline.enabled', true), languageId: document?.languageId });
+  };
 
   context.subscriptions.push(
+    client.onDidChangeStatus((s) => {
+      const last = client.lastStats('completion');
+      status.update({ ...engineState(s), lastLatencyMs: completer.lastLatencyMs, tokensPerSecond: last?.tokensPerSecond });
+    }),
     vscode.commands.registerCommand('bitnet.showStats', () => showStats(client)),
     vscode.commands.registerCommand('bitnet.statusMenu', showStatusMenu),
     vscode.commands.registerCommand('bitnet.toggleInlineForLanguage', toggleInlineForLanguage),
@@ -20,21 +36,25 @@ export function activate(context: vscode.ExtensionContext): void {
       const enabled = await toggleInline();
       vscode.window.setStatusBarMessage(`BitNet inline completion ${enabled ? 'on' : 'off'}`, 3000);
     }),
+    vscode.window.onDidChangeActiveTextEditor(showInlineState),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('bitnet.inline')) showInlineState();
+      if (e.affectsConfiguration('bitnet.threads')) loadModel();
+    }),
   );
+  showInlineState();
 
   // The model manager finds (or offers to download) the model file and says when it changes.
-  registerModelCommands(context, (modelPath) => {
-    if (!modelPath) status.update({ engine: 'error', errorMessage: 'No BitNet model yet: run "BitNet: Download model" or "BitNet: Use a local model file…".' });
+  registerModelCommands(context, (path) => {
+    modelPath = path;
+    completer.reset();
+    loadModel();
+    status.update({ modelPath: path, ...engineState(client.status) });
   });
-
-  // Start the engine in the background: activation never waits on it.
-  client
-    .request('hello', {})
-    .then(() => status.update({ engine: 'ready' }))
-    .catch((err: Error) => {
-      status.update({ engine: 'error', errorMessage: err.message });
-      void vscode.window.showErrorMessage(`BitNet: ${err.message}`);
-    });
 }
 
 export function deactivate(): void {}
+
+function engineState(s: EngineStatus): Pick<StatusInput, 'engine' | 'errorMessage'> {
+  return s.state === 'error' ? { engine: 'error', errorMessage: s.message } : { engine: s.state, errorMessage: undefined };
+}

@@ -36,6 +36,8 @@ const NEXT_LINES_CHECKED = 8;
 
 export class InlineCompleter {
   readonly counters: CompleterCounters = { requests: 0, cacheHits: 0, joined: 0, generations: 0, shown: 0 };
+  /** Milliseconds from the request to the suggestion, for the last one shown. */
+  lastLatencyMs: number | undefined;
   private readonly cache = new CompletionCache();
   private current: Generation | undefined;
 
@@ -46,12 +48,14 @@ export class InlineCompleter {
 
   async complete(doc: DocumentSnapshot, request: { explicit: boolean; signal: AbortSignal }): Promise<CompletionResult | undefined> {
     this.counters.requests++;
+    const started = performance.now();
     const ctx = filterContext(doc);
     const result = await this.find(doc, ctx, request);
     if (!result || request.signal.aborted) return undefined;
     const text = postProcess(result.text, ctx);
     if (text === '') return undefined;
     this.counters.shown++;
+    this.lastLatencyMs = performance.now() - started;
     return { ...result, text };
   }
 

@@ -10,4 +10,4 @@ import responsive from './responsive.mjs';
 
 export const ALL = [activation, inline, chat, explain, responsive, firstRun];
 
-export const ENABLED = ['activation', 'first-run'];
+export const ENABLED = ['activation', 'inline', 'chat', 'explain', 'responsive', 'first-run'];

@@ -6,7 +6,6 @@
 //   npm start                 desktop VS Code if available, else the browser
 //   npm start -- --browser    always the browser-based VS Code
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +33,7 @@ function openDesktop() {
 
 async function openBrowser() {
   const cs = await import('../test/e2e/lib/code-server.mjs');
-  if (!existsSync(cs.codeServerEntry)) {
+  if (!cs.codeServerInstalled()) {
     run('install the browser-based VS Code (code-server, about a minute, once)', 'npm', ['--prefix', 'test/e2e', 'ci']);
   }
   // A kept profile, so settings such as bitnet.modelPath survive a restart.

@@ -8,8 +8,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const e2eRoot = dirname(dirname(fileURLToPath(import.meta.url)));
-export const codeServerEntry = join(e2eRoot, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-const entry = codeServerEntry;
+const entry = join(e2eRoot, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+
+/** True once `npm ci` in test/e2e has installed code-server. */
+export function codeServerInstalled() {
+  return existsSync(entry);
+}
 
 /** Settings that keep the workbench quiet, offline and predictable for a test. */
 export const baseSettings = {

@@ -1,7 +1,6 @@
 // Selectors and small actions on the VS Code workbench, shared by scenarios.
 // Everything here is what a user does: click, type, read what is shown.
-
-export const EXTENSION_ID = 'bitnet-vscode.bitnet-vscode';
+import { extensionId } from './project.mjs';
 
 export async function waitForWorkbench(page, timeout = 60_000) {
   await page.locator('.monaco-workbench').waitFor({ timeout });
@@ -78,7 +77,7 @@ export async function openChatView(page) {
  */
 export function chatFrame(page) {
   return page
-    .locator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`)
+    .locator(`iframe.webview.ready[src*="extensionId=${extensionId}"]`)
     .filter({ visible: true })
     .contentFrame()
     .locator('iframe#active-frame')

@@ -108,3 +108,27 @@ test('with text right of the cursor, the suggestion never repeats it at its end'
     if (result) assert.ok(!result.text.endsWith(');') && !result.text.endsWith(')'), result.text);
   }
 });
+
+test('a generation cut short by a newer keystroke is never offered later as a suggestion', async () => {
+  const learn = new InlineCompleter(client, () => settings);
+  const { prefix, text } = await prefixWithSuggestion(learn);
+  const completer = new InlineCompleter(client, () => settings);
+  const first = completer.complete(doc(prefix), explicit());
+  while (completer.counters.generations === 0) await new Promise((r) => setTimeout(r, 1));
+  const other = text[0] === 'Z' ? 'Q' : 'Z';
+  await completer.complete(doc(prefix + other), explicit()); // supersedes the first generation
+  await first;
+  const back = await completer.complete(doc(prefix), explicit()); // the user deletes the character
+  assert.notEqual(back?.source, 'cache');
+  assert.equal(back?.text, text);
+});
+
+test('the same text before the cursor in another file asks the model again', async () => {
+  const completer = new InlineCompleter(client, () => settings);
+  const { prefix } = await prefixWithSuggestion(completer);
+  const generations = completer.counters.generations;
+  const other: DocumentSnapshot = { ...doc(prefix), path: 'src/other.ts' };
+  const result = await completer.complete(other, explicit());
+  assert.notEqual(result?.source, 'cache');
+  assert.equal(completer.counters.generations, generations + 1);
+});

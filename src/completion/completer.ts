@@ -59,6 +59,12 @@ export class InlineCompleter {
     return { ...result, text };
   }
 
+  /** Text the generation in flight has produced so far, if one is running. */
+  get inflightText(): string | undefined {
+    const g = this.current;
+    return g && !g.settled ? g.text : undefined;
+  }
+
   /** Forget cached suggestions (e.g. after the model changes). */
   reset(): void {
     this.cache.clear();

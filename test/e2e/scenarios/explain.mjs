@@ -19,6 +19,8 @@ export default {
     const chat = chatFrame(page);
     const user = chat.locator('.message.user', { hasText: 'def fibonacci(n):' }).last();
     await user.waitFor({ timeout: 30_000 });
+    await user.scrollIntoViewIfNeeded();
+    await shot('selection-in-chat');
     expect((await user.innerText()).includes('a, b = b, a + b'), 'the user message does not hold the whole selection');
     // The reply to that message (it may already be streaming): watch its text grow.
     const reply = chat.locator('.message.user:has-text("def fibonacci(n):") ~ .message.assistant').last();

@@ -21,10 +21,14 @@ const WORKSPACE_FILES = {
   'notes.txt': 'Notes\n',
 };
 
-/** Settings per profile. `with-model` points bitnet.modelPath at a tiny model. */
+/**
+ * Settings per profile. `with-model` points bitnet.modelPath at a tiny model
+ * with random weights, which never ends a turn: long chat replies keep a
+ * reply streaming while a slow machine catches up (scenarios press Stop).
+ */
 const PROFILES = {
   'no-model': () => ({}),
-  'with-model': (model) => ({ 'bitnet.modelPath': model }),
+  'with-model': (model) => ({ 'bitnet.modelPath': model, 'bitnet.chat.maxTokens': 4096 }),
 };
 
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;

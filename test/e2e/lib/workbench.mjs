@@ -12,17 +12,30 @@ export function statusItem(page) {
   return page.locator('.statusbar-item[id$="bitnet.status"]');
 }
 
-/** Opens a workspace file with Quick Open (Ctrl+P), whatever the side bar shows. */
+/**
+ * Opens a workspace file with Quick Open (Ctrl+P), whatever the side bar
+ * shows. Focus first goes back to the editor area: keys typed while a
+ * webview has focus go to the webview.
+ */
 export async function openFile(page, name) {
+  await focusEditorArea(page);
   await page.keyboard.press('Control+P');
   const widget = page.locator('.quick-input-widget');
   await widget.waitFor();
   await page.keyboard.type(name);
-  await widget.locator('.monaco-list-row', { hasText: name }).first().waitFor();
+  // Enter opens the focused row: wait until filtering has put the file there.
+  await widget.locator('.monaco-list-row.focused', { hasText: name }).waitFor();
   await page.keyboard.press('Enter');
   await widget.waitFor({ state: 'hidden' });
   await page.locator(`.tab.active[aria-label^="${name}"]`).waitFor();
   await activeEditor(page).locator('.view-lines').waitFor();
+}
+
+/** Clicks the empty lower part of the active editor group. */
+async function focusEditorArea(page) {
+  const group = page.locator('.part.editor .editor-group-container.active');
+  const box = await group.boundingBox();
+  if (box) await page.mouse.click(box.x + box.width / 2, box.y + box.height - 20);
 }
 
 export function activeEditor(page) {

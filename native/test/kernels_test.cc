@@ -334,6 +334,25 @@ void test_f16_kernels() {
       CHECK(bits_of(y1[n]) == bits_of(y0[n]), "f16_axpy wrote past n");
     }
   }
+  // f16_axpy_rows equals f16_axpy called row by row, in every table.
+  for (int trial = 0; trial < 40; ++trial) {
+    int n_rows = rand_int(0, 40), n = trial < 4 ? 128 : rand_int(1, 300);
+    size_t ldv = n + rand_int(0, 7);
+    std::vector<uint16_t> v(n_rows * ldv + 1);
+    for (auto& h : v) h = f32_to_f16(rand_float(-2, 2));
+    std::vector<float> p(n_rows), y0(n + 1);
+    for (auto& f : p) f = rand_float(0, 1);
+    for (auto& f : y0) f = rand_float(-1, 1);
+    std::vector<float> want = y0;
+    for (int r = 0; r < n_rows; ++r) ref.f16_axpy(p[r], v.data() + r * ldv, n, want.data());
+    for (const KernelTable* k : runnable_kernels()) {
+      std::vector<float> got = y0;
+      k->f16_axpy_rows(p.data(), v.data(), ldv, n_rows, n, got.data());
+      int bad = 0;
+      for (int c = 0; c <= n; ++c) bad += bits_of(got[c]) != bits_of(want[c]);
+      CHECK(bad == 0, "%s f16_axpy_rows %d rows x %d: %d differ", k->name, n_rows, n, bad);
+    }
+  }
   // The scalar f16_gemv's order, spelled out for a 20-column row.
   std::vector<uint16_t> a(20);
   std::vector<float> x(20);

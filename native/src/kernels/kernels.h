@@ -97,6 +97,12 @@ struct KernelTable {
   // y[c] = fmaf(p, f16(v[c]), y[c]) for c in [0, n) (one rounding per
   // element). Attention's V accumulation.
   void (*f16_axpy)(float p, const uint16_t* v, int n, float* y);
+
+  // Many f16_axpy calls in one: for r = 0, 1, .., n_rows-1 in order,
+  // y[c] = fmaf(p[r], f16(v[r * ldv + c]), y[c]) for c in [0, n). Bit-identical
+  // to calling f16_axpy row by row, but y stays in registers across rows.
+  // Attention's V * softmax over n_rows cached positions.
+  void (*f16_axpy_rows)(const float* p, const uint16_t* v, size_t ldv, int n_rows, int n, float* y);
 };
 
 const KernelTable& scalar_kernels();

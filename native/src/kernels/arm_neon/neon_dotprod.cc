@@ -266,10 +266,42 @@ void f16_axpy(float p, const uint16_t* v, int n, float* y) {
   for (; c < n; ++c) y[c] = std::fma(p, f16_to_f32(v[c]), y[c]);
 }
 
+void f16_axpy_rows(const float* p, const uint16_t* v, size_t ldv, int n_rows, int n, float* y) {
+  int c0 = 0;
+  // Blocks of 64 columns: sixteen accumulators stay in registers over all rows.
+  for (; c0 + 64 <= n; c0 += 64) {
+    float32x4_t acc[16];
+    for (int j = 0; j < 16; ++j) acc[j] = vld1q_f32(y + c0 + 4 * j);
+    for (int r = 0; r < n_rows; ++r) {
+      const float32x4_t pv = vdupq_n_f32(p[r]);
+      const uint16_t* vr = v + static_cast<size_t>(r) * ldv + c0;
+#pragma GCC unroll 8
+      for (int j = 0; j < 8; ++j) {
+        const float16x8_t h = vreinterpretq_f16_u16(vld1q_u16(vr + 8 * j));
+        acc[2 * j] = vfmaq_f32(acc[2 * j], pv, vcvt_f32_f16(vget_low_f16(h)));
+        acc[2 * j + 1] = vfmaq_f32(acc[2 * j + 1], pv, vcvt_high_f32_f16(h));
+      }
+    }
+    for (int j = 0; j < 16; ++j) vst1q_f32(y + c0 + 4 * j, acc[j]);
+  }
+  for (; c0 + 4 <= n; c0 += 4) {
+    float32x4_t acc = vld1q_f32(y + c0);
+    for (int r = 0; r < n_rows; ++r)
+      acc = vfmaq_f32(acc, vdupq_n_f32(p[r]), vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(v + static_cast<size_t>(r) * ldv + c0))));
+    vst1q_f32(y + c0, acc);
+  }
+  for (; c0 < n; ++c0) {
+    float acc = y[c0];
+    for (int r = 0; r < n_rows; ++r) acc = std::fma(p[r], f16_to_f32(v[static_cast<size_t>(r) * ldv + c0]), acc);
+    y[c0] = acc;
+  }
+}
+
 }  // namespace
 
 const KernelTable& neon_dotprod_kernels() {
-  static const KernelTable table = {"neon-dotprod", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv, f16_axpy};
+  static const KernelTable table = {"neon-dotprod", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv, f16_axpy,
+                                    f16_axpy_rows};
   return table;
 }
 

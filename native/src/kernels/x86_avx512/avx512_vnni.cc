@@ -294,10 +294,42 @@ void f16_axpy(float p, const uint16_t* v, int n, float* y) {
   }
 }
 
+// 256-bit halves: on Zen 4 the 512-bit vcvtph2ps is the bottleneck here,
+// two 256-bit conversions are faster. The arithmetic is the same fmaf.
+inline __m256 load_f16x8(const uint16_t* p) {
+  return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+
+void f16_axpy_rows(const float* p, const uint16_t* v, size_t ldv, int n_rows, int n, float* y) {
+  int c0 = 0;
+  // Blocks of 128 columns: sixteen accumulators stay in registers over all rows.
+  for (; c0 + 128 <= n; c0 += 128) {
+    __m256 acc[16];
+    for (int j = 0; j < 16; ++j) acc[j] = _mm256_loadu_ps(y + c0 + 8 * j);
+    for (int r = 0; r < n_rows; ++r) {
+      const __m256 pv = _mm256_set1_ps(p[r]);
+      const uint16_t* vr = v + static_cast<size_t>(r) * ldv + c0;
+#pragma GCC unroll 16
+      for (int j = 0; j < 16; ++j) acc[j] = _mm256_fmadd_ps(pv, load_f16x8(vr + 8 * j), acc[j]);
+    }
+    for (int j = 0; j < 16; ++j) _mm256_storeu_ps(y + c0 + 8 * j, acc[j]);
+  }
+  // The rest, 8 columns at a time (the last one masked).
+  for (; c0 < n; c0 += 8) {
+    const __mmask8 m = n - c0 >= 8 ? static_cast<__mmask8>(0xff) : static_cast<__mmask8>((1u << (n - c0)) - 1);
+    __m256 acc = _mm256_maskz_loadu_ps(m, y + c0);
+    for (int r = 0; r < n_rows; ++r)
+      acc = _mm256_fmadd_ps(_mm256_set1_ps(p[r]),
+                            _mm256_cvtph_ps(_mm_maskz_loadu_epi16(m, v + static_cast<size_t>(r) * ldv + c0)), acc);
+    _mm256_mask_storeu_ps(y + c0, m, acc);
+  }
+}
+
 }  // namespace
 
 const KernelTable& avx512_vnni_kernels() {
-  static const KernelTable table = {"avx512-vnni", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv, f16_axpy};
+  static const KernelTable table = {"avx512-vnni", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv, f16_axpy,
+                                    f16_axpy_rows};
   return table;
 }
 

@@ -193,6 +193,11 @@ int main(int argc, char** argv) {
                            0.6);
       std::printf("  %-12s %9.1f us  %6.1f GB/s\n", k->name, t * 1e6, n * 2 / t / 1e9);
     }
+    std::printf("f16_gemv 512 x 128 (attention scores over 512 positions), in cache:\n");
+    for (auto* k : tables) {
+      double t = time_call([&](long) { k->f16_gemv(a, 128, 128, x.data(), 0, 512, out.data()); }, 0.3);
+      std::printf("  %-12s %9.2f us\n", k->name, t * 1e6);
+    }
     std::printf("f16_axpy n=128 (one V row of a head), in cache:\n");
     std::vector<float> y(128);
     for (auto* k : tables) {

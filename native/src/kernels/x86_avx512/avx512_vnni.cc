@@ -233,19 +233,36 @@ void i8_gemv(const int8_t* a, size_t lda, int cols, const int8_t* q, int r0, int
   }
 }
 
-// The canonical reduction of kernels.h: lanes l + 8, then l + 4, l + 2, l + 1.
-inline float reduce16(__m512 v) {
-  __m256 s8 = _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1));
-  __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
-  __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
-  return _mm_cvtss_f32(_mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1)));
-}
-
 inline __m512 load_f16(const uint16_t* p) {
   return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
 }
 inline __m512 load_f16_masked(__mmask16 m, const uint16_t* p) {
   return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, p));
+}
+
+// 16 lanes as two 256-bit halves (lanes 0-7, 8-15), converted with 256-bit
+// vcvtph2ps: on Zen 4 the 512-bit form is slow. Same fmaf per lane.
+struct Acc16 {
+  __m256 lo, hi;
+};
+inline void fma16(Acc16& a, const uint16_t* row, const float* x) {
+  a.lo = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row))), _mm256_loadu_ps(x), a.lo);
+  a.hi = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 8))),
+                         _mm256_loadu_ps(x + 8), a.hi);
+}
+// The ragged tail: masked lanes keep their accumulator.
+inline void fma16_tail(Acc16& a, const uint16_t* row, const float* x, __mmask16 m) {
+  const __mmask8 ml = static_cast<__mmask8>(m), mh = static_cast<__mmask8>(m >> 8);
+  a.lo = _mm256_mask3_fmadd_ps(_mm256_cvtph_ps(_mm_maskz_loadu_epi16(ml, row)), _mm256_maskz_loadu_ps(ml, x), a.lo, ml);
+  a.hi = _mm256_mask3_fmadd_ps(_mm256_cvtph_ps(_mm_maskz_loadu_epi16(mh, row + 8)), _mm256_maskz_loadu_ps(mh, x + 8),
+                               a.hi, mh);
+}
+// The canonical reduction of kernels.h: lanes l + 8, then l + 4, l + 2, l + 1.
+inline float reduce16(const Acc16& a) {
+  __m256 s8 = _mm256_add_ps(a.lo, a.hi);
+  __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
+  __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+  return _mm_cvtss_f32(_mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1)));
 }
 
 void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, int r1, float* out) {
@@ -254,32 +271,22 @@ void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, i
   int r = r0;
   for (; r + 4 <= r1; r += 4) {
     const uint16_t* row = a + static_cast<size_t>(r) * lda;
-    __m512 acc0 = _mm512_setzero_ps(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    Acc16 acc[4];
+    for (int i = 0; i < 4; ++i) acc[i] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
     for (int c = 0; c < full; c += 16) {
-      const __m512 xv = _mm512_loadu_ps(x + c);
-      acc0 = _mm512_fmadd_ps(load_f16(row + c), xv, acc0);
-      acc1 = _mm512_fmadd_ps(load_f16(row + lda + c), xv, acc1);
-      acc2 = _mm512_fmadd_ps(load_f16(row + 2 * lda + c), xv, acc2);
-      acc3 = _mm512_fmadd_ps(load_f16(row + 3 * lda + c), xv, acc3);
+#pragma GCC unroll 4
+      for (int i = 0; i < 4; ++i) fma16(acc[i], row + i * lda + c, x + c);
     }
     if (tm) {
-      const __m512 xv = _mm512_maskz_loadu_ps(tm, x + full);
-      acc0 = _mm512_mask3_fmadd_ps(load_f16_masked(tm, row + full), xv, acc0, tm);
-      acc1 = _mm512_mask3_fmadd_ps(load_f16_masked(tm, row + lda + full), xv, acc1, tm);
-      acc2 = _mm512_mask3_fmadd_ps(load_f16_masked(tm, row + 2 * lda + full), xv, acc2, tm);
-      acc3 = _mm512_mask3_fmadd_ps(load_f16_masked(tm, row + 3 * lda + full), xv, acc3, tm);
+      for (int i = 0; i < 4; ++i) fma16_tail(acc[i], row + i * lda + full, x + full, tm);
     }
-    out[r] = reduce16(acc0);
-    out[r + 1] = reduce16(acc1);
-    out[r + 2] = reduce16(acc2);
-    out[r + 3] = reduce16(acc3);
+    for (int i = 0; i < 4; ++i) out[r + i] = reduce16(acc[i]);
   }
   for (; r < r1; ++r) {
     const uint16_t* row = a + static_cast<size_t>(r) * lda;
-    __m512 acc = _mm512_setzero_ps();
-    for (int c = 0; c < full; c += 16) acc = _mm512_fmadd_ps(load_f16(row + c), _mm512_loadu_ps(x + c), acc);
-    if (tm)
-      acc = _mm512_mask3_fmadd_ps(load_f16_masked(tm, row + full), _mm512_maskz_loadu_ps(tm, x + full), acc, tm);
+    Acc16 acc = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int c = 0; c < full; c += 16) fma16(acc, row + c, x + c);
+    if (tm) fma16_tail(acc, row + full, x + full, tm);
     out[r] = reduce16(acc);
   }
 }

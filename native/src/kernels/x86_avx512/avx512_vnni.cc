@@ -84,33 +84,46 @@ float quantize_row_i8(const float* x, int n, int8_t* q, int32_t* q_sum) {
   return s;
 }
 
-// Decode: G groups of 16 rows against one activation row. Masking a tile
+// Decode: one group of 16 rows against one activation row. Masking a tile
 // with 0x03 << 2s leaves code * 4^s, so no shifts are needed in the loop:
 // accumulator s collects 4^s * sum code*q and is scaled back at the end
-// (exact: every term is a multiple of 4^s; |sum| < 2^31 for cols < 2^17).
-template <int G>
-inline void gemv_groups(const uint8_t* w, size_t group_bytes, int tiles, const int8_t* q, __m512i* out) {
-  __m512i acc[G][4];
-  for (int g = 0; g < G; ++g)
-    for (int s = 0; s < 4; ++s) acc[g][s] = _mm512_setzero_si512();
+// (exact: every term is a multiple of 4^s; |sum| < 2^31 for cols <= 65536).
+// Two tiles per step into separate accumulators keep eight vpdpbusd chains
+// in flight while reading one sequential stream (measured: one stream per
+// core streams from memory about twice as fast as two interleaved ones).
+inline __m512i gemv_group(const uint8_t* w, int tiles, const int8_t* q) {
+  __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
   const __m512i m0 = _mm512_set1_epi8(0x03), m1 = _mm512_set1_epi8(0x0c), m2 = _mm512_set1_epi8(0x30),
                 m3 = _mm512_set1_epi8(static_cast<char>(0xc0));
-  for (int k = 0; k < tiles; ++k) {
+  int k = 0;
+  for (; k + 2 <= tiles; k += 2) {
     const int8_t* qk = q + 16 * k;
-#pragma GCC unroll 4
-    for (int g = 0; g < G; ++g) {
-      const __m512i v = _mm512_loadu_si512(w + g * group_bytes + 64 * static_cast<size_t>(k));
-      acc[g][0] = dpbusd_bcast(acc[g][0], _mm512_and_si512(v, m0), qk);
-      acc[g][1] = dpbusd_bcast(acc[g][1], _mm512_and_si512(v, m1), qk + 4);
-      acc[g][2] = dpbusd_bcast(acc[g][2], _mm512_and_si512(v, m2), qk + 8);
-      acc[g][3] = dpbusd_bcast(acc[g][3], _mm512_and_si512(v, m3), qk + 12);
-    }
+    const __m512i v = _mm512_loadu_si512(w + 64 * static_cast<size_t>(k));
+    const __m512i u = _mm512_loadu_si512(w + 64 * static_cast<size_t>(k) + 64);
+    a0 = dpbusd_bcast(a0, _mm512_and_si512(v, m0), qk);
+    a1 = dpbusd_bcast(a1, _mm512_and_si512(v, m1), qk + 4);
+    a2 = dpbusd_bcast(a2, _mm512_and_si512(v, m2), qk + 8);
+    a3 = dpbusd_bcast(a3, _mm512_and_si512(v, m3), qk + 12);
+    b0 = dpbusd_bcast(b0, _mm512_and_si512(u, m0), qk + 16);
+    b1 = dpbusd_bcast(b1, _mm512_and_si512(u, m1), qk + 20);
+    b2 = dpbusd_bcast(b2, _mm512_and_si512(u, m2), qk + 24);
+    b3 = dpbusd_bcast(b3, _mm512_and_si512(u, m3), qk + 28);
   }
-  for (int g = 0; g < G; ++g) {
-    __m512i r = _mm512_add_epi32(acc[g][0], _mm512_srai_epi32(acc[g][1], 2));
-    r = _mm512_add_epi32(r, _mm512_srai_epi32(acc[g][2], 4));
-    out[g] = _mm512_add_epi32(r, _mm512_srai_epi32(acc[g][3], 6));
+  if (k < tiles) {
+    const int8_t* qk = q + 16 * k;
+    const __m512i v = _mm512_loadu_si512(w + 64 * static_cast<size_t>(k));
+    a0 = dpbusd_bcast(a0, _mm512_and_si512(v, m0), qk);
+    a1 = dpbusd_bcast(a1, _mm512_and_si512(v, m1), qk + 4);
+    a2 = dpbusd_bcast(a2, _mm512_and_si512(v, m2), qk + 8);
+    a3 = dpbusd_bcast(a3, _mm512_and_si512(v, m3), qk + 12);
   }
+  a0 = _mm512_add_epi32(a0, b0);
+  a1 = _mm512_add_epi32(a1, b1);
+  a2 = _mm512_add_epi32(a2, b2);
+  a3 = _mm512_add_epi32(a3, b3);
+  __m512i r = _mm512_add_epi32(a0, _mm512_srai_epi32(a1, 2));
+  r = _mm512_add_epi32(r, _mm512_srai_epi32(a2, 4));
+  return _mm512_add_epi32(r, _mm512_srai_epi32(a3, 6));
 }
 
 inline void store_rows(int32_t* dst, __m512i v, int n_rows) {
@@ -122,16 +135,9 @@ void gemv(const TernaryMatrix& w, const int8_t* q, int r0, int r1, int32_t* dot)
   const int cols = w.cols, tiles = cols / 16;
   const size_t group_bytes = static_cast<size_t>(4) * cols;
   const __m512i qsum = _mm512_set1_epi32(sum_i8(q, cols));
-  int r = r0;
-  __m512i out[2];
-  for (; r + 16 < r1; r += 32) {  // two groups while at least 17 rows remain
-    gemv_groups<2>(w.packed + (r / 16) * group_bytes, group_bytes, tiles, q, out);
-    store_rows(dot + r, _mm512_sub_epi32(out[0], qsum), 16);
-    store_rows(dot + r + 16, _mm512_sub_epi32(out[1], qsum), r1 - r - 16);
-  }
-  if (r < r1) {
-    gemv_groups<1>(w.packed + (r / 16) * group_bytes, group_bytes, tiles, q, out);
-    store_rows(dot + r, _mm512_sub_epi32(out[0], qsum), r1 - r);
+  for (int r = r0; r < r1; r += 16) {
+    const __m512i acc = gemv_group(w.packed + (r / 16) * group_bytes, tiles, q);
+    store_rows(dot + r, _mm512_sub_epi32(acc, qsum), r1 - r);
   }
 }
 

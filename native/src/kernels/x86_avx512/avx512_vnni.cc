@@ -207,34 +207,31 @@ void ternary_gemm(const TernaryMatrix& w, const int8_t* q, int n_tok, int r0, in
 }
 
 // out[r] = sum a*q with a as u8 (a + 128): sum (a+128)*q - 128 * sum q.
+// One row at a time, so the head streams as one sequential read per core
+// (measured: about 1.7x the rate of four interleaved rows); four
+// accumulators over 256-byte steps keep the vpdpbusd chain short.
 void i8_gemv(const int8_t* a, size_t lda, int cols, const int8_t* q, int r0, int r1, int32_t* out) {
   const int32_t bias = 128 * sum_i8(q, cols);
   const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
-  int r = r0;
-  for (; r + 4 <= r1; r += 4) {
+  const int full = cols & ~255;
+  for (int r = r0; r < r1; ++r) {
     const int8_t* row = a + static_cast<size_t>(r) * lda;
     __m512i acc0 = _mm512_setzero_si512(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-    for (int c = 0; c < cols; c += 64) {
-      const __mmask64 m = tail_mask64(cols - c);
-      const __m512i qv = _mm512_maskz_loadu_epi8(m, q + c);
-      acc0 = _mm512_dpbusd_epi32(acc0, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, row + c), flip), qv);
-      acc1 = _mm512_dpbusd_epi32(acc1, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, row + lda + c), flip), qv);
-      acc2 = _mm512_dpbusd_epi32(acc2, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, row + 2 * lda + c), flip), qv);
-      acc3 = _mm512_dpbusd_epi32(acc3, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, row + 3 * lda + c), flip), qv);
+    for (int c = 0; c < full; c += 256) {
+      acc0 = _mm512_dpbusd_epi32(acc0, _mm512_xor_si512(_mm512_loadu_si512(row + c), flip), _mm512_loadu_si512(q + c));
+      acc1 = _mm512_dpbusd_epi32(acc1, _mm512_xor_si512(_mm512_loadu_si512(row + c + 64), flip),
+                                 _mm512_loadu_si512(q + c + 64));
+      acc2 = _mm512_dpbusd_epi32(acc2, _mm512_xor_si512(_mm512_loadu_si512(row + c + 128), flip),
+                                 _mm512_loadu_si512(q + c + 128));
+      acc3 = _mm512_dpbusd_epi32(acc3, _mm512_xor_si512(_mm512_loadu_si512(row + c + 192), flip),
+                                 _mm512_loadu_si512(q + c + 192));
     }
-    out[r] = _mm512_reduce_add_epi32(acc0) - bias;
-    out[r + 1] = _mm512_reduce_add_epi32(acc1) - bias;
-    out[r + 2] = _mm512_reduce_add_epi32(acc2) - bias;
-    out[r + 3] = _mm512_reduce_add_epi32(acc3) - bias;
-  }
-  for (; r < r1; ++r) {
-    const int8_t* row = a + static_cast<size_t>(r) * lda;
-    __m512i acc = _mm512_setzero_si512();
-    for (int c = 0; c < cols; c += 64) {
+    for (int c = full; c < cols; c += 64) {
       const __mmask64 m = tail_mask64(cols - c);
-      acc = _mm512_dpbusd_epi32(acc, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, row + c), flip),
-                                _mm512_maskz_loadu_epi8(m, q + c));
+      acc0 = _mm512_dpbusd_epi32(acc0, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, row + c), flip),
+                                 _mm512_maskz_loadu_epi8(m, q + c));
     }
+    const __m512i acc = _mm512_add_epi32(_mm512_add_epi32(acc0, acc1), _mm512_add_epi32(acc2, acc3));
     out[r] = _mm512_reduce_add_epi32(acc) - bias;
   }
 }

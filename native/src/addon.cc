@@ -1,16 +1,326 @@
-// The addon's JS surface (typed in native/index.d.ts). It only converts
-// arguments and results; the engine itself knows nothing of N-API.
+// The addon's JS surface (typed in native/index.d.ts). It only converts and
+// checks arguments and results; the engine itself knows nothing of N-API.
+// Every misuse becomes a JS Error with a clear message (and `code`), never a
+// crash: wrong types, freed objects, out-of-range numbers.
 #include <napi.h>
 
+#include <cmath>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
 #include "cpu_features.h"
+#include "engine/context.h"
+#include "engine/engine_error.h"
+#include "engine/model.h"
 
 namespace {
 
+using bitnet::EngineError;
+
 constexpr const char* kVersion = "0.1.0";
 
-Napi::Value Version(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), kVersion);
+struct AddonData {
+  Napi::FunctionReference model_ctor;
+  Napi::FunctionReference context_ctor;
+};
+
+Napi::Error make_error(Napi::Env env, const char* code, const std::string& message) {
+  Napi::Error e = Napi::Error::New(env, message);
+  e.Set("code", Napi::String::New(env, code));
+  return e;
 }
+
+[[noreturn]] void throw_arg(Napi::Env env, const std::string& message) {
+  throw make_error(env, bitnet::kBadArgument, message);
+}
+
+// Runs fn, turning engine and C++ errors into JS errors.
+template <typename Fn>
+auto guarded(Napi::Env env, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const EngineError& e) {
+    throw make_error(env, e.code, e.what());
+  } catch (const std::bad_alloc&) {
+    throw make_error(env, bitnet::kNoMemory, "out of memory");
+  } catch (const std::exception& e) {
+    throw make_error(env, "ENGINE_ERROR", e.what());
+  }
+}
+
+// A JS number that must be an integer in [lo, hi].
+double integer_arg(Napi::Env env, Napi::Value v, const std::string& what, double lo, double hi) {
+  if (!v.IsNumber()) throw_arg(env, what + " must be a number");
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d) || d != std::floor(d) || d < lo || d > hi) {
+    throw_arg(env, what + " must be an integer between " + std::to_string(static_cast<long long>(lo)) + " and " +
+                       std::to_string(static_cast<long long>(hi)));
+  }
+  return d;
+}
+
+double number_field(Napi::Env env, Napi::Object o, const char* key, const std::string& where) {
+  Napi::Value v = o.Get(key);
+  if (!v.IsNumber()) throw_arg(env, where + "." + key + " must be a number");
+  return v.As<Napi::Number>().DoubleValue();
+}
+
+constexpr double kMaxSafe = 9007199254740991.0;  // 2^53 - 1
+
+bitnet::RawHparams read_hparams(Napi::Env env, Napi::Value v) {
+  if (!v.IsObject()) throw_arg(env, "options.hparams must be an object");
+  Napi::Object o = v.As<Napi::Object>();
+  bitnet::RawHparams h;
+  const std::string w = "options.hparams";
+  h.vocab_size = number_field(env, o, "vocabSize", w);
+  h.context_length = number_field(env, o, "contextLength", w);
+  h.embedding_length = number_field(env, o, "embeddingLength", w);
+  h.block_count = number_field(env, o, "blockCount", w);
+  h.feed_forward_length = number_field(env, o, "feedForwardLength", w);
+  h.head_count = number_field(env, o, "headCount", w);
+  h.head_count_kv = number_field(env, o, "headCountKv", w);
+  h.rope_freq_base = number_field(env, o, "ropeFreqBase", w);
+  h.rms_epsilon = number_field(env, o, "rmsEpsilon", w);
+  return h;
+}
+
+std::vector<bitnet::TensorInfo> read_tensors(Napi::Env env, Napi::Value v) {
+  if (!v.IsArray()) throw_arg(env, "options.tensors must be an array");
+  Napi::Array a = v.As<Napi::Array>();
+  uint32_t n = a.Length();
+  if (n > (1u << 20)) throw_arg(env, "options.tensors has too many entries");
+  std::vector<bitnet::TensorInfo> out(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    const std::string where = "options.tensors[" + std::to_string(i) + "]";
+    Napi::Value e = a.Get(i);
+    if (!e.IsObject()) throw_arg(env, where + " must be an object");
+    Napi::Object t = e.As<Napi::Object>();
+    bitnet::TensorInfo& ti = out[i];
+    Napi::Value name = t.Get("name");
+    if (!name.IsString()) throw_arg(env, where + ".name must be a string");
+    ti.name = name.As<Napi::String>().Utf8Value();
+    ti.type = static_cast<int>(integer_arg(env, t.Get("type"), where + ".type", 0, 1 << 20));
+    ti.offset = static_cast<uint64_t>(integer_arg(env, t.Get("offset"), where + ".offset", 0, kMaxSafe));
+    ti.bytes = static_cast<uint64_t>(integer_arg(env, t.Get("bytes"), where + ".bytes", 0, kMaxSafe));
+    Napi::Value dims = t.Get("dims");
+    if (!dims.IsArray()) throw_arg(env, where + ".dims must be an array");
+    Napi::Array d = dims.As<Napi::Array>();
+    if (d.Length() > 8) throw_arg(env, where + ".dims has more than 8 entries");
+    for (uint32_t k = 0; k < d.Length(); ++k) {
+      ti.dims.push_back(static_cast<int64_t>(
+          integer_arg(env, d.Get(k), where + ".dims[" + std::to_string(k) + "]", 0, kMaxSafe)));
+    }
+  }
+  return out;
+}
+
+// ---- NativeModel ----
+
+class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "NativeModel",
+                       {InstanceAccessor<&ModelWrap::Stats>("stats"),
+                        InstanceMethod<&ModelWrap::CreateContext>("createContext"),
+                        InstanceMethod<&ModelWrap::SetThreads>("setThreads"),
+                        InstanceMethod<&ModelWrap::Free>("free")});
+  }
+
+  ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWrap>(info) {
+    if (info.Length() != 1 || !info[0].IsExternal()) {
+      throw Napi::TypeError::New(info.Env(), "NativeModel cannot be constructed directly; use loadModel()");
+    }
+    model_.reset(info[0].As<Napi::External<bitnet::Model>>().Data());
+  }
+
+  // Null once free() ran.
+  bitnet::Model* model() const { return model_.get(); }
+
+ private:
+  bitnet::Model& live(Napi::Env env) {
+    if (!model_) throw make_error(env, "FREED", "this model was freed");
+    return *model_;
+  }
+
+  Napi::Value Stats(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    bitnet::Model& m = live(env);
+    Napi::Object s = Napi::Object::New(env);
+    s.Set("loadMs", m.stats().load_ms);
+    s.Set("weightBytes", static_cast<double>(m.stats().weight_bytes));
+    s.Set("bytesPerToken", static_cast<double>(m.stats().bytes_per_token));
+    s.Set("lmHead", m.lm_head() == bitnet::LmHead::kInt8 ? "int8" : "f16");
+    s.Set("kernels", m.kernels().name);
+    s.Set("threads", m.pool().size());
+    return s;
+  }
+
+  Napi::Value CreateContext(const Napi::CallbackInfo& info);
+
+  Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    bitnet::Model& m = live(env);
+    int n = static_cast<int>(integer_arg(env, info[0], "setThreads(threads): threads", 0, 256));
+    guarded(env, [&] { m.set_threads(n); });
+    return env.Undefined();
+  }
+
+  Napi::Value Free(const Napi::CallbackInfo& info) {
+    model_.reset();
+    return info.Env().Undefined();
+  }
+
+  std::unique_ptr<bitnet::Model> model_;
+};
+
+// ---- NativeContext ----
+
+class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "NativeContext",
+                       {InstanceAccessor<&ContextWrap::Capacity>("capacity"),
+                        InstanceAccessor<&ContextWrap::Length>("length"),
+                        InstanceAccessor<&ContextWrap::KvBytes>("kvBytes"),
+                        InstanceMethod<&ContextWrap::Eval>("eval"), InstanceMethod<&ContextWrap::Trim>("trim"),
+                        InstanceMethod<&ContextWrap::Free>("free")});
+  }
+
+  ContextWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ContextWrap>(info) {
+    if (info.Length() != 2 || !info[0].IsObject() || !info[1].IsExternal()) {
+      throw Napi::TypeError::New(info.Env(), "NativeContext cannot be constructed directly; use model.createContext()");
+    }
+    // Keeps the model object (and so its weights) alive while this context is.
+    owner_obj_ = Napi::Persistent(info[0].As<Napi::Object>());
+    owner_ = ModelWrap::Unwrap(info[0].As<Napi::Object>());
+    ctx_.reset(info[1].As<Napi::External<bitnet::Context>>().Data());
+  }
+
+ private:
+  bitnet::Context& live(Napi::Env env) {
+    if (!ctx_) throw make_error(env, "FREED", "this context was freed");
+    if (!owner_->model()) throw make_error(env, "FREED", "the model of this context was freed");
+    return *ctx_;
+  }
+
+  Napi::Value Capacity(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), live(info.Env()).capacity()); }
+  Napi::Value Length(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), live(info.Env()).length()); }
+  Napi::Value KvBytes(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), static_cast<double>(live(info.Env()).kv_bytes()));
+  }
+
+  Napi::Value Eval(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    bitnet::Context& ctx = live(env);
+
+    // Tokens are copied first (at most `capacity` of them): the engine then
+    // reads memory no other JS code or thread can change under it.
+    Napi::Value tv = info[0];
+    size_t n = 0;
+    if (tv.IsTypedArray() && tv.As<Napi::TypedArray>().TypedArrayType() == napi_int32_array) {
+      Napi::Int32Array ia = tv.As<Napi::Int32Array>();
+      n = ia.ElementLength();
+      check_room(env, ctx, n);
+      token_copy_.assign(ia.Data(), ia.Data() + n);
+    } else if (tv.IsArray()) {
+      Napi::Array a = tv.As<Napi::Array>();
+      n = a.Length();
+      check_room(env, ctx, n);
+      token_copy_.resize(n);
+      for (uint32_t i = 0; i < n; ++i) {
+        token_copy_[i] = static_cast<int32_t>(
+            integer_arg(env, a.Get(i), "eval(tokens): tokens[" + std::to_string(i) + "]", -2147483648.0, 2147483647.0));
+      }
+    } else {
+      throw_arg(env, "eval(tokens): tokens must be an Int32Array or an array of numbers");
+    }
+    if (n == 0) throw_arg(env, "eval(tokens): tokens is empty; eval needs at least one token");
+    const int32_t* tokens = token_copy_.data();
+
+    bool all = false;
+    const int32_t* abort = nullptr;
+    if (info.Length() > 1 && !info[1].IsUndefined() && !info[1].IsNull()) {
+      if (!info[1].IsObject()) throw_arg(env, "eval(tokens, options): options must be an object");
+      Napi::Object o = info[1].As<Napi::Object>();
+      Napi::Value al = o.Get("allLogits");
+      if (!al.IsUndefined()) {
+        if (!al.IsBoolean()) throw_arg(env, "eval options.allLogits must be a boolean");
+        all = al.As<Napi::Boolean>().Value();
+      }
+      Napi::Value ab = o.Get("abort");
+      if (!ab.IsUndefined()) {
+        if (!ab.IsTypedArray() || ab.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
+            ab.As<Napi::Int32Array>().ElementLength() < 1) {
+          throw_arg(env, "eval options.abort must be an Int32Array (over a SharedArrayBuffer) of length >= 1");
+        }
+        abort = ab.As<Napi::Int32Array>().Data();
+      }
+    }
+
+    const size_t floats = ctx.logits_floats(static_cast<int>(n), all);
+    if (floats > logits_floats_) {
+      // A new JS-owned buffer: views handed out before stay valid (they keep
+      // the old buffer alive), so nothing can read freed memory.
+      Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, floats * sizeof(float));
+      logits_ = Napi::Persistent(buf);
+      logits_floats_ = floats;
+    }
+    float* out = logits_floats_ ? static_cast<float*>(logits_.Value().Data()) : nullptr;
+    guarded(env, [&] { ctx.eval(tokens, static_cast<int>(n), all, abort, out); });
+    return Napi::Float32Array::New(env, floats, logits_.Value(), 0);
+  }
+
+  static void check_room(Napi::Env env, const bitnet::Context& ctx, size_t n) {
+    if (n > static_cast<size_t>(ctx.capacity() - ctx.length())) {
+      throw_arg(env, "eval of " + std::to_string(n) + " tokens at position " + std::to_string(ctx.length()) +
+                         " does not fit in the context capacity of " + std::to_string(ctx.capacity()));
+    }
+  }
+
+  Napi::Value Trim(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    bitnet::Context& ctx = live(env);
+    int n = static_cast<int>(integer_arg(env, info[0], "trim(n): n", 0, 2147483647.0));
+    guarded(env, [&] { ctx.trim(n); });
+    return env.Undefined();
+  }
+
+  Napi::Value Free(const Napi::CallbackInfo& info) {
+    ctx_.reset();
+    logits_.Reset();
+    logits_floats_ = 0;
+    if (!owner_obj_.IsEmpty()) owner_obj_.Reset();
+    return info.Env().Undefined();
+  }
+
+  Napi::ObjectReference owner_obj_;
+  ModelWrap* owner_ = nullptr;
+  std::unique_ptr<bitnet::Context> ctx_;
+  Napi::Reference<Napi::ArrayBuffer> logits_;
+  size_t logits_floats_ = 0;
+  std::vector<int32_t> token_copy_;
+};
+
+Napi::Value ModelWrap::CreateContext(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  bitnet::Model& m = live(env);
+  int capacity = static_cast<int>(integer_arg(env, info[0], "createContext(capacity): capacity", 1, 1 << 24));
+  bitnet::Context* ctx = guarded(env, [&] { return new bitnet::Context(m, capacity); });
+  Napi::External<bitnet::Context> ext = Napi::External<bitnet::Context>::New(env, ctx);
+  // If construction of the wrapper fails, the context must not leak.
+  std::unique_ptr<bitnet::Context> guard(ctx);
+  Napi::Object obj = env.GetInstanceData<AddonData>()->context_ctor.New({info.This(), ext});
+  guard.release();
+  return obj;
+}
+
+// ---- module functions ----
+
+Napi::Value Version(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), kVersion); }
 
 Napi::Value CpuFeatures(const Napi::CallbackInfo& info) {
   const bitnet::CpuFeatures& f = bitnet::cpu_features();
@@ -28,9 +338,45 @@ Napi::Value CpuFeatures(const Napi::CallbackInfo& info) {
   return out;
 }
 
+Napi::Value LoadModel(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsObject()) throw_arg(env, "loadModel(options): options must be an object");
+  Napi::Object o = info[0].As<Napi::Object>();
+  bitnet::LoadSpec spec;
+  Napi::Value path = o.Get("path");
+  if (!path.IsString()) throw_arg(env, "options.path must be a string");
+  spec.path = path.As<Napi::String>().Utf8Value();
+  spec.hparams = read_hparams(env, o.Get("hparams"));
+  spec.tensors = read_tensors(env, o.Get("tensors"));
+  Napi::Value threads = o.Get("threads");
+  if (!threads.IsUndefined()) spec.threads = static_cast<int>(integer_arg(env, threads, "options.threads", 0, 256));
+  Napi::Value head = o.Get("lmHead");
+  if (!head.IsUndefined()) {
+    std::string h = head.IsString() ? head.As<Napi::String>().Utf8Value() : std::string();
+    if (h == "int8") spec.lm_head = bitnet::LmHead::kInt8;
+    else if (h == "f16") spec.lm_head = bitnet::LmHead::kF16;
+    else throw_arg(env, "options.lmHead must be 'int8' or 'f16'");
+  }
+  Napi::Value kernels = o.Get("kernels");
+  if (!kernels.IsUndefined()) {
+    if (!kernels.IsString()) throw_arg(env, "options.kernels must be a string");
+    spec.kernels = kernels.As<Napi::String>().Utf8Value();
+  }
+  std::unique_ptr<bitnet::Model> model = guarded(env, [&] { return bitnet::Model::load(spec); });
+  Napi::External<bitnet::Model> ext = Napi::External<bitnet::Model>::New(env, model.get());
+  Napi::Object obj = env.GetInstanceData<AddonData>()->model_ctor.New({ext});
+  model.release();  // owned by the wrapper now
+  return obj;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  auto* data = new AddonData();
+  data->model_ctor = Napi::Persistent(ModelWrap::Define(env));
+  data->context_ctor = Napi::Persistent(ContextWrap::Define(env));
+  env.SetInstanceData(data);
   exports.Set("version", Napi::Function::New(env, Version, "version"));
   exports.Set("cpuFeatures", Napi::Function::New(env, CpuFeatures, "cpuFeatures"));
+  exports.Set("loadModel", Napi::Function::New(env, LoadModel, "loadModel"));
   return exports;
 }
 

@@ -1,0 +1,65 @@
+#pragma once
+// A heap array aligned to 64 bytes (a cache line; what SIMD loads like).
+// Allocated once; never on the stack.
+
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+
+#include "engine/engine_error.h"
+
+namespace bitnet {
+
+template <typename T>
+class AlignedBuffer {
+ public:
+  AlignedBuffer() = default;
+  explicit AlignedBuffer(size_t count) { reset(count); }
+  ~AlignedBuffer() { std::free(data_); }
+  AlignedBuffer(const AlignedBuffer&) = delete;
+  AlignedBuffer& operator=(const AlignedBuffer&) = delete;
+  AlignedBuffer(AlignedBuffer&& o) noexcept : data_(o.data_), size_(o.size_) {
+    o.data_ = nullptr;
+    o.size_ = 0;
+  }
+  AlignedBuffer& operator=(AlignedBuffer&& o) noexcept {
+    if (this != &o) {
+      std::free(data_);
+      data_ = o.data_;
+      size_ = o.size_;
+      o.data_ = nullptr;
+      o.size_ = 0;
+    }
+    return *this;
+  }
+
+  // Replaces the contents with `count` uninitialised elements. Not zeroed on
+  // purpose: a large buffer (the KV cache) then only costs memory once used.
+  void reset(size_t count) {
+    std::free(data_);
+    data_ = nullptr;
+    size_ = 0;
+    if (count == 0) return;
+    if (count > (SIZE_MAX - 63) / sizeof(T)) throw EngineError(kNoMemory, "allocation size overflows");
+    size_t bytes = (count * sizeof(T) + 63) / 64 * 64;
+    void* p = std::aligned_alloc(64, bytes);
+    if (!p) throw EngineError(kNoMemory, "out of memory allocating " + std::to_string(bytes) + " bytes");
+    data_ = static_cast<T*>(p);
+    size_ = count;
+  }
+
+  T* data() { return data_; }
+  const T* data() const { return data_; }
+  size_t size() const { return size_; }
+  size_t bytes() const { return size_ * sizeof(T); }
+  T& operator[](size_t i) { return data_[i]; }
+  const T& operator[](size_t i) const { return data_[i]; }
+
+ private:
+  T* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+}  // namespace bitnet

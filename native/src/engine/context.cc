@@ -1,0 +1,348 @@
+#include "engine/context.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "engine/engine_error.h"
+#include "engine/ops.h"
+
+namespace bitnet {
+
+namespace {
+
+// BitLinear epilogue (spec 3.3): ((float)acc - (float)sum_q) / s * w_scale.
+// The kernels return acc - sum_q exactly, and it is below 2^24 in magnitude,
+// so converting the difference once gives the same float.
+inline float bitlinear_out(int32_t dot, float act_scale, float w_scale) {
+  float f = static_cast<float>(dot);
+  float y = f / act_scale;
+  return y * w_scale;
+}
+
+inline bool aborted(const int32_t* flag) {
+  return flag != nullptr && __atomic_load_n(flag, __ATOMIC_RELAXED) != 0;
+}
+
+// Rows [r0, r1) of w for worker i of n: the split every matmul uses.
+inline void rows_for(const TernaryMatrix& w, int i, int n, int* r0, int* r1) {
+  int64_t b, e;
+  ThreadPool::split(w.rows, Model::kRowAlign, i, n, &b, &e);
+  *r0 = static_cast<int>(b);
+  *r1 = static_cast<int>(e);
+}
+
+}  // namespace
+
+Context::Context(Model& model, int capacity) : model_(model), hp_(model.hparams()) {
+  if (capacity < 1 || capacity > hp_.context_length) {
+    throw EngineError(kBadArgument, "context capacity must be between 1 and " + std::to_string(hp_.context_length) +
+                                        " (the model's context length), got " + std::to_string(capacity));
+  }
+  capacity_ = capacity;
+  vocab_ = hp_.vocab;
+  chunk_ = std::min(kChunk, capacity);
+  const size_t D = hp_.n_embd, F = hp_.n_ff, KV = hp_.kv_dim, C = chunk_;
+  const size_t QKV = D + 2 * KV;
+  size_t kv = static_cast<size_t>(hp_.n_layer) * KV * static_cast<size_t>(capacity);
+  k_cache_.reset(kv);
+  v_cache_.reset(kv);
+  x_.reset(C * D);
+  xn_.reset(C * std::max(D, F));
+  q8_.reset(C * std::max(D, F));
+  q8_scale_.reset(C);
+  q8_sum_.reset(C);
+  dot_.reset(C * std::max(QKV, 2 * F));
+  qkv_.reset(C * QKV);
+  att_.reset(C * D);
+  mlp_.reset(C * F);
+  rope_cos_.reset(C * hp_.head_dim / 2);
+  rope_sin_.reset(C * hp_.head_dim / 2);
+  head_in_.reset(D);
+  head_dot_.reset(vocab_);
+  ensure_thread_scratch();
+}
+
+void Context::ensure_thread_scratch() {
+  size_t n = static_cast<size_t>(model_.pool().size());
+  if (scores_.size() == n) return;
+  scores_.clear();
+  query_.clear();
+  for (size_t i = 0; i < n; ++i) {
+    scores_.emplace_back(static_cast<size_t>(capacity_));
+    query_.emplace_back(static_cast<size_t>(hp_.head_dim));
+  }
+}
+
+size_t Context::kv_index(int layer, int kv_head, int pos) const {
+  return ((static_cast<size_t>(layer) * hp_.n_head_kv + kv_head) * capacity_ + pos) * hp_.head_dim;
+}
+
+const uint16_t* Context::k_row(int layer, int kv_head, int pos) const { return k_cache_.data() + kv_index(layer, kv_head, pos); }
+const uint16_t* Context::v_row(int layer, int kv_head, int pos) const { return v_cache_.data() + kv_index(layer, kv_head, pos); }
+
+void Context::trim(int n) {
+  if (n < 0 || n > length_) {
+    throw EngineError(kBadArgument, "trim(" + std::to_string(n) + ") must keep between 0 and " +
+                                        std::to_string(length_) + " tokens (the current length)");
+  }
+  length_ = n;
+}
+
+void Context::eval(const int32_t* tokens, int n, bool all_logits, const int32_t* abort, float* logits) {
+  if (n < 1) throw EngineError(kBadArgument, "eval needs at least one token");
+  if (n > capacity_ - length_) {
+    throw EngineError(kBadArgument, "eval of " + std::to_string(n) + " tokens at position " + std::to_string(length_) +
+                                        " does not fit in the context capacity of " + std::to_string(capacity_));
+  }
+  for (int i = 0; i < n; ++i) {
+    if (tokens[i] < 0 || tokens[i] >= vocab_) {
+      throw EngineError(kBadArgument, "token id " + std::to_string(tokens[i]) + " at index " + std::to_string(i) +
+                                          " is outside the vocabulary (0.." + std::to_string(vocab_ - 1) + ")");
+    }
+  }
+  ensure_thread_scratch();
+  // Rounding follows the size of the whole call, not of a chunk, so how a
+  // prompt is chunked never changes the result (spec 11.1-11.2).
+  const bool single = single_token_rounding && n == 1;
+  for (int done = 0; done < n;) {
+    if (aborted(abort)) throw EngineError(kAborted, "evaluation was aborted");
+    int t = std::min(chunk_, n - done);
+    bool last = done + t == n;
+    eval_chunk(tokens + done, t, length_, single, abort, all_logits,
+               all_logits ? logits + static_cast<size_t>(done) * vocab_ : nullptr, last ? logits : nullptr);
+    length_ += t;
+    done += t;
+    if (on_chunk_done) on_chunk_done(on_chunk_user, length_);
+  }
+}
+
+void Context::eval_chunk(const int32_t* tokens, int n_tok, int pos0, bool single, const int32_t* abort,
+                         bool want_all, float* logits_all, float* logits_last) {
+  const int D = hp_.n_embd, half = hp_.head_dim / 2;
+  for (int t = 0; t < n_tok; ++t) {
+    const uint16_t* row = model_.embedding_row(tokens[t]);
+    float* x = x_.data() + static_cast<size_t>(t) * D;
+    for (int c = 0; c < D; ++c) x[c] = f16_to_f32(row[c]);
+  }
+  const float theta_scale = std::pow(hp_.rope_base, -2.0f / static_cast<float>(hp_.head_dim));
+  for (int t = 0; t < n_tok; ++t) {
+    rope_angles(pos0 + t, half, theta_scale, rope_cos_.data() + t * half, rope_sin_.data() + t * half);
+  }
+  const Rows last_rows = want_all ? Rows::kAll : logits_last ? Rows::kLast : Rows::kNone;
+  for (int l = 0; l < hp_.n_layer; ++l) {
+    if (aborted(abort)) throw EngineError(kAborted, "evaluation was aborted");
+    layer_forward(l, n_tok, pos0, single, l == hp_.n_layer - 1 ? last_rows : Rows::kAll);
+  }
+  if (want_all) {
+    for (int t = 0; t < n_tok; ++t) {
+      head(x_.data() + static_cast<size_t>(t) * D, single, logits_all + static_cast<size_t>(t) * vocab_);
+    }
+  } else if (logits_last) {
+    head(x_.data() + static_cast<size_t>(n_tok - 1) * D, single, logits_last);
+  }
+}
+
+void Context::norm_quantize(const float* in, int ld_in, const float* w, int n, int n_tok, int first_tok) {
+  const KernelTable& k = model_.kernels();
+  const float eps = hp_.rms_eps;
+  auto one = [&](int t) {
+    float* y = xn_.data() + static_cast<size_t>(t) * n;
+    rms_norm(in + static_cast<size_t>(t) * ld_in, w, n, eps, y);
+    q8_scale_[t] = k.quantize_row_i8(y, n, q8_.data() + static_cast<size_t>(t) * n, &q8_sum_[t]);
+  };
+  if (n_tok - first_tok == 1) {
+    one(first_tok);
+    return;
+  }
+  model_.pool().parallel_for(n_tok - first_tok, 1, [&](int64_t b, int64_t e) {
+    for (int64_t t = b; t < e; ++t) one(first_tok + static_cast<int>(t));
+  });
+}
+
+void Context::layer_forward(int l, int n_tok, int pos0, bool single, Rows rows) {
+  const LayerWeights& W = model_.layer(l);
+  const KernelTable& k = model_.kernels();
+  ThreadPool& pool = model_.pool();
+  const int D = hp_.n_embd, F = hp_.n_ff, KV = hp_.kv_dim, QKV = D + 2 * KV;
+  float* x = x_.data();
+  int32_t* dot = dot_.data();
+  const float* s = q8_scale_.data();
+
+  // Attention block: a = norm(x); Q, K, V from one quantization of a.
+  norm_quantize(x, D, W.attn_norm.data(), D, n_tok, 0);
+  pool.run([&](int i, int n) {
+    const TernaryWeight* mats[3] = {&W.q, &W.k, &W.v};
+    const int col0[3] = {0, D, D + KV};
+    for (int m = 0; m < 3; ++m) {
+      const TernaryMatrix& w = mats[m]->m;
+      int r0, r1;
+      rows_for(w, i, n, &r0, &r1);
+      if (r0 >= r1) continue;
+      k.ternary_gemm(w, q8_.data(), n_tok, r0, r1, dot + col0[m], QKV);
+      for (int t = 0; t < n_tok; ++t) {
+        const int32_t* d = dot + static_cast<size_t>(t) * QKV + col0[m];
+        float* y = qkv_.data() + static_cast<size_t>(t) * QKV + col0[m];
+        for (int r = r0; r < r1; ++r) y[r] = bitlinear_out(d[r], s[t], w.scale);
+      }
+    }
+  });
+  store_kv(l, n_tok, pos0);
+  if (rows == Rows::kNone) return;
+  // From here on rows are independent; the last layer may keep only the last.
+  const int first = rows == Rows::kLast ? n_tok - 1 : 0;
+  attend(l, n_tok, first, pos0, single);
+
+  // o = wo(sub_norm(att)); x = o + x.
+  norm_quantize(att_.data(), D, W.attn_sub_norm.data(), D, n_tok, first);
+  pool.run([&](int i, int n) {
+    const TernaryMatrix& w = W.o.m;
+    int r0, r1;
+    rows_for(w, i, n, &r0, &r1);
+    if (r0 >= r1) return;
+    const int8_t* q = q8_.data() + static_cast<size_t>(first) * D;
+    int32_t* d0 = dot + static_cast<size_t>(first) * D;
+    k.ternary_gemm(w, q, n_tok - first, r0, r1, d0, D);
+    for (int t = first; t < n_tok; ++t) {
+      const int32_t* d = dot + static_cast<size_t>(t) * D;
+      float* xr = x + static_cast<size_t>(t) * D;
+      for (int r = r0; r < r1; ++r) {
+        float o = bitlinear_out(d[r], s[t], w.scale);
+        xr[r] = o + xr[r];
+      }
+    }
+  });
+
+  // FFN: u = norm(x); m = relu(gate(u))^2 * up(u); x = down(sub_norm(m)) + x.
+  norm_quantize(x, D, W.ffn_norm.data(), D, n_tok, first);
+  pool.run([&](int i, int n) {
+    const TernaryMatrix& up = W.up.m;
+    const TernaryMatrix& gate = W.gate.m;
+    int r0, r1;
+    rows_for(up, i, n, &r0, &r1);
+    if (r0 >= r1) return;
+    const int8_t* q = q8_.data() + static_cast<size_t>(first) * D;
+    int32_t* d0 = dot + static_cast<size_t>(first) * 2 * F;
+    k.ternary_gemm(up, q, n_tok - first, r0, r1, d0, 2 * F);
+    k.ternary_gemm(gate, q, n_tok - first, r0, r1, d0 + F, 2 * F);
+    for (int t = first; t < n_tok; ++t) {
+      const int32_t* d = dot + static_cast<size_t>(t) * 2 * F;
+      float* m = mlp_.data() + static_cast<size_t>(t) * F;
+      for (int r = r0; r < r1; ++r) {
+        float u = bitlinear_out(d[r], s[t], up.scale);
+        float g = bitlinear_out(d[F + r], s[t], gate.scale);
+        m[r] = relu_sq_mul(g, u);
+      }
+    }
+  });
+  norm_quantize(mlp_.data(), F, W.ffn_sub_norm.data(), F, n_tok, first);
+  pool.run([&](int i, int n) {
+    const TernaryMatrix& w = W.down.m;
+    int r0, r1;
+    rows_for(w, i, n, &r0, &r1);
+    if (r0 >= r1) return;
+    const int8_t* q = q8_.data() + static_cast<size_t>(first) * F;
+    int32_t* d0 = dot + static_cast<size_t>(first) * D;
+    k.ternary_gemm(w, q, n_tok - first, r0, r1, d0, D);
+    for (int t = first; t < n_tok; ++t) {
+      const int32_t* d = dot + static_cast<size_t>(t) * D;
+      float* xr = x + static_cast<size_t>(t) * D;
+      for (int r = r0; r < r1; ++r) {
+        float dv = bitlinear_out(d[r], s[t], w.scale);
+        xr[r] = dv + xr[r];
+      }
+    }
+  });
+}
+
+void Context::store_kv(int l, int n_tok, int pos0) {
+  ThreadPool& pool = model_.pool();
+  const int D = hp_.n_embd, KV = hp_.kv_dim, QKV = D + 2 * KV, hd = hp_.head_dim, half = hd / 2;
+  const int n_head = hp_.n_head, n_kv_head = hp_.n_head_kv;
+
+  // RoPE on Q and K, then K and V into the cache as F16.
+  auto rope_store = [&](int t) {
+    float* row = qkv_.data() + static_cast<size_t>(t) * QKV;
+    const float* c = rope_cos_.data() + t * half;
+    const float* sn = rope_sin_.data() + t * half;
+    for (int h = 0; h < n_head; ++h) rope_neox(row + h * hd, half, c, sn);
+    for (int g = 0; g < n_kv_head; ++g) {
+      float* kr = row + D + g * hd;
+      const float* vr = row + D + KV + g * hd;
+      rope_neox(kr, half, c, sn);
+      uint16_t* kc = k_cache_.data() + kv_index(l, g, pos0 + t);
+      uint16_t* vc = v_cache_.data() + kv_index(l, g, pos0 + t);
+      for (int i = 0; i < hd; ++i) {
+        kc[i] = f32_to_f16(kr[i]);
+        vc[i] = f32_to_f16(vr[i]);
+      }
+    }
+  };
+  if (n_tok == 1) {
+    rope_store(0);
+  } else {
+    pool.parallel_for(n_tok, 1, [&](int64_t b, int64_t e) {
+      for (int64_t t = b; t < e; ++t) rope_store(static_cast<int>(t));
+    });
+  }
+}
+
+void Context::attend(int l, int n_tok, int first_tok, int pos0, bool single) {
+  const KernelTable& k = model_.kernels();
+  const int D = hp_.n_embd, KV = hp_.kv_dim, QKV = D + 2 * KV, hd = hp_.head_dim;
+  const int n_head = hp_.n_head, group = n_head / hp_.n_head_kv;
+
+  // One job per (token, query head), dealt round-robin so the long causal
+  // rows of late tokens spread over all workers.
+  const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
+  const int jobs = (n_tok - first_tok) * n_head;
+  model_.pool().run([&](int i, int n) {
+    float* scores = scores_[i].data();
+    float* q = query_[i].data();
+    for (int j = i; j < jobs; j += n) {
+      const int t = first_tok + j / n_head, h = j % n_head, g = h / group, n_kv = pos0 + t + 1;
+      // Q goes through F16 for the scores in batches and single tokens alike (spec 3.5, 11.1).
+      const float* qsrc = qkv_.data() + static_cast<size_t>(t) * QKV + h * hd;
+      for (int c = 0; c < hd; ++c) q[c] = f16_to_f32(f32_to_f16(qsrc[c]));
+      k.f16_gemv(k_cache_.data() + kv_index(l, g, 0), hd, hd, q, 0, n_kv, scores);
+      softmax_scaled(scores, n_kv, scale);
+      if (single) round_to_f16(scores, n_kv);
+      float* out = att_.data() + static_cast<size_t>(t) * D + h * hd;
+      std::memset(out, 0, sizeof(float) * hd);
+      const uint16_t* v = v_cache_.data() + kv_index(l, g, 0);
+      for (int p = 0; p < n_kv; ++p) k.f16_axpy(scores[p], v + static_cast<size_t>(p) * hd, hd, out);
+    }
+  });
+}
+
+void Context::head(const float* hidden_row, bool single, float* out) {
+  const KernelTable& k = model_.kernels();
+  const int D = hp_.n_embd;
+  float* n = head_in_.data();
+  rms_norm(hidden_row, model_.output_norm(), D, hp_.rms_eps, n);
+  if (single) round_to_f16(n, D);
+  if (model_.lm_head() == LmHead::kF16) {
+    const uint16_t* e = model_.embedding();
+    model_.pool().parallel_for(vocab_, 64, [&](int64_t r0, int64_t r1) {
+      k.f16_gemv(e, D, D, n, static_cast<int>(r0), static_cast<int>(r1), out);
+    });
+    return;
+  }
+  int32_t sum;
+  int8_t* q = q8_.data();
+  const float s = k.quantize_row_i8(n, D, q, &sum);
+  const int8_t* hq = model_.head_q();
+  const float* hs = model_.head_scale();
+  int32_t* dot = head_dot_.data();
+  model_.pool().parallel_for(vocab_, 64, [&](int64_t r0, int64_t r1) {
+    k.i8_gemv(hq, D, D, q, static_cast<int>(r0), static_cast<int>(r1), dot);
+    for (int64_t r = r0; r < r1; ++r) {
+      float f = static_cast<float>(dot[r]);
+      float y = f / s;
+      out[r] = y * hs[r];
+    }
+  });
+}
+
+}  // namespace bitnet

@@ -1,0 +1,93 @@
+#pragma once
+// One sequence being evaluated: its KV cache, its scratch buffers (sized once
+// here, so evaluation allocates nothing) and the forward pass (spec 3.1).
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/aligned_buffer.h"
+#include "engine/model.h"
+
+namespace bitnet {
+
+class Context {
+ public:
+  // Tokens evaluated together in one matrix-matrix pass during prefill.
+  static constexpr int kChunk = 128;
+
+  Context(Model& model, int capacity);  // throws EngineError
+
+  int capacity() const { return capacity_; }
+  int length() const { return length_; }
+  uint64_t kv_bytes() const { return k_cache_.bytes() + v_cache_.bytes(); }
+
+  // Floats eval writes for n tokens.
+  size_t logits_floats(int n_tokens, bool all_logits) const {
+    return static_cast<size_t>(all_logits ? n_tokens : 1) * static_cast<size_t>(vocab_);
+  }
+
+  // Evaluates tokens at positions length()..length()+n-1 and appends them to
+  // the KV cache; writes logits_floats(n, all_logits) floats to `logits`.
+  // `abort`, if given, is polled between layers and chunks: when it reads
+  // non-zero, throws EngineError(ABORTED) and length() counts only the chunks
+  // that finished. Other errors (bad token, no room) throw before any work.
+  void eval(const int32_t* tokens, int n, bool all_logits, const int32_t* abort, float* logits);
+
+  // Keeps the first n tokens of the cache.
+  void trim(int n);
+
+  // The reference rounds more when a batch has a single token (spec 11.1):
+  // the softmax probabilities and the final hidden state go through F16.
+  // On by default; tests switch it off to compare paths exactly.
+  bool single_token_rounding = true;
+
+  // Called after each finished chunk with the new length. For tests (a
+  // deterministic point to raise the abort flag).
+  void (*on_chunk_done)(void* user, int length) = nullptr;
+  void* on_chunk_user = nullptr;
+
+  // Where a layer's K/V rows for one KV head live. For tests.
+  const uint16_t* k_row(int layer, int kv_head, int pos) const;
+  const uint16_t* v_row(int layer, int kv_head, int pos) const;
+
+ private:
+  void eval_chunk(const int32_t* tokens, int n_tok, int pos0, bool single, const int32_t* abort,
+                  bool want_all, float* logits_all, float* logits_last);
+  // Which rows of a layer go on past the KV store: all, only the last (the
+  // last layer when only the last logits are wanted) or none (the last layer
+  // of a chunk whose logits nobody reads: only its K and V matter).
+  enum class Rows { kAll, kLast, kNone };
+  void layer_forward(int l, int n_tok, int pos0, bool single, Rows rows);
+  void norm_quantize(const float* in, int ld_in, const float* w, int n, int n_tok, int first_tok);
+  void store_kv(int l, int n_tok, int pos0);
+  void attend(int l, int n_tok, int first_tok, int pos0, bool single);
+  void head(const float* hidden_row, bool single, float* out);
+  void ensure_thread_scratch();
+  size_t kv_index(int layer, int kv_head, int pos) const;
+
+  Model& model_;
+  const Hparams hp_;
+  int capacity_ = 0;
+  int length_ = 0;
+  int vocab_ = 0;
+  int chunk_ = 0;
+
+  AlignedBuffer<uint16_t> k_cache_, v_cache_;  // [layer][kv_head][pos][head_dim]
+
+  AlignedBuffer<float> x_;        // [chunk][n_embd] residual stream
+  AlignedBuffer<float> xn_;       // [chunk][max(n_embd, n_ff)] normed input of a matmul
+  AlignedBuffer<int8_t> q8_;      // same shape, quantized
+  AlignedBuffer<float> q8_scale_; // [chunk]
+  AlignedBuffer<int32_t> q8_sum_; // [chunk]
+  AlignedBuffer<int32_t> dot_;    // [chunk][max(n_embd + 2 kv_dim, 2 n_ff)]
+  AlignedBuffer<float> qkv_;      // [chunk][n_embd + 2 kv_dim]
+  AlignedBuffer<float> att_;      // [chunk][n_embd]
+  AlignedBuffer<float> mlp_;      // [chunk][n_ff]
+  AlignedBuffer<float> rope_cos_, rope_sin_;  // [chunk][head_dim / 2]
+  AlignedBuffer<float> head_in_;  // [n_embd]
+  AlignedBuffer<int32_t> head_dot_;  // [vocab]
+  // Per worker thread: attention scores [capacity] and a rounded query [head_dim].
+  std::vector<AlignedBuffer<float>> scores_, query_;
+};
+
+}  // namespace bitnet

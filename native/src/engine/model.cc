@@ -1,0 +1,210 @@
+#include "engine/model.h"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+#include "cpu_features.h"
+#include "engine/engine_error.h"
+
+namespace bitnet {
+
+namespace {
+
+const KernelTable& pick_kernels(const std::string& name) {
+  if (name.empty()) return best_kernels();
+  std::string names;
+  for (const KernelTable* k : runnable_kernels()) {
+    if (name == k->name) return *k;
+    names += names.empty() ? k->name : std::string(", ") + k->name;
+  }
+  throw EngineError(kBadArgument, "kernels '" + name + "' cannot run on this CPU; available: " + names);
+}
+
+struct RepackJob {
+  const uint8_t* src;
+  TensorRef ref;
+  TernaryWeight* dst;
+};
+
+}  // namespace
+
+int default_threads() {
+  int n = cpu_features().physical_cores;
+  return n < 1 ? 1 : n;
+}
+
+std::unique_ptr<Model> Model::load(const LoadSpec& spec) {
+  auto t0 = std::chrono::steady_clock::now();
+  std::unique_ptr<Model> m(new Model());
+  m->hp_ = validate_hparams(spec.hparams);
+  m->kernels_ = &pick_kernels(spec.kernels);
+  if (spec.threads < 0 || spec.threads > 256) {
+    throw EngineError(kBadArgument, "threads must be between 0 and 256, got " + std::to_string(spec.threads));
+  }
+  m->file_ = std::make_unique<MappedFile>(spec.path);
+  ModelTensors mt = resolve_tensors(m->hp_, spec.tensors, m->file_->size());
+  m->pool_ = std::make_unique<ThreadPool>(spec.threads == 0 ? default_threads() : spec.threads);
+  m->lm_head_ = spec.lm_head;
+
+  m->copy_norm(mt.output_norm, &m->output_norm_);
+  m->layers_.resize(m->hp_.n_layer);
+  for (int l = 0; l < m->hp_.n_layer; ++l) {
+    const LayerTensors& L = mt.layers[l];
+    LayerWeights& W = m->layers_[l];
+    m->copy_norm(L.attn_norm, &W.attn_norm);
+    m->copy_norm(L.attn_sub_norm, &W.attn_sub_norm);
+    m->copy_norm(L.ffn_norm, &W.ffn_norm);
+    m->copy_norm(L.ffn_sub_norm, &W.ffn_sub_norm);
+  }
+  m->repack_all(mt);
+
+  m->embd_ = reinterpret_cast<const uint16_t*>(m->file_->data() + mt.token_embd.offset);
+  m->embd_offset_ = mt.token_embd.offset;
+  m->embd_bytes_ = mt.token_embd.bytes;
+  if (m->lm_head_ == LmHead::kInt8) {
+    m->build_int8_head();
+  } else {
+    m->check_embedding_finite();
+  }
+
+  // What stays resident and what one decoded token reads.
+  const Hparams& hp = m->hp_;
+  uint64_t ternary = 0, norms = m->output_norm_.bytes();
+  for (const LayerWeights& W : m->layers_) {
+    for (const TernaryWeight* t : {&W.q, &W.k, &W.v, &W.o, &W.gate, &W.up, &W.down}) ternary += t->storage.bytes();
+    norms += W.attn_norm.bytes() + W.attn_sub_norm.bytes() + W.ffn_norm.bytes() + W.ffn_sub_norm.bytes();
+  }
+  uint64_t head = m->lm_head_ == LmHead::kInt8 ? m->head_q_.bytes() + m->head_scale_.bytes()
+                                                : static_cast<uint64_t>(hp.vocab) * hp.n_embd * 2;
+  m->stats_.weight_bytes = ternary + head + norms;
+  m->stats_.bytes_per_token = ternary + head + norms + static_cast<uint64_t>(hp.n_embd) * 2;
+  m->stats_.load_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return m;
+}
+
+void Model::set_threads(int threads) {
+  if (threads < 0 || threads > 256) {
+    throw EngineError(kBadArgument, "threads must be between 0 and 256, got " + std::to_string(threads));
+  }
+  pool_->resize(threads == 0 ? default_threads() : threads);
+}
+
+void Model::copy_norm(const TensorRef& t, AlignedBuffer<float>* out) const {
+  size_t n = static_cast<size_t>(t.ne0);
+  out->reset(n);
+  std::memcpy(out->data(), file_->data() + t.offset, n * sizeof(float));
+  for (size_t i = 0; i < n; ++i) {
+    if (!std::isfinite((*out)[i])) {
+      throw EngineError(kBadModel, "tensor " + t.name + " holds a non-finite value at index " + std::to_string(i));
+    }
+  }
+  file_->release(t.offset, t.bytes);
+}
+
+void Model::repack_all(const ModelTensors& mt) {
+  // Allocate and check serially (both may throw), then repack in parallel.
+  std::vector<RepackJob> jobs;
+  for (int l = 0; l < hp_.n_layer; ++l) {
+    const LayerTensors& L = mt.layers[l];
+    LayerWeights& W = layers_[l];
+    const std::pair<const TensorRef*, TernaryWeight*> pairs[] = {
+        {&L.attn_q, &W.q},       {&L.attn_k, &W.k},   {&L.attn_v, &W.v},     {&L.attn_output, &W.o},
+        {&L.ffn_gate, &W.gate}, {&L.ffn_up, &W.up}, {&L.ffn_down, &W.down}};
+    for (const auto& [ref, w] : pairs) {
+      const uint8_t* src = file_->data() + ref->offset;
+      float scale;
+      std::memcpy(&scale, src + static_cast<uint64_t>(ref->ne0) * ref->ne1 / 4, sizeof scale);
+      if (!std::isfinite(scale)) throw EngineError(kBadModel, "tensor " + ref->name + " has a non-finite scale");
+      w->m.rows = static_cast<int>(ref->ne1);
+      w->m.cols = static_cast<int>(ref->ne0);
+      w->m.scale = scale;
+      w->storage.reset(ternary_packed_bytes(w->m.rows, w->m.cols));
+      w->m.packed = w->storage.data();
+      jobs.push_back({src, *ref, w});
+    }
+  }
+  const MappedFile& file = *file_;
+  pool_->run([&](int i, int n) {
+    for (size_t j = static_cast<size_t>(i); j < jobs.size(); j += static_cast<size_t>(n)) {
+      const RepackJob& job = jobs[j];
+      ternary_pack_i2s(job.src, job.dst->m.rows, job.dst->m.cols, job.dst->storage.data());
+      file.release(job.ref.offset, job.ref.bytes);
+    }
+  });
+}
+
+// A table from every F16 bit pattern to its f32 value: the head is built from
+// 300+ million halves, and a lookup is the cheapest exact conversion.
+static const float* f16_table() {
+  static const std::unique_ptr<float[]> table = [] {
+    std::unique_ptr<float[]> t(new float[65536]);
+    for (uint32_t h = 0; h < 65536; ++h) t[h] = f16_to_f32(static_cast<uint16_t>(h));
+    return t;
+  }();
+  return table.get();
+}
+
+void Model::build_int8_head() {
+  const int rows = hp_.vocab, cols = hp_.n_embd;
+  head_q_.reset(static_cast<size_t>(rows) * cols);
+  head_scale_.reset(rows);
+  const float* table = f16_table();
+  std::atomic<int64_t> bad_row{-1};
+  file_->will_read_sequentially(embd_offset_, embd_bytes_);
+  // Per-row symmetric int8: scale = max|w| / 127, q = round-half-even(w * 127 / max|w|).
+  pool_->parallel_for(rows, 64, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const uint16_t* src = embd_ + r * cols;
+      int8_t* dst = head_q_.data() + r * cols;
+      float amax = 0.0f;
+      bool finite = true;
+      for (int c = 0; c < cols; ++c) {
+        finite = finite && (src[c] & 0x7c00) != 0x7c00;
+        float a = std::fabs(table[src[c]]);
+        amax = a > amax ? a : amax;
+      }
+      if (!finite) {
+        bad_row.store(r);
+        std::memset(dst, 0, cols);
+        head_scale_[r] = 0.0f;
+        continue;
+      }
+      float inv = amax > 0.0f ? 127.0f / amax : 0.0f;
+      for (int c = 0; c < cols; ++c) {
+        float v = std::nearbyint(table[src[c]] * inv);
+        v = v > 127.0f ? 127.0f : v < -127.0f ? -127.0f : v;
+        dst[c] = static_cast<int8_t>(v);
+      }
+      head_scale_[r] = amax / 127.0f;
+    }
+  });
+  file_->release(embd_offset_, embd_bytes_);
+  if (bad_row.load() >= 0) {
+    throw EngineError(kBadModel, "tensor token_embd.weight holds a non-finite value in row " +
+                                     std::to_string(bad_row.load()));
+  }
+}
+
+void Model::check_embedding_finite() {
+  const uint16_t* p = embd_;
+  size_t n = static_cast<size_t>(hp_.vocab) * hp_.n_embd;
+  std::atomic<int64_t> bad{-1};
+  pool_->parallel_for(static_cast<int64_t>(n), 4096, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) {
+      if ((p[i] & 0x7c00) == 0x7c00) {
+        bad.store(i);
+        return;
+      }
+    }
+  });
+  // The pages stay mapped: the F16 head reads all of them every token.
+  if (bad.load() >= 0) {
+    throw EngineError(kBadModel, "tensor token_embd.weight holds a non-finite value in row " +
+                                     std::to_string(bad.load() / hp_.n_embd));
+  }
+}
+
+}  // namespace bitnet

@@ -1,0 +1,96 @@
+#pragma once
+// A loaded model: the weights in the layout the kernels read, the F16
+// embedding left in the mapped file, the optional int8 copy of the tied LM
+// head, and the thread pool every context of this model computes on.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/aligned_buffer.h"
+#include "engine/hparams.h"
+#include "engine/mapped_file.h"
+#include "engine/tensor_table.h"
+#include "engine/thread_pool.h"
+#include "kernels/kernels.h"
+
+namespace bitnet {
+
+enum class LmHead { kInt8, kF16 };
+
+struct LoadSpec {
+  std::string path;
+  RawHparams hparams;
+  std::vector<TensorInfo> tensors;
+  int threads = 0;                 // 0: one per physical core
+  LmHead lm_head = LmHead::kInt8;
+  std::string kernels;             // "" = fastest runnable
+};
+
+struct ModelStats {
+  double load_ms = 0;
+  uint64_t weight_bytes = 0;    // kept: repacked ternary + head + norms
+  uint64_t bytes_per_token = 0; // read per decoded token
+};
+
+// A ternary matrix with the memory behind it.
+struct TernaryWeight {
+  TernaryMatrix m;
+  AlignedBuffer<uint8_t> storage;
+};
+
+struct LayerWeights {
+  AlignedBuffer<float> attn_norm, attn_sub_norm, ffn_norm, ffn_sub_norm;
+  TernaryWeight q, k, v, o, gate, up, down;
+};
+
+class Model {
+ public:
+  // Validates everything in `spec` against the file; throws EngineError.
+  static std::unique_ptr<Model> load(const LoadSpec& spec);
+
+  const Hparams& hparams() const { return hp_; }
+  const KernelTable& kernels() const { return *kernels_; }
+  ThreadPool& pool() { return *pool_; }
+  void set_threads(int threads);  // 0: one per physical core
+  const ModelStats& stats() const { return stats_; }
+  LmHead lm_head() const { return lm_head_; }
+
+  const LayerWeights& layer(int l) const { return layers_[l]; }
+  const float* output_norm() const { return output_norm_.data(); }
+  // Row `token` of the F16 embedding, in the mapped file.
+  const uint16_t* embedding_row(int token) const { return embd_ + static_cast<size_t>(token) * hp_.n_embd; }
+  const uint16_t* embedding() const { return embd_; }
+  // The int8 head (kInt8 only): vocab rows of n_embd, one f32 scale a row.
+  const int8_t* head_q() const { return head_q_.data(); }
+  const float* head_scale() const { return head_scale_.data(); }
+
+  // Rows a ternary matmul split must be a multiple of (the kernels' row
+  // groups); per-row results then do not depend on the thread count.
+  static constexpr int kRowAlign = kTernaryRowGroup;
+
+ private:
+  Model() = default;
+  void copy_norm(const TensorRef& t, AlignedBuffer<float>* out) const;
+  void repack_all(const ModelTensors& mt);
+  void build_int8_head();
+  void check_embedding_finite();
+
+  Hparams hp_;
+  std::unique_ptr<MappedFile> file_;
+  const KernelTable* kernels_ = nullptr;
+  std::unique_ptr<ThreadPool> pool_;
+  std::vector<LayerWeights> layers_;
+  AlignedBuffer<float> output_norm_;
+  const uint16_t* embd_ = nullptr;
+  uint64_t embd_offset_ = 0, embd_bytes_ = 0;
+  LmHead lm_head_ = LmHead::kInt8;
+  AlignedBuffer<int8_t> head_q_;
+  AlignedBuffer<float> head_scale_;
+  ModelStats stats_;
+};
+
+int default_threads();
+
+}  // namespace bitnet

@@ -1,0 +1,321 @@
+// The forward pass end to end on tiny random models: equal to a plain
+// reference written from the spec, and the same numbers however the work is
+// split (prefill vs decode, chunks, thread counts, trim, abort).
+// Exits non-zero on the first failures.
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "engine/context.h"
+#include "engine/engine_error.h"
+#include "engine/model.h"
+#include "tiny_model.h"
+
+using namespace bitnet;
+
+namespace {
+
+int failures = 0;
+
+#define CHECK(cond, ...)                                        \
+  do {                                                          \
+    if (!(cond)) {                                              \
+      std::fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+      std::fprintf(stderr, __VA_ARGS__);                        \
+      std::fprintf(stderr, "\n");                               \
+      if (++failures > 20) std::exit(1);                        \
+    }                                                           \
+  } while (0)
+
+std::vector<int32_t> random_tokens(int n, int vocab, uint32_t seed) {
+  std::vector<int32_t> t(n);
+  uint32_t x = seed * 2654435761u + 1;
+  for (int i = 0; i < n; ++i) {
+    x = x * 1664525u + 1013904223u;
+    t[i] = static_cast<int32_t>((x >> 8) % static_cast<uint32_t>(vocab));
+  }
+  return t;
+}
+
+std::unique_ptr<Model> load(const tiny::Model& m, int threads, LmHead head, const std::string& kernels = "") {
+  LoadSpec spec;
+  spec.path = m.path;
+  spec.hparams = m.hp;
+  spec.tensors = m.tensors;
+  spec.threads = threads;
+  spec.lm_head = head;
+  spec.kernels = kernels;
+  return Model::load(spec);
+}
+
+// Evaluates `tokens` in calls of the given sizes; returns the logits of every
+// position, concatenated.
+std::vector<float> run(Context& ctx, const std::vector<int32_t>& tokens, const std::vector<int>& calls) {
+  const size_t vocab = ctx.logits_floats(1, false);
+  std::vector<float> all;
+  size_t at = 0;
+  for (int n : calls) {
+    std::vector<float> out(ctx.logits_floats(n, true));
+    ctx.eval(tokens.data() + at, n, true, nullptr, out.data());
+    all.insert(all.end(), out.begin(), out.end());
+    at += static_cast<size_t>(n);
+  }
+  (void)vocab;
+  return all;
+}
+
+size_t count_diff(const std::vector<float>& a, const std::vector<float>& b, size_t from = 0) {
+  if (a.size() != b.size()) return SIZE_MAX;
+  size_t d = 0;
+  for (size_t i = from; i < a.size(); ++i) d += std::memcmp(&a[i], &b[i], 4) != 0;
+  return d;
+}
+
+float max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
+  float m = 0;
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) m = std::max(m, std::fabs(a[i] - b[i]));
+  return m;
+}
+
+void test_matches_reference(const tiny::Model& m) {
+  // Exact F16 head: the engine must equal the plain reference bit for bit,
+  // for a batch and for the single-token decode steps that follow it.
+  for (const KernelTable* k : runnable_kernels()) {
+    auto model = load(m, 2, LmHead::kF16, k->name);
+    Context ctx(*model, 64);
+    tiny::Reference ref(m);
+    std::vector<int32_t> toks = random_tokens(12, m.shape.vocab, 1);
+    std::vector<float> got = run(ctx, toks, {9, 1, 1, 1});
+    std::vector<float> want;
+    std::vector<int> first(toks.begin(), toks.begin() + 9);
+    want = ref.eval(first);
+    for (int i = 9; i < 12; ++i) {
+      std::vector<float> w = ref.eval({toks[i]});
+      want.insert(want.end(), w.begin(), w.end());
+    }
+    CHECK(count_diff(got, want) == 0, "[%s] engine vs reference: %zu of %zu logits differ (max |d| %g)", k->name,
+          count_diff(got, want), want.size(), max_abs_diff(got, want));
+  }
+}
+
+void test_int8_head_close(const tiny::Model& m) {
+  auto exact = load(m, 1, LmHead::kF16);
+  auto fast = load(m, 1, LmHead::kInt8);
+  Context a(*exact, 32), b(*fast, 32);
+  std::vector<int32_t> toks = random_tokens(10, m.shape.vocab, 2);
+  std::vector<float> la = run(a, toks, {10}), lb = run(b, toks, {10});
+  float range = 0;
+  for (float v : la) range = std::max(range, std::fabs(v));
+  float d = max_abs_diff(la, lb);
+  CHECK(d < 0.05f * range, "int8 head differs from F16 by %g (logit range %g)", d, range);
+  CHECK(fast->stats().bytes_per_token < exact->stats().bytes_per_token, "int8 head reads fewer bytes");
+}
+
+void test_prefill_then_decode(const tiny::Model& m) {
+  auto model = load(m, 2, LmHead::kF16);
+  std::vector<int32_t> toks = random_tokens(20, m.shape.vocab, 3);
+  // Batches of two or more tokens: any split gives the same numbers (spec 11.2).
+  Context whole(*model, 64), split(*model, 64);
+  std::vector<float> a = run(whole, toks, {20}), b = run(split, toks, {18, 2});
+  CHECK(count_diff(a, b) == 0, "prefill 18 + 2 vs 20 at once: %zu logits differ", count_diff(a, b));
+  // A single-token step rounds more (spec 11.1); without that rounding it
+  // equals the batch exactly, which shows the KV cache carries over intact.
+  Context plain(*model, 64);
+  plain.single_token_rounding = false;
+  std::vector<float> c = run(plain, toks, {19, 1});
+  CHECK(count_diff(a, c) == 0, "prefill 19 + decode 1 (no single-token rounding) vs 20: %zu differ", count_diff(a, c));
+  // With it, the first 19 positions are untouched and the last stays close.
+  Context rounded(*model, 64);
+  std::vector<float> d = run(rounded, toks, {19, 1});
+  const size_t vocab = m.shape.vocab;
+  std::vector<float> a_head(a.begin(), a.end() - vocab), d_head(d.begin(), d.end() - vocab);
+  CHECK(count_diff(a_head, d_head) == 0, "the prefill part changed with single-token rounding");
+  std::vector<float> a_last(a.end() - vocab, a.end()), d_last(d.end() - vocab, d.end());
+  CHECK(max_abs_diff(a_last, d_last) < 1.0f, "decode rounding moved logits by %g", max_abs_diff(a_last, d_last));
+}
+
+void test_long_prompt_chunks(const tiny::Model& m) {
+  // Longer than one prefill chunk, and a last-logits-only call must give the
+  // same last row as the all-logits call.
+  auto model = load(m, 2, LmHead::kInt8);
+  const int n = Context::kChunk * 2 + 37;
+  std::vector<int32_t> toks = random_tokens(n, m.shape.vocab, 4);
+  Context a(*model, n + 8), b(*model, n + 8), c(*model, n + 8);
+  std::vector<float> la = run(a, toks, {n});
+  std::vector<float> lb = run(b, toks, {100, Context::kChunk + 5, n - 100 - Context::kChunk - 5});
+  CHECK(count_diff(la, lb) == 0, "chunked prompt: %zu logits differ", count_diff(la, lb));
+  std::vector<float> last(c.logits_floats(n, false));
+  c.eval(toks.data(), n, false, nullptr, last.data());
+  std::vector<float> la_last(la.end() - m.shape.vocab, la.end());
+  CHECK(count_diff(la_last, last) == 0, "last-only logits differ from all-logits' last row");
+  CHECK(c.length() == n, "length after prefill is %d", c.length());
+}
+
+void test_thread_independence(const tiny::Model& m) {
+  std::vector<int32_t> toks = random_tokens(40, m.shape.vocab, 5);
+  std::vector<float> base;
+  for (int threads : {1, 2, 3, 4}) {
+    for (LmHead head : {LmHead::kInt8, LmHead::kF16}) {
+      auto model = load(m, threads, head);
+      Context ctx(*model, 64);
+      std::vector<float> got = run(ctx, toks, {30, 1, 1, 8});
+      static std::vector<float> first[2];
+      std::vector<float>& ref = first[head == LmHead::kInt8 ? 0 : 1];
+      if (ref.empty()) ref = got;
+      CHECK(count_diff(ref, got) == 0, "threads=%d head=%d: %zu logits differ from 1 thread", threads,
+            static_cast<int>(head), count_diff(ref, got));
+    }
+  }
+  // setThreads on a live model changes nothing either.
+  auto model = load(m, 1, LmHead::kInt8);
+  Context a(*model, 64);
+  std::vector<float> one = run(a, toks, {40});
+  model->set_threads(2);
+  Context b(*model, 64);
+  std::vector<float> two = run(b, toks, {40});
+  CHECK(count_diff(one, two) == 0, "set_threads(2) changed the logits");
+}
+
+void test_trim(const tiny::Model& m) {
+  auto model = load(m, 2, LmHead::kInt8);
+  std::vector<int32_t> toks = random_tokens(30, m.shape.vocab, 6);
+  std::vector<int32_t> other = random_tokens(30, m.shape.vocab, 7);
+  Context ctx(*model, 64);
+  run(ctx, toks, {30});
+  ctx.trim(12);
+  CHECK(ctx.length() == 12, "length after trim is %d", ctx.length());
+  // Continue with a different suffix: equals a fresh context fed prefix + suffix.
+  std::vector<int32_t> mixed(toks.begin(), toks.begin() + 12);
+  mixed.insert(mixed.end(), other.begin(), other.begin() + 10);
+  std::vector<int32_t> suffix(other.begin(), other.begin() + 10);
+  std::vector<float> after = run(ctx, suffix, {10});
+  Context fresh(*model, 64);
+  std::vector<float> all = run(fresh, mixed, {22});
+  std::vector<float> tail(all.end() - 10 * m.shape.vocab, all.end());
+  CHECK(count_diff(after, tail) == 0, "trim then eval vs fresh: %zu logits differ", count_diff(after, tail));
+  ctx.trim(0);
+  CHECK(ctx.length() == 0, "trim(0)");
+  bool threw = false;
+  try {
+    ctx.trim(1);
+  } catch (const EngineError& e) {
+    threw = std::strcmp(e.code, kBadArgument) == 0;
+  }
+  CHECK(threw, "trim beyond length throws INVALID_ARGUMENT");
+}
+
+struct AbortAfter {
+  int32_t* flag;
+  int at_length;
+};
+
+void test_abort(const tiny::Model& m) {
+  auto model = load(m, 2, LmHead::kInt8);
+  const int n = Context::kChunk * 3 + 10;
+  std::vector<int32_t> toks = random_tokens(n, m.shape.vocab, 8);
+  std::vector<float> out(m.shape.vocab);
+  int32_t flag = 1;
+  Context ctx(*model, n + 4);
+  std::string code;
+  try {
+    ctx.eval(toks.data(), n, false, &flag, out.data());
+  } catch (const EngineError& e) {
+    code = e.code;
+  }
+  CHECK(code == kAborted, "a raised flag aborts before any work (got '%s')", code.c_str());
+  CHECK(ctx.length() == 0, "nothing finished, length %d", ctx.length());
+
+  // Raise the flag once the first chunk is done: the eval stops at the next
+  // check, length counts whole chunks, and continuing from there gives the
+  // same logits as an uninterrupted run.
+  flag = 0;
+  AbortAfter hook{&flag, Context::kChunk};
+  ctx.on_chunk_done = [](void* user, int length) {
+    auto* h = static_cast<AbortAfter*>(user);
+    if (length >= h->at_length) *h->flag = 1;
+  };
+  ctx.on_chunk_user = &hook;
+  code.clear();
+  try {
+    ctx.eval(toks.data(), n, false, &flag, out.data());
+  } catch (const EngineError& e) {
+    code = e.code;
+  }
+  CHECK(code == kAborted, "abort after one chunk (got '%s')", code.c_str());
+  CHECK(ctx.length() == Context::kChunk, "length after abort is %d, expected %d", ctx.length(), Context::kChunk);
+  ctx.on_chunk_done = nullptr;
+  flag = 0;
+  std::vector<float> resumed(m.shape.vocab);
+  ctx.eval(toks.data() + ctx.length(), n - ctx.length(), false, &flag, resumed.data());
+  Context fresh(*model, n + 4);
+  std::vector<float> want(m.shape.vocab);
+  fresh.eval(toks.data(), n, false, nullptr, want.data());
+  CHECK(count_diff(resumed, want) == 0, "resume after abort: %zu logits differ", count_diff(resumed, want));
+}
+
+void test_misuse(const tiny::Model& m) {
+  auto model = load(m, 1, LmHead::kInt8);
+  auto expect = [&](const char* what, auto fn) {
+    std::string code, msg;
+    try {
+      fn();
+    } catch (const EngineError& e) {
+      code = e.code;
+      msg = e.what();
+    }
+    CHECK(code == kBadArgument, "%s: expected INVALID_ARGUMENT, got '%s' (%s)", what, code.c_str(), msg.c_str());
+  };
+  expect("capacity 0", [&] { Context c(*model, 0); });
+  expect("capacity above the context length", [&] { Context c(*model, m.shape.ctx + 1); });
+  Context ctx(*model, 8);
+  std::vector<float> out(ctx.logits_floats(9, true));
+  std::vector<int32_t> toks = random_tokens(9, m.shape.vocab, 9);
+  expect("eval past capacity", [&] { ctx.eval(toks.data(), 9, true, nullptr, out.data()); });
+  expect("eval of zero tokens", [&] { ctx.eval(toks.data(), 0, true, nullptr, out.data()); });
+  int32_t bad[2] = {1, m.shape.vocab};
+  expect("token id = vocab", [&] { ctx.eval(bad, 2, true, nullptr, out.data()); });
+  bad[1] = -1;
+  expect("negative token id", [&] { ctx.eval(bad, 2, true, nullptr, out.data()); });
+  CHECK(ctx.length() == 0, "failed evals leave length 0, got %d", ctx.length());
+  expect("unknown kernels", [&] { load(m, 1, LmHead::kInt8, "no-such-kernels"); });
+  expect("threads out of range", [&] { model->set_threads(-1); });
+}
+
+}  // namespace
+
+int main() {
+  tiny::Shape shape;
+  std::string path = tiny::temp_path("engine-test");
+  tiny::Model m = tiny::make_model(42, shape, path);
+  test_matches_reference(m);
+  test_int8_head_close(m);
+  test_prefill_then_decode(m);
+  test_long_prompt_chunks(m);
+  test_thread_independence(m);
+  test_trim(m);
+  test_abort(m);
+  test_misuse(m);
+  // A second shape: one KV head per query head, an odd layer count.
+  tiny::Shape other;
+  other.embd = 384;
+  other.heads = 3;
+  other.kv_heads = 3;
+  other.layers = 3;
+  other.ff = 640;
+  other.vocab = 1000;
+  tiny::Model m2 = tiny::make_model(7, other, path + "-2");
+  test_matches_reference(m2);
+  test_prefill_then_decode(m2);
+  std::remove(path.c_str());
+  std::remove((path + "-2").c_str());
+  if (failures) {
+    std::fprintf(stderr, "engine_test: %d failure(s)\n", failures);
+    return 1;
+  }
+  std::printf("engine_test: ok\n");
+  return 0;
+}

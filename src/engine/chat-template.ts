@@ -1,0 +1,56 @@
+// BitNet b1.58 2B4T's chat format, as the model was trained (spec §5.1):
+//
+//   <|begin_of_text|> "System: " content <|eot_id|> "User: " content <|eot_id|> … "Assistant: "
+//
+// Each role header and each message body is tokenized on its own (never as
+// one joined string), bodies are stripped of surrounding whitespace, and the
+// special ids are inserted here, which is the only place they come from.
+import type { Tokenizer } from './tokenizer';
+
+export type ChatRole = 'system' | 'user' | 'assistant';
+
+export interface ChatMessage {
+  role: ChatRole;
+  content: string;
+}
+
+export interface ChatOptions {
+  /** End with "Assistant: " so the model writes the next reply. Default true. */
+  replyPrompt?: boolean;
+}
+
+type ChatTokenizer = Pick<Tokenizer, 'encode' | 'bosId' | 'eotId'>;
+
+const ROLE_HEADER: Record<ChatRole, string> = {
+  system: 'System: ',
+  user: 'User: ',
+  assistant: 'Assistant: ',
+};
+
+/** Token ids of a conversation in the training format, ready to prompt the next reply. */
+export function chatTokens(tokenizer: ChatTokenizer, messages: readonly ChatMessage[], options: ChatOptions = {}): number[] {
+  const ids = [tokenizer.bosId];
+  for (const message of messages) {
+    const header = ROLE_HEADER[message.role];
+    if (header === undefined) throw new Error(`unknown chat role "${String(message.role)}" (expected system, user or assistant)`);
+    ids.push(...tokenizer.encode(header), ...tokenizer.encode(stripLikePython(message.content)), tokenizer.eotId);
+  }
+  if (options.replyPrompt ?? true) ids.push(...tokenizer.encode(ROLE_HEADER.assistant));
+  return ids;
+}
+
+/** The same conversation as text, for logs and debugging (not for tokenizing). */
+export function chatText(messages: readonly ChatMessage[], options: ChatOptions = {}): string {
+  const turns = messages.map((m) => `${ROLE_HEADER[m.role]}${stripLikePython(m.content)}<|eot_id|>`);
+  return `<|begin_of_text|>${turns.join('')}${options.replyPrompt ?? true ? ROLE_HEADER.assistant : ''}`;
+}
+
+// Python's str.strip() (what the reference formatter calls) removes the
+// characters str.isspace() accepts; JavaScript's trim() differs on U+001C-1F,
+// U+0085 and U+FEFF, so the set is spelled out.
+const PY_SPACE = '[\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const PY_STRIP = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, 'g');
+
+export function stripLikePython(text: string): string {
+  return text.replace(PY_STRIP, '');
+}

@@ -1,3 +1,4 @@
+#include "engine/strict_fp.h"
 #include "engine/context.h"
 
 #include <algorithm>
@@ -11,15 +12,6 @@
 namespace bitnet {
 
 namespace {
-
-// BitLinear epilogue (spec 3.3): ((float)acc - (float)sum_q) / s * w_scale.
-// The kernels return acc - sum_q exactly, and it is below 2^24 in magnitude,
-// so converting the difference once gives the same float.
-inline float bitlinear_out(int32_t dot, float act_scale, float w_scale) {
-  float f = static_cast<float>(dot);
-  float y = f / act_scale;
-  return y * w_scale;
-}
 
 inline bool aborted(const int32_t* flag) {
   return flag != nullptr && __atomic_load_n(flag, __ATOMIC_RELAXED) != 0;
@@ -182,9 +174,8 @@ void Context::layer_forward(int l, int n_tok, int pos0, bool single, Rows rows) 
       if (r0 >= r1) continue;
       k.ternary_gemm(w, q8_.data(), n_tok, r0, r1, dot + col0[m], QKV);
       for (int t = 0; t < n_tok; ++t) {
-        const int32_t* d = dot + static_cast<size_t>(t) * QKV + col0[m];
-        float* y = qkv_.data() + static_cast<size_t>(t) * QKV + col0[m];
-        for (int r = r0; r < r1; ++r) y[r] = bitlinear_out(d[r], s[t], w.scale);
+        const size_t at = static_cast<size_t>(t) * QKV + col0[m] + r0;
+        bitlinear_out(dot + at, r1 - r0, s[t], w.scale, qkv_.data() + at);
       }
     }
   });
@@ -205,12 +196,8 @@ void Context::layer_forward(int l, int n_tok, int pos0, bool single, Rows rows) 
     int32_t* d0 = dot + static_cast<size_t>(first) * D;
     k.ternary_gemm(w, q, n_tok - first, r0, r1, d0, D);
     for (int t = first; t < n_tok; ++t) {
-      const int32_t* d = dot + static_cast<size_t>(t) * D;
-      float* xr = x + static_cast<size_t>(t) * D;
-      for (int r = r0; r < r1; ++r) {
-        float o = bitlinear_out(d[r], s[t], w.scale);
-        xr[r] = o + xr[r];
-      }
+      const size_t at = static_cast<size_t>(t) * D + r0;
+      bitlinear_out_add(dot + at, r1 - r0, s[t], w.scale, x + at);
     }
   });
 
@@ -228,12 +215,8 @@ void Context::layer_forward(int l, int n_tok, int pos0, bool single, Rows rows) 
     k.ternary_gemm(gate, q, n_tok - first, r0, r1, d0 + F, 2 * F);
     for (int t = first; t < n_tok; ++t) {
       const int32_t* d = dot + static_cast<size_t>(t) * 2 * F;
-      float* m = mlp_.data() + static_cast<size_t>(t) * F;
-      for (int r = r0; r < r1; ++r) {
-        float u = bitlinear_out(d[r], s[t], up.scale);
-        float g = bitlinear_out(d[F + r], s[t], gate.scale);
-        m[r] = relu_sq_mul(g, u);
-      }
+      bitlinear_relu_sq_mul(d + r0, d + F + r0, r1 - r0, s[t], up.scale, gate.scale,
+                            mlp_.data() + static_cast<size_t>(t) * F + r0);
     }
   });
   norm_quantize(mlp_.data(), F, W.ffn_sub_norm.data(), F, n_tok, first);
@@ -246,12 +229,8 @@ void Context::layer_forward(int l, int n_tok, int pos0, bool single, Rows rows) 
     int32_t* d0 = dot + static_cast<size_t>(first) * D;
     k.ternary_gemm(w, q, n_tok - first, r0, r1, d0, D);
     for (int t = first; t < n_tok; ++t) {
-      const int32_t* d = dot + static_cast<size_t>(t) * D;
-      float* xr = x + static_cast<size_t>(t) * D;
-      for (int r = r0; r < r1; ++r) {
-        float dv = bitlinear_out(d[r], s[t], w.scale);
-        xr[r] = dv + xr[r];
-      }
+      const size_t at = static_cast<size_t>(t) * D + r0;
+      bitlinear_out_add(dot + at, r1 - r0, s[t], w.scale, x + at);
     }
   });
 }
@@ -337,11 +316,7 @@ void Context::head(const float* hidden_row, bool single, float* out) {
   int32_t* dot = head_dot_.data();
   model_.pool().parallel_for(vocab_, 64, [&](int64_t r0, int64_t r1) {
     k.i8_gemv(hq, D, D, q, static_cast<int>(r0), static_cast<int>(r1), dot);
-    for (int64_t r = r0; r < r1; ++r) {
-      float f = static_cast<float>(dot[r]);
-      float y = f / s;
-      out[r] = y * hs[r];
-    }
+    int8_head_out(dot + r0, static_cast<int>(r1 - r0), s, hs + r0, out + r0);
   });
 }
 

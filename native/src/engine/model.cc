@@ -1,3 +1,4 @@
+#include "engine/strict_fp.h"
 #include "engine/model.h"
 
 #include <atomic>
@@ -7,6 +8,7 @@
 
 #include "cpu_features.h"
 #include "engine/engine_error.h"
+#include "engine/ops.h"
 
 namespace bitnet {
 
@@ -147,6 +149,20 @@ static const float* f16_table() {
   return table.get();
 }
 
+// One row of the int8 head: round-half-even(w * inv), clamped to +-127.
+// Adding and removing 1.5 * 2^23 rounds a float of magnitude below 2^22 to
+// an integer in the current (nearest-even) mode, and vectorizes.
+BITNET_VECTOR_CLONES
+static void quantize_head_row(const uint16_t* src, int cols, const float* table, float inv, int8_t* dst) {
+  const float kRound = 12582912.0f;
+  for (int c = 0; c < cols; ++c) {
+    float v = table[src[c]] * inv;
+    v = (v + kRound) - kRound;
+    v = v > 127.0f ? 127.0f : v < -127.0f ? -127.0f : v;
+    dst[c] = static_cast<int8_t>(static_cast<int>(v));
+  }
+}
+
 void Model::build_int8_head() {
   const int rows = hp_.vocab, cols = hp_.n_embd;
   head_q_.reset(static_cast<size_t>(rows) * cols);
@@ -173,11 +189,7 @@ void Model::build_int8_head() {
         continue;
       }
       float inv = amax > 0.0f ? 127.0f / amax : 0.0f;
-      for (int c = 0; c < cols; ++c) {
-        float v = std::nearbyint(table[src[c]] * inv);
-        v = v > 127.0f ? 127.0f : v < -127.0f ? -127.0f : v;
-        dst[c] = static_cast<int8_t>(v);
-      }
+      quantize_head_row(src, cols, table, inv, dst);
       head_scale_[r] = amax / 127.0f;
     }
   });

@@ -129,12 +129,10 @@ void Model::repack_all(const ModelTensors& mt) {
     }
   }
   const MappedFile& file = *file_;
-  pool_->run([&](int i, int n) {
-    for (size_t j = static_cast<size_t>(i); j < jobs.size(); j += static_cast<size_t>(n)) {
-      const RepackJob& job = jobs[j];
-      ternary_pack_i2s(job.src, job.dst->m.rows, job.dst->m.cols, job.dst->storage.data());
-      file.release(job.ref.offset, job.ref.bytes);
-    }
+  pool_->run_chunks(static_cast<int>(jobs.size()), [&](int j, int) {
+    const RepackJob& job = jobs[j];
+    ternary_pack_i2s(job.src, job.dst->m.rows, job.dst->m.cols, job.dst->storage.data());
+    file.release(job.ref.offset, job.ref.bytes);
   });
 }
 

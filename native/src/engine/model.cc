@@ -190,6 +190,8 @@ void Model::build_int8_head() {
       quantize_head_row(src, cols, table, inv, dst);
       head_scale_[r] = amax / 127.0f;
     }
+    // Drop the F16 pages as we go, so they never all sit in memory at once.
+    file_->release(embd_offset_ + static_cast<uint64_t>(r0) * cols * 2, static_cast<uint64_t>(r1 - r0) * cols * 2);
   });
   file_->release(embd_offset_, embd_bytes_);
   if (bad_row.load() >= 0) {

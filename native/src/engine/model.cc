@@ -75,7 +75,7 @@ std::unique_ptr<Model> Model::load(const LoadSpec& spec) {
   const Hparams& hp = m->hp_;
   uint64_t ternary = 0, norms = m->output_norm_.bytes();
   for (const LayerWeights& W : m->layers_) {
-    for (const TernaryWeight* t : {&W.q, &W.k, &W.v, &W.o, &W.gate, &W.up, &W.down}) ternary += t->storage.bytes();
+    for (const TernaryWeight* t : {&W.q, &W.k, &W.v, &W.o, &W.gate, &W.up, &W.down}) ternary += t->bytes;
     norms += W.attn_norm.bytes() + W.attn_sub_norm.bytes() + W.ffn_norm.bytes() + W.ffn_sub_norm.bytes();
   }
   uint64_t head = m->lm_head_ == LmHead::kInt8 ? m->head_q_.bytes() + m->head_scale_.bytes()
@@ -107,8 +107,10 @@ void Model::copy_norm(const TensorRef& t, AlignedBuffer<float>* out) const {
 }
 
 void Model::repack_all(const ModelTensors& mt) {
-  // Allocate and check serially (both may throw), then repack in parallel.
+  // Check and place serially (may throw), then repack in parallel. One arena
+  // holds every matrix, in the order a token reads them.
   std::vector<RepackJob> jobs;
+  size_t total = 0;
   for (int l = 0; l < hp_.n_layer; ++l) {
     const LayerTensors& L = mt.layers[l];
     LayerWeights& W = layers_[l];
@@ -123,15 +125,21 @@ void Model::repack_all(const ModelTensors& mt) {
       w->m.rows = static_cast<int>(ref->ne1);
       w->m.cols = static_cast<int>(ref->ne0);
       w->m.scale = scale;
-      w->storage.reset(ternary_packed_bytes(w->m.rows, w->m.cols));
-      w->m.packed = w->storage.data();
+      w->bytes = ternary_packed_bytes(w->m.rows, w->m.cols);
+      total += (w->bytes + 63) / 64 * 64;
       jobs.push_back({src, *ref, w});
     }
+  }
+  arena_.reset(total);
+  size_t at = 0;
+  for (RepackJob& job : jobs) {
+    job.dst->m.packed = arena_.data() + at;
+    at += (job.dst->bytes + 63) / 64 * 64;
   }
   const MappedFile& file = *file_;
   pool_->run_chunks(static_cast<int>(jobs.size()), [&](int j, int) {
     const RepackJob& job = jobs[j];
-    ternary_pack_i2s(job.src, job.dst->m.rows, job.dst->m.cols, job.dst->storage.data());
+    ternary_pack_i2s(job.src, job.dst->m.rows, job.dst->m.cols, const_cast<uint8_t*>(job.dst->m.packed));
     file.release(job.ref.offset, job.ref.bytes);
   });
 }

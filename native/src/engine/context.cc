@@ -71,12 +71,13 @@ void Context::ensure_thread_scratch() {
   }
 }
 
-size_t Context::kv_index(int layer, int kv_head, int pos) const {
+size_t Context::k_index(int layer, int kv_head, int pos) const {
   return ((static_cast<size_t>(layer) * hp_.n_head_kv + kv_head) * capacity_ + pos) * hp_.head_dim;
 }
 
-const uint16_t* Context::k_row(int layer, int kv_head, int pos) const { return k_cache_.data() + kv_index(layer, kv_head, pos); }
-const uint16_t* Context::v_row(int layer, int kv_head, int pos) const { return v_cache_.data() + kv_index(layer, kv_head, pos); }
+size_t Context::v_index(int layer, int kv_head, int dim) const {
+  return ((static_cast<size_t>(layer) * hp_.n_head_kv + kv_head) * hp_.head_dim + dim) * capacity_;
+}
 
 void Context::trim(int n) {
   if (n < 0 || n > length_) {
@@ -250,11 +251,11 @@ void Context::store_kv(int l, int n_tok, int pos0) {
       float* kr = row + D + g * hd;
       const float* vr = row + D + KV + g * hd;
       rope_neox(kr, half, c, sn);
-      uint16_t* kc = k_cache_.data() + kv_index(l, g, pos0 + t);
-      uint16_t* vc = v_cache_.data() + kv_index(l, g, pos0 + t);
+      uint16_t* kc = k_cache_.data() + k_index(l, g, pos0 + t);
+      uint16_t* vc = v_cache_.data() + v_index(l, g, 0) + pos0 + t;
       for (int i = 0; i < hd; ++i) {
         kc[i] = f32_to_f16(kr[i]);
-        vc[i] = f32_to_f16(vr[i]);
+        vc[static_cast<size_t>(i) * capacity_] = f32_to_f16(vr[i]);
       }
     }
   };
@@ -283,13 +284,12 @@ void Context::attend(int l, int n_tok, int first_tok, int pos0, bool single) {
     // Q goes through F16 for the scores in batches and single tokens alike (spec 3.5, 11.1).
     const float* qsrc = qkv_.data() + static_cast<size_t>(t) * QKV + h * hd;
     for (int c = 0; c < hd; ++c) q[c] = f16_to_f32(f32_to_f16(qsrc[c]));
-    k.f16_gemv(k_cache_.data() + kv_index(l, g, 0), hd, hd, q, 0, n_kv, scores);
+    k.f16_gemv(k_cache_.data() + k_index(l, g, 0), hd, hd, q, 0, n_kv, scores);
     softmax_scaled(scores, n_kv, scale);
     if (single) round_to_f16(scores, n_kv);
+    // out[d] = sum_p V[d][p] * p[p], f32 FMA over widened F16 (spec 3.5).
     float* out = att_.data() + static_cast<size_t>(t) * D + h * hd;
-    std::memset(out, 0, sizeof(float) * hd);
-    const uint16_t* v = v_cache_.data() + kv_index(l, g, 0);
-    for (int p = 0; p < n_kv; ++p) k.f16_axpy(scores[p], v + static_cast<size_t>(p) * hd, hd, out);
+    k.f16_gemv(v_cache_.data() + v_index(l, g, 0), capacity_, n_kv, scores, 0, hd, out);
   });
 }
 

@@ -130,7 +130,7 @@ void Model::repack_all(const ModelTensors& mt) {
       jobs.push_back({src, *ref, w});
     }
   }
-  arena_.reset(total);
+  arena_.reset(total, true);
   size_t at = 0;
   for (RepackJob& job : jobs) {
     job.dst->m.packed = arena_.data() + at;
@@ -171,7 +171,7 @@ static void quantize_head_row(const uint16_t* src, int cols, const float* table,
 
 void Model::build_int8_head() {
   const int rows = hp_.vocab, cols = hp_.n_embd;
-  head_q_.reset(static_cast<size_t>(rows) * cols);
+  head_q_.reset(static_cast<size_t>(rows) * cols, true);
   head_scale_.reset(rows);
   const float* table = f16_table();
   std::atomic<int64_t> bad_row{-1};

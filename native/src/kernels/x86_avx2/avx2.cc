@@ -296,10 +296,37 @@ void f16_axpy(float p, const uint16_t* v, int n, float* y) {
   for (; c < n; ++c) y[c] = std::fma(p, f16_to_f32(v[c]), y[c]);
 }
 
+void f16_axpy_rows(const float* p, const uint16_t* v, size_t ldv, int n_rows, int n, float* y) {
+  int c0 = 0;
+  // Blocks of 64 columns: eight accumulators stay in registers over all rows.
+  for (; c0 + 64 <= n; c0 += 64) {
+    __m256 acc[8];
+    for (int j = 0; j < 8; ++j) acc[j] = _mm256_loadu_ps(y + c0 + 8 * j);
+    for (int r = 0; r < n_rows; ++r) {
+      const __m256 pv = _mm256_set1_ps(p[r]);
+      const uint16_t* vr = v + static_cast<size_t>(r) * ldv + c0;
+#pragma GCC unroll 8
+      for (int j = 0; j < 8; ++j) acc[j] = _mm256_fmadd_ps(pv, load_f16x8(vr + 8 * j), acc[j]);
+    }
+    for (int j = 0; j < 8; ++j) _mm256_storeu_ps(y + c0 + 8 * j, acc[j]);
+  }
+  for (; c0 + 8 <= n; c0 += 8) {
+    __m256 acc = _mm256_loadu_ps(y + c0);
+    for (int r = 0; r < n_rows; ++r)
+      acc = _mm256_fmadd_ps(_mm256_set1_ps(p[r]), load_f16x8(v + static_cast<size_t>(r) * ldv + c0), acc);
+    _mm256_storeu_ps(y + c0, acc);
+  }
+  for (; c0 < n; ++c0) {
+    float acc = y[c0];
+    for (int r = 0; r < n_rows; ++r) acc = std::fma(p[r], f16_to_f32(v[static_cast<size_t>(r) * ldv + c0]), acc);
+    y[c0] = acc;
+  }
+}
+
 }  // namespace
 
 const KernelTable& avx2_kernels() {
-  static const KernelTable table = {"avx2", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv, f16_axpy};
+  static const KernelTable table = {"avx2", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv, f16_axpy, f16_axpy_rows};
   return table;
 }
 

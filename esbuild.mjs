@@ -29,8 +29,17 @@ const builds = [
 if (!args.has('--cli-only')) {
   builds.push({
     ...node,
-    entryPoints: { extension: 'src/extension.ts', worker: 'src/engine/worker.ts', probe: 'src/engine/addon-probe.ts' },
+    entryPoints: {
+      extension: 'src/extension.ts',
+      worker: 'src/engine/worker.ts',
+      probe: 'src/engine/addon-probe.ts',
+      'model-check': 'src/model/model-check-worker.ts',
+    },
     outdir: 'dist',
+  });
+  builds.push({
+    bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: !production, minify: production,
+    logLevel: 'info', entryPoints: { chat: 'media/chat.ts' }, outdir: 'dist/media',
   });
 }
 

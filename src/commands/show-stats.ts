@@ -1,19 +1,13 @@
-// "BitNet: Show stats": what the engine runs on, in a read-only document.
+// "BitNet: Show stats": what the engine runs on and how fast it was, in a
+// read-only Markdown document.
 import * as vscode from 'vscode';
 import type { EngineClient } from '../engine/client';
+import { formatStats } from './stats-report';
 
 export async function showStats(client: EngineClient): Promise<void> {
   let body: string;
   try {
-    const hello = await client.request('hello', {});
-    const cpu = hello.cpu;
-    const features = ['avx2', 'avx512', 'avx512vnni', 'neon', 'dotprod'].filter((k) => cpu[k as keyof typeof cpu] === true);
-    body = [
-      '# BitNet stats',
-      '',
-      `- Engine: native addon ${hello.addonVersion} on ${hello.platform}, Node ${hello.node}`,
-      `- CPU: ${cpu.physicalCores} cores (${cpu.logicalCores} threads), features: ${features.join(', ') || 'baseline only'}`,
-    ].join('\n');
+    body = formatStats(await client.stats(), client.status);
   } catch (err) {
     body = `# BitNet stats\n\nThe engine is not running: ${(err as Error).message}`;
   }

@@ -1,15 +1,39 @@
 // EngineClient: what the rest of the extension uses to talk to the engine.
-// It owns the worker thread; callers see typed requests and typed errors.
+// It owns the worker thread; callers see typed requests, async iterables of
+// text, AbortSignal cancellation and typed errors. If the worker dies, the
+// requests in flight fail with a clear EngineError and a new worker starts
+// after a growing pause.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { EngineError } from './engine-errors';
 import { probeAddon } from './probe-addon';
-import type { ErrorInfo, RequestKind, RequestMap, WorkerData, WorkerToClient } from './protocol';
+import {
+  CANCEL,
+  DEFAULT_MODEL_CONFIG,
+  PREEMPT,
+  RUN,
+  type ChatMessage,
+  type EngineStats,
+  type EngineStatus,
+  type ErrorInfo,
+  type GenerateOptions,
+  type GenerationKind,
+  type GenerationStats,
+  type ModelConfig,
+  type RequestKind,
+  type RequestMap,
+  type WorkerData,
+  type WorkerToClient,
+} from './protocol';
+import { TextStream } from './text-stream';
 
-export class EngineError extends Error {
-  override readonly name = 'EngineError';
-  constructor(readonly code: string, message: string) {
-    super(message);
-  }
+export { EngineError } from './engine-errors';
+export type { ChatMessage, EngineStats, EngineStatus, GenerateOptions, GenerationStats } from './protocol';
+
+export interface ModelOptions {
+  threads?: number;
+  contextSizes?: { completion: number; chat: number };
+  idleUnloadMs?: number;
 }
 
 interface Pending {
@@ -17,33 +41,109 @@ interface Pending {
   reject(err: Error): void;
 }
 
+interface Stream {
+  kind: GenerationKind;
+  text: TextStream;
+  abort: Int32Array;
+}
+
+/** Pauses before restarting a dead worker: 0.5 s, 1 s, 2 s, … up to 30 s. */
+const RESTART_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 16000, 30000];
+
 export class EngineClient {
   private worker: Worker | undefined;
   private ready: Promise<void> | undefined;
+  private probed = false;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  private readonly streams = new Map<number, Stream>();
+  private config: ModelConfig = { path: undefined, ...DEFAULT_MODEL_CONFIG };
+  private currentStatus: EngineStatus = { state: 'no-model' };
+  private readonly listeners = new Set<(s: EngineStatus) => void>();
+  private readonly last: Partial<Record<GenerationKind, GenerationStats>> = {};
+  private crashes = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private endPause: (() => void) | undefined;
+  private disposed = false;
 
   constructor(private readonly extensionRoot: string) {}
 
-  /** Probes the addon in a child process, then starts the worker. Idempotent. */
+  get status(): EngineStatus {
+    return this.currentStatus;
+  }
+
+  onDidChangeStatus(listener: (s: EngineStatus) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  lastStats(kind: GenerationKind): GenerationStats | undefined {
+    return this.last[kind];
+  }
+
+  /** Sets the model file (loaded on the first request) and its settings. */
+  setModel(modelPath: string | undefined, options: ModelOptions = {}): void {
+    this.config = {
+      path: modelPath || undefined,
+      threads: options.threads ?? DEFAULT_MODEL_CONFIG.threads,
+      contextSizes: options.contextSizes ?? DEFAULT_MODEL_CONFIG.contextSizes,
+      idleUnloadMs: options.idleUnloadMs ?? DEFAULT_MODEL_CONFIG.idleUnloadMs,
+    };
+    if (this.worker) this.worker.postMessage({ type: 'configure', config: this.config });
+    else if (this.currentStatus.state !== 'error') this.setStatus(this.idleStatus());
+  }
+
+  /** Continues `prompt` as plain text (BOS + its tokens), on the completion sequence. */
+  complete(prompt: string, options: GenerateOptions, signal?: AbortSignal): AsyncIterable<string> {
+    return this.generate('completion', prompt, options, signal);
+  }
+
+  /** Replies to a conversation, on the chat sequence. */
+  chat(messages: ChatMessage[], options: GenerateOptions, signal?: AbortSignal): AsyncIterable<string> {
+    return this.generate('chat', messages, options, signal);
+  }
+
+  countTokens(text: string): Promise<number> {
+    return this.request('countTokens', { text });
+  }
+
+  stats(): Promise<EngineStats> {
+    return this.request('stats', {});
+  }
+
+  /** Probes the addon in a child process (once), then starts the worker. Idempotent. */
   start(): Promise<void> {
-    this.ready ??= this.boot().catch((err) => {
-      this.ready = undefined;
-      throw err;
-    });
+    if (this.disposed) return Promise.reject(new EngineError('DISPOSED', 'The BitNet engine was shut down.'));
+    if (!this.ready) {
+      const ready: Promise<void> = this.boot().catch((err) => {
+        if (this.ready === ready) this.ready = undefined;
+        throw err;
+      });
+      this.ready = ready;
+    }
     return this.ready;
   }
 
   async request<K extends RequestKind>(kind: K, params: RequestMap[K]['params']): Promise<RequestMap[K]['result']> {
-    await this.start();
+    const worker = await this.running();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker!.postMessage({ type: 'request', id, kind, params });
+      worker.postMessage({ type: 'request', id, kind, params });
     });
   }
 
+  /** The worker, started if need be. */
+  private async running(): Promise<Worker> {
+    await this.start();
+    if (!this.worker) throw new EngineError('WORKER_FAILED', 'The BitNet engine stopped while starting.');
+    return this.worker;
+  }
+
   async dispose(): Promise<void> {
+    this.disposed = true;
+    clearTimeout(this.restartTimer);
+    this.endPause?.(); // requests waiting for a restart fail with DISPOSED
     const worker = this.worker;
     this.worker = undefined;
     this.ready = undefined;
@@ -51,35 +151,114 @@ export class EngineClient {
     await worker?.terminate();
   }
 
+  private async *generate(kind: GenerationKind, input: string | ChatMessage[], options: GenerateOptions, signal?: AbortSignal): AsyncGenerator<string> {
+    if (!this.config.path) throw new EngineError('NO_MODEL', 'No BitNet model is set. Run "BitNet: Download model" or "BitNet: Use a local model file…".');
+    if (signal?.aborted) return;
+    const worker = await this.running();
+    if (signal?.aborted) return;
+    const id = this.nextId++;
+    const stream: Stream = { kind, text: new TextStream(), abort: new Int32Array(new SharedArrayBuffer(4)) };
+    const onAbort = () => {
+      Atomics.store(stream.abort, 0, CANCEL);
+      stream.text.end();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.streams.set(id, stream);
+    worker.postMessage({ type: 'generate', id, kind, input, options, abort: stream.abort });
+    if (kind === 'completion') this.makeWayFor(id);
+    try {
+      yield* stream.text;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      // A reader that stops early cancels the request.
+      if (this.streams.delete(id)) Atomics.store(stream.abort, 0, CANCEL);
+    }
+  }
+
+  /**
+   * A new completion supersedes older ones, and a chat step in progress stops
+   * early (the native prefill checks the flag between layers) so the
+   * completion starts at once. Set after posting, so the worker finds the
+   * completion waiting when it looks.
+   */
+  private makeWayFor(id: number): void {
+    for (const [otherId, other] of this.streams) {
+      if (otherId === id) continue;
+      if (other.kind === 'completion') Atomics.store(other.abort, 0, CANCEL);
+      else Atomics.compareExchange(other.abort, 0, RUN, PREEMPT);
+    }
+  }
+
   private async boot(): Promise<void> {
-    const problem = await probeAddon(this.extensionRoot);
-    if (problem) throw new EngineError('ADDON_LOAD_FAILED', problem);
+    if (!this.probed) {
+      const problem = await probeAddon(this.extensionRoot);
+      if (problem) throw new EngineError('ADDON_LOAD_FAILED', problem);
+      this.probed = true;
+    }
+    if (this.disposed) throw new EngineError('DISPOSED', 'The BitNet engine was shut down.');
     const data: WorkerData = { extensionRoot: this.extensionRoot };
     const worker = new Worker(path.join(this.extensionRoot, 'dist', 'worker.js'), { workerData: data });
     this.worker = worker;
     await new Promise<void>((resolve, reject) => {
       worker.on('message', (message: WorkerToClient) => {
         if (message.type === 'ready') {
-          if (message.ok) resolve();
-          else reject(toError(message.error));
+          if (!message.ok) {
+            this.worker = undefined;
+            void worker.terminate();
+            return reject(toError(message.error));
+          }
+          worker.postMessage({ type: 'configure', config: this.config });
+          resolve();
         } else {
-          this.settle(message.id, message.ok ? { value: message.result } : { error: toError(message.error) });
+          this.receive(message);
         }
       });
-      worker.on('error', (err) => {
-        const error = new EngineError('WORKER_FAILED', `The BitNet engine stopped: ${err.message}`);
+      const died = (why: string) => {
+        const error = new EngineError('WORKER_FAILED', `The BitNet engine stopped (${why}).`);
         reject(error);
-        this.failAll(error);
-      });
-      worker.on('exit', (code) => {
-        if (this.worker !== worker) return;
-        this.worker = undefined;
-        this.ready = undefined;
-        const error = new EngineError('WORKER_EXITED', `The BitNet engine stopped (exit code ${code}).`);
-        reject(error);
-        this.failAll(error);
-      });
+        this.workerDied(worker, error);
+      };
+      worker.on('error', (err) => died(err.message));
+      worker.on('exit', (code) => died(`exit code ${code}`));
     });
+  }
+
+  private receive(message: Exclude<WorkerToClient, { type: 'ready' }>): void {
+    switch (message.type) {
+      case 'response':
+        return this.settle(message.id, message.ok ? { value: message.result } : { error: toError(message.error) });
+      case 'chunk':
+        return this.streams.get(message.id)?.text.push(message.text);
+      case 'end':
+        this.last[message.kind] = message.stats;
+        if (message.stats.stopReason !== 'aborted') this.crashes = 0;
+        return this.streams.get(message.id)?.text.end();
+      case 'failed':
+        return this.streams.get(message.id)?.text.fail(toError(message.error));
+      case 'status':
+        return this.setStatus(message.status);
+    }
+  }
+
+  /** Fails what was in flight and starts a new worker after a pause. */
+  private workerDied(worker: Worker, error: EngineError): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    this.failAll(error);
+    const delay = RESTART_DELAYS_MS[Math.min(this.crashes++, RESTART_DELAYS_MS.length - 1)];
+    this.setStatus({ state: 'error', message: `${error.message} Restarting in ${delay / 1000} s.` });
+    const ready: Promise<void> = new Promise<void>((resolve) => {
+      this.restartTimer = setTimeout(resolve, delay);
+      this.endPause = resolve;
+    })
+      .then(() => this.boot())
+      .catch((err) => {
+        if (this.ready === ready) this.ready = undefined;
+        this.setStatus({ state: 'error', message: (err as Error).message });
+        throw err;
+      });
+    ready.catch(() => {});
+    this.ready = ready;
   }
 
   private settle(id: number, outcome: { value: unknown } | { error: Error }): void {
@@ -93,6 +272,18 @@ export class EngineClient {
   private failAll(error: Error): void {
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
+    for (const stream of this.streams.values()) stream.text.fail(error);
+    this.streams.clear();
+  }
+
+  private idleStatus(): EngineStatus {
+    return this.config.path ? { state: 'ready', path: this.config.path } : { state: 'no-model' };
+  }
+
+  private setStatus(status: EngineStatus): void {
+    if (JSON.stringify(status) === JSON.stringify(this.currentStatus)) return;
+    this.currentStatus = status;
+    for (const listener of this.listeners) listener(status);
   }
 }
 

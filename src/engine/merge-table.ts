@@ -10,7 +10,7 @@ export class MergeTable {
 
   constructor(capacity: number) {
     let size = 16;
-    while (size < capacity * 2) size *= 2; // load factor at most 1/2
+    while (size < capacity * 1.5) size *= 2; // load factor at most 2/3
     this.mask = size - 1;
     this.left = new Int32Array(size).fill(-1);
     this.right = new Int32Array(size);

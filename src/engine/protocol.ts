@@ -1,12 +1,112 @@
 // The messages between EngineClient (extension host) and the engine worker,
-// typed once and imported by both sides.
+// and the public types of the generation service, typed once and imported by
+// both sides and by the editor features.
 import type { CpuFeatures } from '../../native';
+import type { ChatMessage } from './chat-template';
+import type { SamplingOptions } from './sampler';
 
 /** Data the worker is started with. */
 export interface WorkerData {
   /** The extension's root folder, where prebuilds/ and build/ live. */
   extensionRoot: string;
 }
+
+// ---- The generation service's public types -------------------------------
+
+export interface GenerateOptions extends SamplingOptions {
+  /** Most tokens to generate. */
+  maxTokens: number;
+  /** Generation ends (stopReason 'stop') before the first of these; it is not included. */
+  stop?: string[];
+  /** Generation ends (stopReason 'time') once this long has passed since the request. */
+  timeBudgetMs?: number;
+}
+
+export type { ChatMessage } from './chat-template';
+
+export type GenerationKind = 'completion' | 'chat';
+
+export type EngineStatus =
+  | { state: 'no-model' }
+  /** The model file is being read into memory. */
+  | { state: 'loading'; path: string }
+  /** A model is set and requests are served; after an idle unload it reloads on demand. */
+  | { state: 'ready'; path: string }
+  | { state: 'generating'; kind: GenerationKind }
+  | { state: 'error'; message: string };
+
+export type StopReason = 'eos' | 'stop' | 'length' | 'time' | 'aborted';
+
+export interface GenerationStats {
+  /** Tokens in the prompt, BOS included. */
+  promptTokens: number;
+  /** Prompt tokens found in the sequence's KV cache and not evaluated again. */
+  reusedTokens: number;
+  generatedTokens: number;
+  /** From the worker receiving the request to the first generated token. */
+  firstTokenMs: number;
+  /** Generated tokens per second after the first one. */
+  tokensPerSecond: number;
+  stopReason: StopReason;
+}
+
+export interface ModelConfig {
+  /** The GGUF file; undefined when none is set. */
+  path: string | undefined;
+  /** Compute threads; 0 means one per physical core. */
+  threads: number;
+  /** KV cache size in tokens of each sequence. */
+  contextSizes: { completion: number; chat: number };
+  /** The model is freed after this long without a request. */
+  idleUnloadMs: number;
+}
+
+export const DEFAULT_MODEL_CONFIG: Omit<ModelConfig, 'path'> = {
+  threads: 0,
+  contextSizes: { completion: 2048, chat: 4096 },
+  idleUnloadMs: 15 * 60_000,
+};
+
+export interface SequenceStats {
+  /** Most tokens its KV cache holds. */
+  capacity: number;
+  /** Tokens in its KV cache now. */
+  tokens: number;
+  kvBytes: number;
+}
+
+export interface LoadedModelStats {
+  path: string;
+  fileBytes: number;
+  loadMs: number;
+  weightBytes: number;
+  kernels: string;
+  threads: number;
+  lmHead: 'int8' | 'f16';
+  sequences: Record<GenerationKind, SequenceStats>;
+}
+
+export interface EngineStats {
+  addonVersion: string;
+  cpu: CpuFeatures;
+  /** The model file set, loaded or not. */
+  modelPath: string | undefined;
+  /** Undefined while no model is in memory (not yet loaded, or unloaded when idle). */
+  model: LoadedModelStats | undefined;
+  last: Partial<Record<GenerationKind, GenerationStats>>;
+}
+
+// ---- Abort flags -----------------------------------------------------------
+
+/** Values of a request's abort flag, an Int32Array(1) over a SharedArrayBuffer.
+ *  The native prefill stops between layers at any non-zero value. */
+export const RUN = 0;
+/** The caller cancelled, or a newer completion superseded this one. */
+export const CANCEL = 1;
+/** A completion is waiting: a chat step stops early and resumes later. */
+export const PREEMPT = 2;
+
+// ---- Messages --------------------------------------------------------------
 
 export interface HelloResult {
   addonVersion: string;
@@ -18,6 +118,8 @@ export interface HelloResult {
 /** Each request kind with its parameters and its result. */
 export interface RequestMap {
   hello: { params: Record<string, never>; result: HelloResult };
+  countTokens: { params: { text: string }; result: number };
+  stats: { params: Record<string, never>; result: EngineStats };
 }
 
 export type RequestKind = keyof RequestMap;
@@ -27,6 +129,24 @@ export interface RequestMessage<K extends RequestKind = RequestKind> {
   id: number;
   kind: K;
   params: RequestMap[K]['params'];
+}
+
+/** Starts a generation; the worker answers with chunks and then one end or failed message. */
+export interface GenerateMessage {
+  type: 'generate';
+  id: number;
+  kind: GenerationKind;
+  /** Completion: the text to continue. Chat: the conversation. */
+  input: string | ChatMessage[];
+  options: GenerateOptions;
+  /** Int32Array(1) over a SharedArrayBuffer; see RUN, CANCEL, PREEMPT. */
+  abort: Int32Array;
+}
+
+/** Sets the model and its settings; the worker applies it before the next generation. */
+export interface ConfigureMessage {
+  type: 'configure';
+  config: ModelConfig;
 }
 
 export interface ErrorInfo {
@@ -42,5 +162,12 @@ export type ResponseMessage =
 /** Sent once, before anything else, when the worker has loaded the addon or failed to. */
 export type ReadyMessage = { type: 'ready'; ok: true } | { type: 'ready'; ok: false; error: ErrorInfo };
 
-export type WorkerToClient = ResponseMessage | ReadyMessage;
-export type ClientToWorker = RequestMessage;
+export type GenerationMessage =
+  | { type: 'chunk'; id: number; text: string }
+  | { type: 'end'; id: number; kind: GenerationKind; stats: GenerationStats }
+  | { type: 'failed'; id: number; error: ErrorInfo };
+
+export type StatusMessage = { type: 'status'; status: EngineStatus };
+
+export type WorkerToClient = ResponseMessage | ReadyMessage | GenerationMessage | StatusMessage;
+export type ClientToWorker = RequestMessage | GenerateMessage | ConfigureMessage;

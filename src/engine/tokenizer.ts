@@ -39,6 +39,10 @@ const END_OF_GENERATION_NAMES = ['<|eom_id|>', '<|im_end|>', '<|end|>', '<end_of
 
 const CACHE_GENERATION = 1 << 16; // entries per cache generation (two are kept)
 const SMALL_PIECE = 48; // up to this many bytes, quadratic BPE beats the heap
+const SCRATCH_KEEP = 1 << 16; // scratch buffers grown past this are dropped after use
+// Heap keys are rank * 2^32 + position: exact in a double while rank < 2^21.
+const PAIR_KEY_SPLIT = 2 ** 32;
+const MAX_MERGES = 2 ** 21;
 
 const CHAR_TO_BYTE = (() => {
   const map = new Map<number, number>();
@@ -54,7 +58,7 @@ export class Tokenizer {
   readonly eotId: number;
   readonly vocabSize: number;
 
-  private readonly idOfBytes: Map<string, number>; // token bytes (one char per byte) → id
+  private readonly idOfString: Map<string, number>; // byte-level token string → id (control tokens excluded)
   private readonly byteToId: Int32Array; // byte → id of its single-byte token
   private readonly merges: MergeTable;
   private readonly bytesStart: Int32Array; // token id → offset into tokenBytesPool
@@ -104,19 +108,17 @@ export class Tokenizer {
     this.bytesStart = start;
     this.bytesPool = pool;
 
-    this.idOfBytes = new Map();
+    this.idOfString = new Map();
     for (let id = 0; id < tokens.length; id++) {
-      if (this.control[id]) continue;
-      const key = latin1(pool, start[id], start[id + 1]);
-      if (!this.idOfBytes.has(key)) this.idOfBytes.set(key, id);
+      if (!this.control[id] && !this.idOfString.has(tokens[id])) this.idOfString.set(tokens[id], id);
     }
     this.byteToId = new Int32Array(256);
     for (let b = 0; b < 256; b++) {
-      const id = this.idOfBytes.get(String.fromCharCode(b));
+      const id = this.idOfString.get(BYTE_TO_CHAR[b]);
       if (id === undefined) throw new TokenizerError(`the vocabulary has no token for the byte 0x${b.toString(16)}, so it is not byte-level BPE`);
       this.byteToId[b] = id;
     }
-    this.merges = this.buildMerges(tokens, vocab.merges);
+    this.merges = this.buildMerges(vocab.merges);
 
     this.endOfGeneration = new Set([this.eosId, this.eotId]);
     tokens.forEach((t, id) => {
@@ -124,11 +126,9 @@ export class Tokenizer {
     });
   }
 
-  private buildMerges(tokens: string[], merges: string[]): MergeTable {
-    const idOfString = new Map<string, number>();
-    tokens.forEach((t, id) => {
-      if (!this.control[id] && !idOfString.has(t)) idOfString.set(t, id);
-    });
+  private buildMerges(merges: string[]): MergeTable {
+    const idOfString = this.idOfString;
+    if (merges.length > MAX_MERGES) throw new TokenizerError(`the vocabulary has ${merges.length} merges, more than the ${MAX_MERGES} supported`);
     const table = new MergeTable(merges.length);
     for (let rank = 0; rank < merges.length; rank++) {
       const m = merges[rank];
@@ -218,13 +218,18 @@ export class Tokenizer {
     if (this.utf8.length < piece.length * 3) this.utf8 = new Uint8Array(piece.length * 3 + 64);
     const n = this.encoder.encodeInto(piece, this.utf8).written;
     const bytes = this.utf8;
-    const whole = this.idOfBytes.get(latin1(bytes, 0, n));
+    const whole = this.idOfString.get(byteLevel(bytes, n));
     if (whole !== undefined) return whole;
     if (this.work.length < n) this.work = new Int32Array(n + 64);
     const ids = this.work;
     for (let i = 0; i < n; i++) ids[i] = this.byteToId[bytes[i]];
     const count = n <= SMALL_PIECE ? this.mergeSmall(ids, n) : this.mergeLarge(ids, n);
-    return count === 1 ? ids[0] : ids.slice(0, count);
+    const result = count === 1 ? ids[0] : ids.slice(0, count);
+    if (this.work.length > SCRATCH_KEEP) {
+      this.work = new Int32Array(256);
+      this.utf8 = new Uint8Array(256);
+    }
+    return result;
   }
 
   /**
@@ -273,14 +278,13 @@ export class Tokenizer {
     const consider = (at: number) => {
       if (at < 0 || next[at] < 0) return;
       const slot = merges.find(ids[at], ids[next[at]]);
-      if (slot >= 0) heap.push(merges.rank[slot] * 0x1000000 + at);
+      if (slot >= 0) heap.push(merges.rank[slot] * PAIR_KEY_SPLIT + at);
     };
-    if (n >= 0x1000000) throw new TokenizerError('a single pre-token longer than 16 MB cannot be tokenized');
     for (let i = 0; i + 1 < n; i++) consider(i);
     while (heap.size > 0) {
       const key = heap.pop();
-      const at = key % 0x1000000;
-      const rank = (key - at) / 0x1000000;
+      const at = key % PAIR_KEY_SPLIT;
+      const rank = (key - at) / PAIR_KEY_SPLIT;
       const to = next[at];
       if (ids[at] < 0 || to < 0) continue;
       const slot = merges.find(ids[at], ids[to]);
@@ -383,11 +387,9 @@ function ownCopy(piece: string): string {
   return piece.length < 13 ? piece : Buffer.from(piece, 'utf16le').toString('utf16le');
 }
 
-function latin1(bytes: Uint8Array, from: number, to: number): string {
-  if (to - from <= 64) {
-    let s = '';
-    for (let i = from; i < to; i++) s += String.fromCharCode(bytes[i]);
-    return s;
-  }
-  return Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('latin1');
+/** The first n bytes in GPT-2's byte alphabet, the form token strings take. */
+function byteLevel(bytes: Uint8Array, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += BYTE_TO_CHAR[bytes[i]];
+  return s;
 }

@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EngineClient, EngineError } from '../../src/engine/client';
+import { EngineClient, EngineError, type ChatMessage, type EngineStatus, type GenerateOptions } from '../../src/engine/client';
 import { addonCandidates, platformTag } from '../../src/engine/addon-loader';
+import { tinyModelPath } from '../helpers/model-files';
+import { sourceText } from '../helpers/tiny-engine';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -71,4 +73,248 @@ test('the prebuilt binary is preferred over a local build', () => {
     path.join(prebuilds, 'bitnet-vscode.node'),
     path.join(dir, 'build', 'Release', 'bitnet.node'),
   ]);
+});
+
+// ---- Generation through the worker, with the real engine and the tiny model --
+
+function tinyClient(options: Parameters<EngineClient['setModel']>[1] = {}): EngineClient {
+  const client = new EngineClient(root);
+  client.setModel(tinyModelPath(), { threads: 1, ...options });
+  return client;
+}
+
+async function collect(stream: AsyncIterable<string>): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += chunk;
+  return text;
+}
+
+function statusLog(client: EngineClient): EngineStatus['state'][] {
+  const states: EngineStatus['state'][] = [];
+  client.onDidChangeStatus((s) => states.push(s.state));
+  return states;
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const greedy: GenerateOptions = { maxTokens: 16 };
+const code = sourceText(40);
+
+test('complete() streams a continuation, loads the model once and reports its stats', async () => {
+  const client = tinyClient();
+  try {
+    assert.equal(client.status.state, 'ready');
+    const first = await collect(client.complete(code, greedy));
+    assert.ok(first.length > 0);
+    const stats = client.lastStats('completion')!;
+    assert.equal(stats.generatedTokens, 16);
+    assert.equal(stats.stopReason, 'length');
+    assert.ok(stats.firstTokenMs > 0 && stats.tokensPerSecond > 0, JSON.stringify(stats));
+    const engine = await client.stats();
+    assert.equal(engine.model?.path, tinyModelPath());
+    assert.ok(engine.model!.sequences.completion.kvBytes > 0 && engine.model!.sequences.chat.kvBytes > 0);
+    assert.equal(engine.model!.sequences.completion.capacity, 2048);
+    assert.equal(engine.model!.sequences.chat.capacity, 4096);
+    assert.equal(engine.last.completion?.generatedTokens, 16);
+    assert.equal(await client.countTokens('hello world'), 2);
+  } finally {
+    await client.dispose();
+  }
+});
+
+test('typing one more character reuses the cached prefix and gives the same text as a fresh engine', async () => {
+  const warm = tinyClient();
+  const fresh = tinyClient();
+  try {
+    await collect(warm.complete(code, greedy));
+    const again = await collect(warm.complete(code + ';', greedy));
+    const stats = warm.lastStats('completion')!;
+    assert.ok(stats.promptTokens - stats.reusedTokens <= 4, JSON.stringify(stats));
+    assert.equal(again, await collect(fresh.complete(code + ';', greedy)));
+  } finally {
+    await warm.dispose();
+    await fresh.dispose();
+  }
+});
+
+test('cancelling in the middle of a long prefill, then asking again, gives the same reply as never cancelling', async () => {
+  const longPrompt = sourceText(100); // about 1,500 tokens
+  const reference = tinyClient();
+  const client = tinyClient();
+  try {
+    const expected = await collect(reference.complete(longPrompt, greedy));
+    const prefillMs = reference.lastStats('completion')!.firstTokenMs;
+    await collect(client.complete('warm up', { maxTokens: 1 })); // loads the model
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), prefillMs / 2);
+    const partial = await collect(client.complete(longPrompt, greedy, controller.signal));
+    assert.equal(partial, '');
+    await until(() => client.lastStats('completion')?.stopReason === 'aborted', 'the worker to end the cancelled request');
+    assert.equal(client.lastStats('completion')!.generatedTokens, 0);
+    assert.equal(await collect(client.complete(longPrompt, greedy)), expected);
+  } finally {
+    await reference.dispose();
+    await client.dispose();
+  }
+});
+
+test('a newer completion supersedes an older one, whose stream ends quietly', async () => {
+  const client = tinyClient();
+  try {
+    await collect(client.complete('warm up', { maxTokens: 1 }));
+    const older = collect(client.complete(code, { maxTokens: 2000 }));
+    await until(() => client.status.state === 'generating', 'the first completion to start');
+    const newer = await collect(client.complete(code + '\n', greedy));
+    assert.ok(newer.length > 0);
+    await older; // resolves, does not throw
+    assert.equal(client.lastStats('completion')!.stopReason, 'length');
+  } finally {
+    await client.dispose();
+  }
+});
+
+test('aborting a stream ends it quietly and the request is recorded as aborted', async () => {
+  const client = tinyClient();
+  try {
+    const controller = new AbortController();
+    let text = '';
+    for await (const chunk of client.complete(code, { maxTokens: 5000 }, controller.signal)) {
+      text += chunk;
+      if (text.length > 10) controller.abort();
+    }
+    await until(() => client.lastStats('completion')?.stopReason === 'aborted', 'the aborted stats');
+    assert.ok(client.lastStats('completion')!.generatedTokens < 5000);
+  } finally {
+    await client.dispose();
+  }
+});
+
+test('a completion runs ahead of a chat reply in progress, and the chat reply continues unchanged', async () => {
+  const chat: ChatMessage[] = [{ role: 'user', content: 'Write a long story about a lighthouse.' }];
+  const chatOptions: GenerateOptions = { maxTokens: 300 };
+  const reference = tinyClient();
+  const client = tinyClient();
+  try {
+    const expectedChat = await collect(reference.chat(chat, chatOptions));
+    const events: string[] = [];
+    let chatText = '';
+    const chatDone = (async () => {
+      for await (const chunk of client.chat(chat, chatOptions)) {
+        chatText += chunk;
+        events.push('chat');
+      }
+      events.push('chat-end');
+    })();
+    await until(() => events.length >= 3, 'the chat reply to start');
+    const completion = (async () => {
+      for await (const _ of client.complete(code, greedy)) events.push('completion');
+      events.push('completion-end');
+    })();
+    await Promise.all([chatDone, completion]);
+    assert.ok(events.indexOf('completion-end') < events.indexOf('chat-end'), events.join(' '));
+    // At most one chat token was in flight when the completion arrived.
+    const start = events.indexOf('completion');
+    const between = events.slice(start, events.indexOf('completion-end')).filter((e) => e === 'chat');
+    assert.ok(between.length <= 1, events.join(' '));
+    assert.ok(events.lastIndexOf('chat') > events.indexOf('completion-end'), 'the chat reply went on afterwards');
+    assert.equal(chatText, expectedChat);
+  } finally {
+    await reference.dispose();
+    await client.dispose();
+  }
+});
+
+test('when the worker dies, the request in flight fails with a clear error and the engine restarts', async () => {
+  const client = tinyClient();
+  const states = statusLog(client);
+  try {
+    await collect(client.complete('warm up', { maxTokens: 1 }));
+    const inFlight = collect(client.complete(code, { maxTokens: 5000 }));
+    await until(() => client.status.state === 'generating', 'generation to start');
+    // What a crash in native code looks like from the outside: the thread is gone.
+    await (client as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await assert.rejects(inFlight, (err: EngineError) => err.code === 'WORKER_FAILED' && /stopped/.test(err.message));
+    assert.equal(client.status.state, 'error');
+    assert.match((client.status as { message: string }).message, /Restarting in 0\.5 s/);
+    await until(() => client.status.state === 'ready', 'the restarted engine');
+    assert.ok(states.includes('error'));
+    assert.ok((await collect(client.complete(code, greedy))).length > 0);
+  } finally {
+    await client.dispose();
+  }
+});
+
+test('without a model, generation fails with NO_MODEL', async () => {
+  const client = new EngineClient(root);
+  try {
+    assert.equal(client.status.state, 'no-model');
+    await assert.rejects(collect(client.complete('x', greedy)), (err: EngineError) => err.code === 'NO_MODEL');
+  } finally {
+    await client.dispose();
+  }
+});
+
+test('a file that is not a BitNet model fails with MODEL_INVALID naming the file, and the status says so', async () => {
+  const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bitnet-bad-')), 'bad.gguf');
+  fs.writeFileSync(bad, 'GGUF but not really');
+  const client = new EngineClient(root);
+  client.setModel(bad);
+  try {
+    await assert.rejects(collect(client.complete('x', greedy)), (err: EngineError) => {
+      assert.equal(err.code, 'MODEL_INVALID');
+      assert.ok(err.message.includes(bad));
+      return true;
+    });
+    await until(() => client.status.state === 'error', 'the error status');
+  } finally {
+    await client.dispose();
+  }
+});
+
+test('the model is freed after the idle timeout and loads again on the next request', async () => {
+  const client = tinyClient({ idleUnloadMs: 200 });
+  try {
+    const first = await collect(client.complete(code, greedy));
+    assert.ok((await client.stats()).model);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal((await client.stats()).model, undefined);
+    assert.equal(await collect(client.complete(code, greedy)), first);
+    assert.ok((await client.stats()).model);
+  } finally {
+    await client.dispose();
+  }
+});
+
+test('a worker that keeps dying is restarted after longer and longer pauses', async () => {
+  const client = new EngineClient(root);
+  const states = statusLog(client);
+  const kill = () => (client as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+  try {
+    await client.request('hello', {});
+    await kill();
+    assert.match((client.status as { message: string }).message, /stopped \(exit code 1\)\. Restarting in 0\.5 s/);
+    await until(() => client.status.state === 'no-model', 'the first restart');
+    await kill();
+    assert.match((client.status as { message: string }).message, /Restarting in 1 s/);
+    const hello = await client.request('hello', {}); // waits for the restart
+    assert.equal(hello.platform, platformTag());
+    assert.deepEqual(states, ['error', 'no-model', 'error', 'no-model']);
+  } finally {
+    await client.dispose();
+  }
+});
+
+test('shutting down while a restart is pending fails the waiting request instead of leaving it hanging', async () => {
+  const client = new EngineClient(root);
+  await client.request('hello', {});
+  await (client as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+  const waiting = client.request('hello', {});
+  await client.dispose();
+  await assert.rejects(waiting, (err: EngineError) => err.code === 'DISPOSED');
 });

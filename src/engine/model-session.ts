@@ -28,7 +28,7 @@ export type SessionState = { state: 'unloaded' } | { state: 'loading' } | { stat
 export class ModelSession {
   private config: ModelConfig = { path: undefined, ...DEFAULT_MODEL_CONFIG };
   private loaded: Loaded | undefined;
-  /** Kept across idle unloads only while the path stays the same. */
+  /** Also built alone for countTokens while the model is not loaded. */
   private vocab: { path: string; tokenizer: Tokenizer } | undefined;
   private users = 0;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -170,7 +170,12 @@ export class ModelSession {
   private armIdleTimer(): void {
     clearTimeout(this.idleTimer);
     if (!this.loaded) return;
-    this.idleTimer = setTimeout(() => this.users === 0 && this.unload(), this.config.idleUnloadMs);
+    this.idleTimer = setTimeout(() => {
+      if (this.users > 0) return;
+      // The tokenizer's tables go too; the next request rebuilds them with the model.
+      this.vocab = undefined;
+      this.unload();
+    }, this.config.idleUnloadMs);
     this.idleTimer.unref();
   }
 }

@@ -37,6 +37,10 @@ if (!args.has('--cli-only')) {
     },
     outdir: 'dist',
   });
+  builds.push({
+    bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: !production, minify: production,
+    logLevel: 'info', entryPoints: { chat: 'media/chat.ts' }, outdir: 'dist/media',
+  });
 }
 
 if (args.has('--watch')) {

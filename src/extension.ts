@@ -1,37 +1,62 @@
 // The composition root: builds the parts and wires them to VS Code.
 import * as vscode from 'vscode';
-import { EngineClient } from './engine/client';
-import { showStats } from './commands/show-stats';
+import { registerChat } from './chat/register';
 import { registerModelCommands } from './commands/model-commands';
-import { toggleInline } from './settings';
+import { showStats } from './commands/show-stats';
+import { showStatusMenu, toggleInlineForLanguage } from './commands/status-menu';
+import { registerInlineCompletion } from './completion/register';
+import { EngineClient, type EngineStatus } from './engine/client';
+import { readSettings, toggleInline } from './settings';
 import { StatusBar } from './status';
+import type { StatusInput } from './status-view';
 
 export function activate(context: vscode.ExtensionContext): void {
   const client = new EngineClient(context.extensionPath);
   const status = new StatusBar();
   context.subscriptions.push(status, { dispose: () => void client.dispose() });
+  const completer = registerInlineCompletion(context, client);
+  registerChat(context, client);
+
+  let modelPath: string | undefined;
+  const loadModel = () => client.setModel(modelPath, { threads: readSettings().threads });
+
+  const showInlineState = () => {
+    const document = vscode.window.activeTextEditor?.document;
+    const config = vscode.workspace.getConfiguration('bitnet', document);
+    status.update({ inlineEnabled: config.get<boolean>('inline.enabled', true), languageId: document?.languageId });
+  };
 
   context.subscriptions.push(
+    client.onDidChangeStatus((s) => {
+      const last = client.lastStats('completion');
+      status.update({ ...engineState(s), lastLatencyMs: completer.lastLatencyMs, tokensPerSecond: last?.tokensPerSecond });
+    }),
     vscode.commands.registerCommand('bitnet.showStats', () => showStats(client)),
+    vscode.commands.registerCommand('bitnet.statusMenu', showStatusMenu),
+    vscode.commands.registerCommand('bitnet.toggleInlineForLanguage', toggleInlineForLanguage),
     vscode.commands.registerCommand('bitnet.toggleInline', async () => {
       const enabled = await toggleInline();
       vscode.window.setStatusBarMessage(`BitNet inline completion ${enabled ? 'on' : 'off'}`, 3000);
     }),
+    vscode.window.onDidChangeActiveTextEditor(showInlineState),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('bitnet.inline')) showInlineState();
+      if (e.affectsConfiguration('bitnet.threads')) loadModel();
+    }),
   );
+  showInlineState();
 
   // The model manager finds (or offers to download) the model file and says when it changes.
-  registerModelCommands(context, (modelPath) => {
-    if (!modelPath) status.show({ kind: 'error', message: 'No BitNet model yet: run "BitNet: Download model" or "BitNet: Use a local model file…".' });
+  registerModelCommands(context, (path) => {
+    modelPath = path;
+    completer.reset();
+    loadModel();
+    status.update({ modelPath: path, ...engineState(client.status) });
   });
-
-  // Start the engine in the background: activation never waits on it.
-  client
-    .request('hello', {})
-    .then((hello) => status.show({ kind: 'idle', detail: `BitNet engine ready on ${hello.platform}` }))
-    .catch((err: Error) => {
-      status.show({ kind: 'error', message: err.message });
-      void vscode.window.showErrorMessage(`BitNet: ${err.message}`);
-    });
 }
 
 export function deactivate(): void {}
+
+function engineState(s: EngineStatus): Pick<StatusInput, 'engine' | 'errorMessage'> {
+  return s.state === 'error' ? { engine: 'error', errorMessage: s.message } : { engine: s.state, errorMessage: undefined };
+}

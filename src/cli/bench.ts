@@ -39,7 +39,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     return 0;
   }
   for (const threads of parseIntList(values.threads, '--threads')) {
-    const out = execFileSync(process.execPath, [process.argv[1], 'bench', '--one', '--model', values.model, '--threads', String(threads), '--lm-head', head], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1], 'bench', '--one', '--model', values.model, '--threads', String(threads), '--lm-head', head], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     const result = JSON.parse(out.trim().split('\n').pop()!) as BenchResult;
     console.log(values.json ? JSON.stringify(result) : describe(result));
   }

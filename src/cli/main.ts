@@ -6,6 +6,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   'make-model': { summary: 'write a BitNet b1.58 GGUF with random weights', load: async () => (await import('./make-model')).makeModelCommand },
   inspect: { summary: 'describe a GGUF model file and check it', load: async () => (await import('./inspect')).inspectCommand },
   tokenize: { summary: 'text on stdin to token ids (--decode: ids to text)', load: async () => (await import('./tokenize')).tokenizeCommand },
+  run: { summary: 'generate text from a prompt and print timings', load: async () => (await import('./run')).runCommand },
   logits: { summary: 'print the top logits at the last position as JSON', load: async () => (await import('./logits')).logitsCommand },
   bench: { summary: 'measure load time, memory, decode and prompt speed', load: async () => (await import('./bench')).benchCommand },
 };

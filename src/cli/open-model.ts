@@ -1,4 +1,5 @@
 // Loads a model file into the native engine for the CLI commands.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BitnetAddon, NativeModel } from '../../native';
 import { loadAddon } from '../engine/addon-loader';
@@ -10,9 +11,12 @@ export interface OpenModel {
   model: NativeModel;
 }
 
-/** The package root: dist/cli.js lives one folder below it. */
+/** The package root (where prebuilds/ lives), above dist/cli.js or src/cli/. */
 export function packageRoot(): string {
-  return path.resolve(__dirname, '..');
+  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+  }
+  throw new Error(`no package.json above ${__dirname}`);
 }
 
 export function openModel(file: string, options: { threads?: number; lmHead?: 'int8' | 'f16' } = {}): OpenModel {

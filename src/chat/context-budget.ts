@@ -1,0 +1,82 @@
+// Fitting a conversation into the model's 4,096-token context: the oldest
+// turns are dropped first, and room is always kept for the reply.
+import { CONTEXT_TOKENS } from './messages';
+import type { ChatMessage } from './engine-port';
+
+/** Each message costs its role header ("User: ") and the <|eot_id|> after it. */
+export const MESSAGE_OVERHEAD_TOKENS = 4;
+/** The prompt starts with <|begin_of_text|> and ends with "Assistant: ". */
+export const PROMPT_OVERHEAD_TOKENS = 4;
+
+export interface BudgetTurn {
+  id: string;
+  role: 'user' | 'assistant';
+  text: string;
+}
+
+export interface Fit {
+  /** System message first, then the turns that fit, oldest first. */
+  messages: ChatMessage[];
+  /** Turns left out, oldest first. */
+  droppedIds: string[];
+  /** Tokens of the prompt the model will read. */
+  promptTokens: number;
+  /** True when even the newest turn alone does not fit. */
+  tooLong: boolean;
+}
+
+/**
+ * Tokens kept free for the reply: the configured reply length, but never more
+ * than a quarter of the context, so long replies cannot crowd out history.
+ */
+export function replyReserve(maxReplyTokens: number, context = CONTEXT_TOKENS): number {
+  return Math.max(1, Math.min(maxReplyTokens, Math.floor(context / 4)));
+}
+
+/** Counts tokens through the engine, remembering texts it has seen. */
+export class TokenCounter {
+  private readonly cache = new Map<string, number>();
+
+  constructor(private readonly count: (text: string) => Promise<number>, private readonly limit = 512) {}
+
+  async tokens(text: string): Promise<number> {
+    const known = this.cache.get(text);
+    if (known !== undefined) return known;
+    const n = await this.count(text);
+    if (this.cache.size >= this.limit) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(text, n);
+    return n;
+  }
+
+  async message(text: string): Promise<number> {
+    return MESSAGE_OVERHEAD_TOKENS + (await this.tokens(text));
+  }
+}
+
+/**
+ * Keeps the newest turns whose prompt fits in `budget` tokens. The first kept
+ * turn is always a user turn, so the model never sees a reply without its
+ * question.
+ */
+export async function fitToContext(system: string, turns: readonly BudgetTurn[], budget: number, counter: TokenCounter): Promise<Fit> {
+  const costs = await Promise.all(turns.map((t) => counter.message(t.text)));
+  let total = PROMPT_OVERHEAD_TOKENS + (await counter.message(system)) + costs.reduce((a, b) => a + b, 0);
+  let first = 0;
+  while (first < turns.length - 1 && (total > budget || turns[first].role === 'assistant')) {
+    total -= costs[first];
+    first++;
+  }
+  const kept = turns.slice(first);
+  return {
+    messages: [{ role: 'system', content: system }, ...kept.map((t) => ({ role: t.role, content: t.text }))],
+    droppedIds: turns.slice(0, first).map((t) => t.id),
+    promptTokens: total,
+    tooLong: total > budget,
+  };
+}
+
+/** Tokens the conversation occupies now (the meter's reading). */
+export async function usedTokens(system: string, turns: readonly BudgetTurn[], counter: TokenCounter): Promise<number> {
+  const costs = await Promise.all([system, ...turns.map((t) => t.text)].map((text) => counter.message(text)));
+  return PROMPT_OVERHEAD_TOKENS + costs.reduce((a, b) => a + b, 0);
+}

@@ -1,0 +1,115 @@
+// One model generation for inline completion that later keystrokes can join:
+// if the user types text the model is already writing, the new request
+// waits for this generation instead of starting over. The generation is
+// aborted only when nobody is waiting for it any more.
+
+export interface GenerateOptions {
+  maxTokens: number;
+  temperature?: number;
+  stop?: string[];
+  timeBudgetMs?: number;
+}
+
+export interface CompletionGenerator {
+  complete(prompt: string, options: GenerateOptions, signal?: AbortSignal): AsyncIterable<string>;
+}
+
+/** How long an abandoned generation lives on, waiting for the next keystroke to join it. */
+export const JOIN_GRACE_MS = 150;
+
+export interface GenerationPlan {
+  prompt: string;
+  /** The document prefix the generation continues. */
+  prefix: string;
+  lineAfter: string;
+  options: GenerateOptions;
+  /** True once `text` holds everything worth showing: generation stops early. */
+  isFinished(text: string): boolean;
+  /** What to keep when the time budget runs out mid-generation. */
+  onTimeout(text: string): string;
+}
+
+export class Generation {
+  /** Text generated so far. */
+  text = '';
+  settled = false;
+  /** How it ended: the model stopped or had enough, the time ran out, or nobody waited. */
+  outcome: 'finished' | 'timeout' | 'abandoned' | undefined;
+  readonly result: Promise<string>;
+  private readonly controller = new AbortController();
+  private waiters = 0;
+  private abandonTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(engine: CompletionGenerator, readonly plan: GenerationPlan) {
+    this.result = this.run(engine).finally(() => {
+      this.settled = true;
+      clearTimeout(this.abandonTimer);
+    });
+  }
+
+  /** Can a request at `prefix` (same text right of the cursor) use this generation? */
+  canServe(prefix: string, lineAfter: string): boolean {
+    if (this.settled || this.controller.signal.aborted || lineAfter !== this.plan.lineAfter) return false;
+    if (!prefix.startsWith(this.plan.prefix)) return false;
+    const typed = prefix.slice(this.plan.prefix.length);
+    return this.text.startsWith(typed) || typed.startsWith(this.text);
+  }
+
+  /** Waits for the result on behalf of one request; undefined if that request is cancelled. */
+  join(signal: AbortSignal): Promise<string | undefined> {
+    this.waiters++;
+    clearTimeout(this.abandonTimer);
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        resolve(undefined);
+        this.leave();
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.result.then(
+        (text) => {
+          signal.removeEventListener('abort', onAbort);
+          this.waiters--;
+          resolve(text);
+        },
+        () => resolve(undefined),
+      );
+    });
+  }
+
+  abort(): void {
+    this.controller.abort();
+  }
+
+  private leave(): void {
+    this.waiters--;
+    if (this.waiters > 0 || this.settled) return;
+    this.abandonTimer = setTimeout(() => {
+      this.outcome ??= 'abandoned';
+      this.abort();
+    }, JOIN_GRACE_MS);
+  }
+
+  private async run(engine: CompletionGenerator): Promise<string> {
+    const { options } = this.plan;
+    const timer = options.timeBudgetMs
+      ? setTimeout(() => {
+          this.outcome ??= 'timeout';
+          this.controller.abort();
+        }, options.timeBudgetMs)
+      : undefined;
+    try {
+      for await (const chunk of engine.complete(this.plan.prompt, options, this.controller.signal)) {
+        this.text += chunk;
+        if (this.plan.isFinished(this.text)) {
+          this.controller.abort(); // enough text: free the CPU for the next request
+          break;
+        }
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    this.outcome ??= 'finished';
+    return this.outcome === 'timeout' ? this.plan.onTimeout(this.text) : this.text;
+  }
+}

@@ -1,0 +1,83 @@
+// The VS Code adapter: turns an editor keystroke into a DocumentSnapshot,
+// asks the InlineCompleter, and hands VS Code the ghost text. Accepting
+// (Tab, or word/line with VS Code's own commands) is VS Code's job.
+import * as vscode from 'vscode';
+import type { InlineCompleter } from './completer';
+import { skipReason } from './skip-rules';
+import type { DocumentSnapshot } from './snapshot';
+
+export interface InlineSettings {
+  enabled: boolean;
+  disabledLanguages: string[];
+  sensitiveFiles: string[];
+  maxFileSize: number;
+}
+
+export function readInlineSettings(document: vscode.TextDocument): InlineSettings {
+  const c = vscode.workspace.getConfiguration('bitnet', document);
+  return {
+    enabled: c.get<boolean>('inline.enabled', true),
+    disabledLanguages: c.get<string[]>('inline.disabledLanguages', []),
+    sensitiveFiles: c.get<string[]>('inline.sensitiveFiles', []),
+    maxFileSize: c.get<number>('inline.maxFileSizeKB', 1024) * 1024,
+  };
+}
+
+export class InlineProvider implements vscode.InlineCompletionItemProvider {
+  constructor(private readonly completer: InlineCompleter) {}
+
+  async provideInlineCompletionItems(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    context: vscode.InlineCompletionContext,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.InlineCompletionItem[] | undefined> {
+    if (this.skip(document)) return undefined;
+    const controller = new AbortController();
+    const subscription = token.onCancellationRequested(() => controller.abort());
+    try {
+      const explicit = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
+      const result = await this.completer.complete(snapshot(document, position), { explicit, signal: controller.signal });
+      if (!result || token.isCancellationRequested) return undefined;
+      return [new vscode.InlineCompletionItem(result.text, new vscode.Range(position, position))];
+    } finally {
+      subscription.dispose();
+    }
+  }
+
+  private skip(document: vscode.TextDocument): boolean {
+    const settings = readInlineSettings(document);
+    const editor = vscode.window.activeTextEditor;
+    const selections = editor?.document === document ? editor.selections : [];
+    return (
+      skipReason({
+        selectionCount: selections.length,
+        hasSelection: selections.some((s) => !s.isEmpty),
+        uriScheme: document.uri.scheme,
+        fileName: document.fileName,
+        languageId: document.languageId,
+        documentLength: document.getText().length,
+        enabled: settings.enabled,
+        disabledLanguages: settings.disabledLanguages,
+        sensitivePatterns: settings.sensitiveFiles,
+        maxFileSize: settings.maxFileSize,
+      }) !== undefined
+    );
+  }
+}
+
+function snapshot(document: vscode.TextDocument, position: vscode.Position): DocumentSnapshot {
+  const text = document.getText();
+  const offset = document.offsetAt(position);
+  const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
+  const tabSize = typeof editor?.options.tabSize === 'number' ? editor.options.tabSize : 4;
+  const insertSpaces = typeof editor?.options.insertSpaces === 'boolean' ? editor.options.insertSpaces : true;
+  return {
+    path: vscode.workspace.asRelativePath(document.uri, false),
+    languageId: document.languageId,
+    prefix: text.slice(0, offset),
+    suffix: text.slice(offset),
+    tabSize,
+    insertSpaces,
+  };
+}

@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { tinyModelPath } from '../helpers/model-files';
+
+const root = path.resolve(__dirname, '../..');
+const model = tinyModelPath();
+
+function bitnet(args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('bitnet run prints generated text and ends with a line of timings', () => {
+  const r = bitnet(['run', '--model', model, '--prompt', 'def fib(n):', '--n', '8', '--threads', '1']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\n\nprompt 5 tokens in \d+ ms \([\d.]+ tok\/s\), generated [1-8] tokens in \d+ ms/);
+});
+
+test('bitnet run with temperature 0 is reproducible', () => {
+  const args = ['run', '--model', model, '--prompt', 'Hello', '--n', '8', '--temp', '0'];
+  const text = (s: string) => s.slice(0, s.lastIndexOf('\n\nprompt'));
+  assert.equal(text(bitnet(args).stdout), text(bitnet(args).stdout));
+});
+
+test('bitnet logits prints the top ids as JSON, best first', () => {
+  const r = bitnet(['logits', '--model', model, '--tokens', '128000,9906,1917', '--top', '5']);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { tokens: number[]; top: { id: number; logit: number }[] };
+  assert.deepEqual(out.tokens, [128000, 9906, 1917]);
+  assert.equal(out.top.length, 5);
+  for (let i = 1; i < 5; i++) assert.ok(out.top[i - 1].logit >= out.top[i].logit);
+});
+
+test('bitnet logits --all prints the whole vector, whose best entry is the top id', () => {
+  const r = bitnet(['logits', '--model', model, '--tokens', '128000,9906', '--top', '1', '--all']);
+  const out = JSON.parse(r.stdout) as { top: { id: number }[]; logits: number[] };
+  assert.equal(out.logits.length, 128256);
+  const best = out.logits.reduce((b, v, i, all) => (v > all[b] ? i : b), 0);
+  assert.equal(best, out.top[0].id);
+});
+
+test('bitnet bench --json prints one object per thread count with the figures', () => {
+  const r = bitnet(['bench', '--model', model, '--threads', '1', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const result = JSON.parse(r.stdout.trim());
+  for (const key of ['threads', 'decode_tok_s', 'pp128_tok_s', 'pp512_tok_s', 'load_ms', 'peak_rss_bytes', 'bytes_per_token']) {
+    assert.equal(typeof result[key], 'number', key);
+  }
+  assert.equal(result.threads, 1);
+  assert.ok(result.decode_tok_s > 0 && result.peak_rss_bytes > 0);
+});
+
+test('bad arguments give a one-line error and a non-zero exit', () => {
+  const r = bitnet(['run', '--model', model, '--prompt', 'x', '--n', 'lots']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /--n must be a positive whole number/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+});

@@ -6,7 +6,7 @@ import { showStats } from './commands/show-stats';
 import { showStatusMenu, toggleInlineForLanguage } from './commands/status-menu';
 import { registerInlineCompletion } from './completion/register';
 import { EngineClient, type EngineStatus } from './engine/client';
-import { readSettings, toggleInline } from './settings';
+import { readInlineSettings, readSettings, toggleInline } from './settings';
 import { StatusBar } from './status';
 import type { StatusInput } from './status-view';
 
@@ -25,8 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const showInlineState = () => {
     const document = vscode.window.activeTextEditor?.document;
-    const config = vscode.workspace.getConfiguration('bitnet', document);
-    status.update({ inlineEnabled: config.get<boolean>('inline.enabled', true), languageId: document?.languageId });
+    status.update({ inlineEnabled: readInlineSettings(document).enabled, languageId: document?.languageId });
   };
 
   context.subscriptions.push(
@@ -35,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
       status.update({ ...engineState(s), lastLatencyMs: completer.lastLatencyMs, tokensPerSecond: last?.tokensPerSecond });
     }),
     vscode.commands.registerCommand('bitnet.showStats', () => showStats(client)),
-    vscode.commands.registerCommand('bitnet.statusMenu', showStatusMenu),
+    vscode.commands.registerCommand('bitnet.statusMenu', () => showStatusMenu(client.status)),
     vscode.commands.registerCommand('bitnet.toggleInlineForLanguage', toggleInlineForLanguage),
     vscode.commands.registerCommand('bitnet.toggleInline', async () => {
       const enabled = await toggleInline();

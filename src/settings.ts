@@ -1,14 +1,13 @@
-// The extension's settings, typed once. Only this file knows the keys.
+// The extension's settings, typed once: every `bitnet.*` key is read here.
 import * as vscode from 'vscode';
+import { DEFAULT_EXPLAIN_PROMPT } from './chat/explain-prompt';
 
 export interface Settings {
   modelPath: string;
   threads: number;
-  inlineEnabled: boolean;
-  inlineDisabledLanguages: string[];
-  inlineMaxTokens: number;
   chatMaxTokens: number;
   temperature: number;
+  explainPrompt: string;
   /** Hub or mirror to download the model from ("" = HF_ENDPOINT or huggingface.co). */
   downloadEndpoint: string;
   /** Expected SHA-256 of the download ("" = the pinned default, "none" = no check). */
@@ -18,16 +17,23 @@ export interface Settings {
   idleUnloadMs: number;
 }
 
-export function readSettings(scope?: vscode.ConfigurationScope): Settings {
-  const c = vscode.workspace.getConfiguration('bitnet', scope);
+export interface InlineSettings {
+  enabled: boolean;
+  maxTokens: number;
+  promptTokens: number;
+  timeBudgetMs: number;
+  sensitiveFiles: string[];
+  maxFileSize: number;
+}
+
+export function readSettings(): Settings {
+  const c = vscode.workspace.getConfiguration('bitnet');
   return {
     modelPath: c.get<string>('modelPath', ''),
     threads: c.get<number>('threads', 0),
-    inlineEnabled: c.get<boolean>('inline.enabled', true),
-    inlineDisabledLanguages: c.get<string[]>('inline.disabledLanguages', []),
-    inlineMaxTokens: c.get<number>('inline.maxTokens', 64),
     chatMaxTokens: c.get<number>('chat.maxTokens', 1024),
     temperature: c.get<number>('temperature', 0.2),
+    explainPrompt: c.get<string>('explain.prompt', DEFAULT_EXPLAIN_PROMPT),
     downloadEndpoint: c.get<string>('download.endpoint', ''),
     downloadSha256: c.get<string>('download.sha256', ''),
     contextSizes: { completion: c.get<number>('contextSize.completion', 2048), chat: c.get<number>('contextSize.chat', 4096) },
@@ -35,9 +41,30 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   };
 }
 
-export async function toggleInline(): Promise<boolean> {
-  const c = vscode.workspace.getConfiguration('bitnet');
+/** Inline settings for a document (or language): `inline.enabled` may differ per language. */
+export function readInlineSettings(scope?: { languageId: string; uri?: vscode.Uri }): InlineSettings {
+  const c = vscode.workspace.getConfiguration('bitnet', scope);
+  return {
+    enabled: c.get<boolean>('inline.enabled', true),
+    maxTokens: c.get<number>('inline.maxTokens', 64),
+    promptTokens: c.get<number>('inline.promptTokens', 1024),
+    timeBudgetMs: c.get<number>('inline.timeBudgetMs', 1500),
+    sensitiveFiles: c.get<string[]>('inline.sensitiveFiles', []),
+    maxFileSize: c.get<number>('inline.maxFileSizeKB', 1024) * 1024,
+  };
+}
+
+/**
+ * Flips `bitnet.inline.enabled`, for one language when given. It writes to
+ * the scope that holds the value now, so a workspace setting cannot silently
+ * win over the user's click.
+ */
+export async function toggleInline(languageId?: string): Promise<boolean> {
+  const c = vscode.workspace.getConfiguration('bitnet', languageId ? { languageId } : undefined);
   const enabled = !c.get<boolean>('inline.enabled', true);
-  await c.update('inline.enabled', enabled, vscode.ConfigurationTarget.Global);
+  const info = c.inspect<boolean>('inline.enabled');
+  const inWorkspace = languageId ? info?.workspaceLanguageValue !== undefined : info?.workspaceValue !== undefined;
+  const target = inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await c.update('inline.enabled', enabled, target, languageId !== undefined);
   return enabled;
 }

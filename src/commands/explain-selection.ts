@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { ChatSession } from '../chat/chat-session';
 import { DEFAULT_EXPLAIN_PROMPT, type CodeSelection } from '../chat/explain-prompt';
+import { readSettings } from '../settings';
 
 /** The selection as the chat needs it, or undefined when nothing is selected. */
 export function codeSelection(editor: vscode.TextEditor): CodeSelection | undefined {
@@ -22,7 +23,7 @@ export function codeSelection(editor: vscode.TextEditor): CodeSelection | undefi
 }
 
 export function explainInstruction(): string {
-  const text = vscode.workspace.getConfiguration('bitnet').get<string>('explain.prompt', DEFAULT_EXPLAIN_PROMPT);
+  const text = readSettings().explainPrompt;
   return text.trim() || DEFAULT_EXPLAIN_PROMPT;
 }
 

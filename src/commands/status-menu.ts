@@ -1,16 +1,27 @@
 // The quick menu behind the status-bar item.
 import * as vscode from 'vscode';
+import type { EngineStatus } from '../engine/protocol';
+import { readInlineSettings, toggleInline } from '../settings';
 
-export async function showStatusMenu(): Promise<void> {
-  const config = vscode.workspace.getConfiguration('bitnet', vscode.window.activeTextEditor?.document);
-  const language = vscode.window.activeTextEditor?.document.languageId;
-  const enabled = config.get<boolean>('inline.enabled', true);
-  type Item = vscode.QuickPickItem & { run: () => Thenable<unknown> };
-  const items: Item[] = [
-    { label: `$(${enabled ? 'circle-slash' : 'check'}) ${enabled ? 'Turn off' : 'Turn on'} inline completion`, run: () => vscode.commands.executeCommand('bitnet.toggleInline') },
-  ];
-  if (language) {
-    items.push({ label: `$(symbol-namespace) Toggle inline completion for ${language}`, run: () => vscode.commands.executeCommand('bitnet.toggleInlineForLanguage') });
+type Item = vscode.QuickPickItem & { run: () => Thenable<unknown> };
+
+export async function showStatusMenu(engine: EngineStatus): Promise<void> {
+  const document = vscode.window.activeTextEditor?.document;
+  const items: Item[] = [];
+  if (engine.state === 'no-model' || engine.state === 'error') {
+    items.push(
+      { label: '$(cloud-download) Download the model', run: () => vscode.commands.executeCommand('bitnet.downloadModel') },
+      { label: '$(file) Use a local model file…', run: () => vscode.commands.executeCommand('bitnet.useLocalModel') },
+    );
+  }
+  const enabled = readInlineSettings().enabled;
+  items.push({ label: `$(${enabled ? 'circle-slash' : 'check'}) ${enabled ? 'Turn off' : 'Turn on'} inline completion`, run: () => vscode.commands.executeCommand('bitnet.toggleInline') });
+  if (document) {
+    const forLanguage = readInlineSettings(document).enabled;
+    items.push({
+      label: `$(symbol-namespace) ${forLanguage ? 'Turn off' : 'Turn on'} inline completion for ${document.languageId}`,
+      run: () => vscode.commands.executeCommand('bitnet.toggleInlineForLanguage'),
+    });
   }
   items.push(
     { label: '$(graph) Show stats', run: () => vscode.commands.executeCommand('bitnet.showStats') },
@@ -20,12 +31,10 @@ export async function showStatusMenu(): Promise<void> {
   await pick?.run();
 }
 
-/** Flips `bitnet.inline.enabled` for the active editor's language only. */
+/** Flips inline completion for the active editor's language only. */
 export async function toggleInlineForLanguage(): Promise<void> {
-  const document = vscode.window.activeTextEditor?.document;
-  if (!document) return;
-  const config = vscode.workspace.getConfiguration('bitnet', { languageId: document.languageId });
-  const enabled = !config.get<boolean>('inline.enabled', true);
-  await config.update('inline.enabled', enabled, vscode.ConfigurationTarget.Global, true);
-  vscode.window.setStatusBarMessage(`BitNet inline completion ${enabled ? 'on' : 'off'} for ${document.languageId}`, 3000);
+  const languageId = vscode.window.activeTextEditor?.document.languageId;
+  if (!languageId) return;
+  const enabled = await toggleInline(languageId);
+  vscode.window.setStatusBarMessage(`BitNet inline completion ${enabled ? 'on' : 'off'} for ${languageId}`, 3000);
 }

@@ -1,8 +1,8 @@
 // The inline-completion pipeline, free of VS Code: cache → join an in-flight
 // generation → debounce → prompt → generate → post-process → cache.
-import { CompletionCache } from './completion-cache';
+import { CompletionCache, type CacheKey } from './completion-cache';
 import { debounceDelay, sleep } from './debounce';
-import { Generation, type CompletionGenerator } from './generation';
+import { InflightCompletion, type CompletionGenerator } from './inflight-completion';
 import { completionMode, type CompletionMode } from './mode';
 import type { FilterContext } from './postprocess/filter';
 import { postProcess } from './postprocess/pipeline';
@@ -39,7 +39,7 @@ export class InlineCompleter {
   /** Milliseconds from the request to the suggestion, for the last one shown. */
   lastLatencyMs: number | undefined;
   private readonly cache = new CompletionCache();
-  private current: Generation | undefined;
+  private current: InflightCompletion | undefined;
 
   constructor(
     private readonly engine: CompletionGenerator,
@@ -59,6 +59,12 @@ export class InlineCompleter {
     return { ...result, text };
   }
 
+  /** Text the generation in flight has produced so far, if one is running. */
+  get inflightText(): string | undefined {
+    const g = this.current;
+    return g && !g.settled ? g.text : undefined;
+  }
+
   /** Forget cached suggestions (e.g. after the model changes). */
   reset(): void {
     this.cache.clear();
@@ -67,7 +73,7 @@ export class InlineCompleter {
   }
 
   private async find(doc: DocumentSnapshot, ctx: FilterContext, request: { explicit: boolean; signal: AbortSignal }): Promise<CompletionResult | undefined> {
-    const cached = this.cache.get(doc.prefix, ctx.lineAfter);
+    const cached = this.cache.get(cacheKey(doc, ctx));
     if (cached !== undefined) {
       this.counters.cacheHits++;
       return { text: cached, source: 'cache' };
@@ -80,7 +86,7 @@ export class InlineCompleter {
 
   private async join(doc: DocumentSnapshot, ctx: FilterContext, signal: AbortSignal): Promise<CompletionResult | undefined> {
     const generation = this.current;
-    if (!generation?.canServe(doc.prefix, ctx.lineAfter)) return undefined;
+    if (!generation?.canServe({ ...doc, lineAfter: ctx.lineAfter })) return undefined;
     this.counters.joined++;
     const text = await generation.join(signal);
     const typed = doc.prefix.slice(generation.plan.prefix.length);
@@ -92,8 +98,10 @@ export class InlineCompleter {
     const settings = this.settings();
     this.current?.abort();
     const mode = ctx.mode;
-    const generation = new Generation(this.engine, {
+    const generation = new InflightCompletion(this.engine, {
       prompt: buildPrompt(doc, settings.promptTokens).text,
+      path: doc.path,
+      languageId: doc.languageId,
       prefix: doc.prefix,
       lineAfter: ctx.lineAfter,
       options: {
@@ -108,11 +116,15 @@ export class InlineCompleter {
     this.current = generation;
     this.counters.generations++;
     generation.result.then((text) => {
-      if (generation.outcome !== 'abandoned') this.cache.set(doc.prefix, ctx.lineAfter, postProcess(text, ctx));
+      if (generation.outcome !== 'abandoned') this.cache.set(cacheKey(doc, ctx), postProcess(text, ctx));
     }, () => undefined);
     const text = await generation.join(signal);
     return text === undefined ? undefined : { text, source: 'model' };
   }
+}
+
+function cacheKey(doc: DocumentSnapshot, ctx: FilterContext): CacheKey {
+  return { path: doc.path, languageId: doc.languageId, prefix: doc.prefix, lineAfter: ctx.lineAfter };
 }
 
 export function filterContext(doc: DocumentSnapshot): FilterContext {

@@ -1,10 +1,17 @@
-// Recent suggestions keyed by the text before the cursor. A hit needs no
+// Recent suggestions keyed by where they were asked for. A hit needs no
 // model call, including "typed-through" hits: when the user types the first
 // characters of a suggestion, the rest of it is still the answer.
 
-interface Entry {
+export interface CacheKey {
+  /** The file and language: the prompt names them, so they are part of the question. */
+  path: string;
+  languageId: string;
+  /** The text before the cursor, and after it on the same line. */
   prefix: string;
   lineAfter: string;
+}
+
+interface Entry extends CacheKey {
   completion: string;
 }
 
@@ -13,11 +20,11 @@ export class CompletionCache {
 
   constructor(private readonly capacity = 64) {}
 
-  get(prefix: string, lineAfter: string): string | undefined {
+  get(at: CacheKey): string | undefined {
     for (let i = this.entries.length - 1; i >= 0; i--) {
       const e = this.entries[i];
-      if (e.lineAfter !== lineAfter || !prefix.startsWith(e.prefix)) continue;
-      const typed = prefix.slice(e.prefix.length);
+      if (!sameFileAndLine(e, at) || !at.prefix.startsWith(e.prefix)) continue;
+      const typed = at.prefix.slice(e.prefix.length);
       if (!e.completion.startsWith(typed)) continue;
       const rest = e.completion.slice(typed.length);
       if (rest.trim() !== '') return rest;
@@ -25,13 +32,17 @@ export class CompletionCache {
     return undefined;
   }
 
-  set(prefix: string, lineAfter: string, completion: string): void {
-    this.entries = this.entries.filter((e) => e.prefix !== prefix || e.lineAfter !== lineAfter);
-    this.entries.push({ prefix, lineAfter, completion });
+  set(at: CacheKey, completion: string): void {
+    this.entries = this.entries.filter((e) => !sameFileAndLine(e, at) || e.prefix !== at.prefix);
+    this.entries.push({ ...at, completion });
     if (this.entries.length > this.capacity) this.entries.shift();
   }
 
   clear(): void {
     this.entries = [];
   }
+}
+
+function sameFileAndLine(a: CacheKey, b: CacheKey): boolean {
+  return a.path === b.path && a.languageId === b.languageId && a.lineAfter === b.lineAfter;
 }

@@ -2,26 +2,10 @@
 // asks the InlineCompleter, and hands VS Code the ghost text. Accepting
 // (Tab, or word/line with VS Code's own commands) is VS Code's job.
 import * as vscode from 'vscode';
+import { readInlineSettings } from '../settings';
 import type { InlineCompleter } from './completer';
 import { skipReason } from './skip-rules';
 import type { DocumentSnapshot } from './snapshot';
-
-export interface InlineSettings {
-  enabled: boolean;
-  disabledLanguages: string[];
-  sensitiveFiles: string[];
-  maxFileSize: number;
-}
-
-export function readInlineSettings(document: vscode.TextDocument): InlineSettings {
-  const c = vscode.workspace.getConfiguration('bitnet', document);
-  return {
-    enabled: c.get<boolean>('inline.enabled', true),
-    disabledLanguages: c.get<string[]>('inline.disabledLanguages', []),
-    sensitiveFiles: c.get<string[]>('inline.sensitiveFiles', []),
-    maxFileSize: c.get<number>('inline.maxFileSizeKB', 1024) * 1024,
-  };
-}
 
 export class InlineProvider implements vscode.InlineCompletionItemProvider {
   constructor(private readonly completer: InlineCompleter) {}
@@ -58,7 +42,6 @@ export class InlineProvider implements vscode.InlineCompletionItemProvider {
         languageId: document.languageId,
         documentLength: document.getText().length,
         enabled: settings.enabled,
-        disabledLanguages: settings.disabledLanguages,
         sensitivePatterns: settings.sensitiveFiles,
         maxFileSize: settings.maxFileSize,
       }) !== undefined

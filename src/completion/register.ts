@@ -1,20 +1,15 @@
 // Wires inline completion into VS Code.
 import * as vscode from 'vscode';
-import { InlineCompleter, type CompleterSettings } from './completer';
-import type { CompletionGenerator } from './generation';
+import { readInlineSettings } from '../settings';
+import { InlineCompleter } from './completer';
+import type { CompletionGenerator } from './inflight-completion';
 import { InlineProvider } from './provider';
 
-function completerSettings(): CompleterSettings {
-  const c = vscode.workspace.getConfiguration('bitnet');
-  return {
-    maxTokens: c.get<number>('inline.maxTokens', 64),
-    promptTokens: c.get<number>('inline.promptTokens', 1024),
-    timeBudgetMs: c.get<number>('inline.timeBudgetMs', 1500),
-  };
-}
-
 export function registerInlineCompletion(context: vscode.ExtensionContext, engine: CompletionGenerator): InlineCompleter {
-  const completer = new InlineCompleter(engine, completerSettings);
+  const completer = new InlineCompleter(engine, () => {
+    const s = readInlineSettings(vscode.window.activeTextEditor?.document);
+    return { maxTokens: s.maxTokens, promptTokens: s.promptTokens, timeBudgetMs: s.timeBudgetMs };
+  });
   context.subscriptions.push(
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, new InlineProvider(completer)),
   );

@@ -7,8 +7,8 @@ export interface SkipInput {
   fileName: string;
   languageId: string;
   documentLength: number;
+  /** `bitnet.inline.enabled` for this document's language. */
   enabled: boolean;
-  disabledLanguages: readonly string[];
   /** Extra glob patterns (on the file's base name) from settings. */
   sensitivePatterns: readonly string[];
   maxFileSize: number;
@@ -16,7 +16,6 @@ export interface SkipInput {
 
 export type SkipReason =
   | 'disabled'
-  | 'language-disabled'
   | 'multiple-cursors'
   | 'selection'
   | 'scm-input'
@@ -32,7 +31,6 @@ export const SENSITIVE_FILES: readonly string[] = [
 
 export function skipReason(input: SkipInput): SkipReason | undefined {
   if (!input.enabled) return 'disabled';
-  if (input.disabledLanguages.includes(input.languageId)) return 'language-disabled';
   if (input.selectionCount > 1) return 'multiple-cursors';
   if (input.hasSelection) return 'selection';
   if (input.uriScheme === 'vscode-scm') return 'scm-input';

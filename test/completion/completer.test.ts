@@ -67,14 +67,22 @@ test('typing the first characters of a suggestion shows the rest without the mod
 test('a keystroke that matches the text being generated joins that generation', async () => {
   const learn = new InlineCompleter(client, () => settings);
   const { prefix, text } = await prefixWithSuggestion(learn);
-  const completer = new InlineCompleter(client, () => settings);
-  const first = completer.complete(doc(prefix), explicit());
-  while (completer.counters.generations === 0) await new Promise((r) => setTimeout(r, 1)); // the next keystroke comes later
-  const second = await completer.complete(doc(prefix + text[0]), explicit());
-  await first;
-  assert.equal(second?.source, 'in-flight');
-  assert.equal(second?.text, text.slice(1));
-  assert.equal(completer.counters.generations, 1);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const completer = new InlineCompleter(client, () => settings);
+    const first = completer.complete(doc(prefix), explicit());
+    // The next keystroke comes once the model has written something, while it still writes.
+    let settled = false;
+    void first.then(() => (settled = true));
+    while (!completer.inflightText && !settled) await new Promise((r) => setImmediate(r));
+    if (settled) continue; // the model was too quick to catch mid-generation: try again
+    const second = await completer.complete(doc(prefix + text[0]), explicit());
+    await first;
+    assert.equal(second?.source, 'in-flight');
+    assert.equal(second?.text, text.slice(1));
+    assert.equal(completer.counters.generations, 1);
+    return;
+  }
+  assert.fail('never caught the generation mid-way in 5 attempts');
 });
 
 test('a cancelled request returns nothing and a later request still works', async () => {
@@ -107,4 +115,28 @@ test('with text right of the cursor, the suggestion never repeats it at its end'
     const result = await completer.complete(doc(`call${i}(`, ');\n'), explicit());
     if (result) assert.ok(!result.text.endsWith(');') && !result.text.endsWith(')'), result.text);
   }
+});
+
+test('a generation cut short by a newer keystroke is never offered later as a suggestion', async () => {
+  const learn = new InlineCompleter(client, () => settings);
+  const { prefix, text } = await prefixWithSuggestion(learn);
+  const completer = new InlineCompleter(client, () => settings);
+  const first = completer.complete(doc(prefix), explicit());
+  while (completer.counters.generations === 0) await new Promise((r) => setTimeout(r, 1));
+  const other = text[0] === 'Z' ? 'Q' : 'Z';
+  await completer.complete(doc(prefix + other), explicit()); // supersedes the first generation
+  await first;
+  const back = await completer.complete(doc(prefix), explicit()); // the user deletes the character
+  assert.notEqual(back?.source, 'cache');
+  assert.equal(back?.text, text);
+});
+
+test('the same text before the cursor in another file asks the model again', async () => {
+  const completer = new InlineCompleter(client, () => settings);
+  const { prefix } = await prefixWithSuggestion(completer);
+  const generations = completer.counters.generations;
+  const other: DocumentSnapshot = { ...doc(prefix), path: 'src/other.ts' };
+  const result = await completer.complete(other, explicit());
+  assert.notEqual(result?.source, 'cache');
+  assert.equal(completer.counters.generations, generations + 1);
 });

@@ -4,13 +4,12 @@ import { isSensitive, skipReason, type SkipInput } from '../../src/completion/sk
 
 const base: SkipInput = {
   selectionCount: 1, hasSelection: false, uriScheme: 'file', fileName: '/w/src/a.ts', languageId: 'typescript',
-  documentLength: 100, enabled: true, disabledLanguages: [], sensitivePatterns: [], maxFileSize: 1_000_000,
+  documentLength: 100, enabled: true, sensitivePatterns: [], maxFileSize: 1_000_000,
 };
 
 const rows: [string, Partial<SkipInput>, ReturnType<typeof skipReason>][] = [
   ['an ordinary file gets completions', {}, undefined],
   ['completion switched off skips', { enabled: false }, 'disabled'],
-  ['a disabled language skips', { disabledLanguages: ['typescript'] }, 'language-disabled'],
   ['several cursors skip', { selectionCount: 2 }, 'multiple-cursors'],
   ['an active selection skips', { hasSelection: true }, 'selection'],
   ['the source-control input box skips', { uriScheme: 'vscode-scm' }, 'scm-input'],

@@ -2,14 +2,9 @@
 // if the user types text the model is already writing, the new request
 // waits for this generation instead of starting over. The generation is
 // aborted only when nobody is waiting for it any more.
+import type { GenerateOptions } from '../engine/protocol';
 
-export interface GenerateOptions {
-  maxTokens: number;
-  temperature?: number;
-  stop?: string[];
-  timeBudgetMs?: number;
-}
-
+/** The part of EngineClient inline completion uses. */
 export interface CompletionGenerator {
   complete(prompt: string, options: GenerateOptions, signal?: AbortSignal): AsyncIterable<string>;
 }
@@ -19,7 +14,9 @@ export const JOIN_GRACE_MS = 150;
 
 export interface GenerationPlan {
   prompt: string;
-  /** The document prefix the generation continues. */
+  /** The document the generation is for, and the prefix it continues. */
+  path: string;
+  languageId: string;
   prefix: string;
   lineAfter: string;
   options: GenerateOptions;
@@ -29,7 +26,7 @@ export interface GenerationPlan {
   onTimeout(text: string): string;
 }
 
-export class Generation {
+export class InflightCompletion {
   /** Text generated so far. */
   text = '';
   settled = false;
@@ -47,12 +44,15 @@ export class Generation {
     });
   }
 
-  /** Can a request at `prefix` (same text right of the cursor) use this generation? */
-  canServe(prefix: string, lineAfter: string): boolean {
-    if (this.settled || this.controller.signal.aborted || lineAfter !== this.plan.lineAfter) return false;
-    if (!prefix.startsWith(this.plan.prefix)) return false;
-    const typed = prefix.slice(this.plan.prefix.length);
-    return this.text.startsWith(typed) || typed.startsWith(this.text);
+  /** Can a request at this place (same file, same text right of the cursor) use this generation? */
+  canServe(at: { path: string; languageId: string; prefix: string; lineAfter: string }): boolean {
+    const plan = this.plan;
+    if (this.settled || this.controller.signal.aborted) return false;
+    if (at.path !== plan.path || at.languageId !== plan.languageId || at.lineAfter !== plan.lineAfter) return false;
+    if (!at.prefix.startsWith(plan.prefix)) return false;
+    const typed = at.prefix.slice(plan.prefix.length);
+    // Nothing generated yet says nothing about what was typed: start afresh then.
+    return typed === '' || this.text.startsWith(typed) || (this.text !== '' && typed.startsWith(this.text));
   }
 
   /** Waits for the result on behalf of one request; undefined if that request is cancelled. */
@@ -77,7 +77,9 @@ export class Generation {
     });
   }
 
+  /** Stops the generation; its partial text is never cached as a suggestion. */
   abort(): void {
+    this.outcome ??= 'abandoned';
     this.controller.abort();
   }
 

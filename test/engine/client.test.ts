@@ -328,3 +328,17 @@ test('shutting down while a restart is pending fails the waiting request instead
   await client.dispose();
   await assert.rejects(waiting, (err: EngineError) => err.code === 'DISPOSED');
 });
+
+test('a model file replaced on disk at the same path is read again, not trusted from memory', async () => {
+  const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bitnet-swap-')), 'model.gguf');
+  fs.copyFileSync(tinyModelPath(), copy);
+  const client = new EngineClient(root);
+  client.setModel(copy, { threads: 1 });
+  try {
+    assert.equal(await client.countTokens('hello world'), 2);
+    fs.writeFileSync(copy, 'GGUF and then nothing useful');
+    await assert.rejects(collect(client.complete('x', greedy)), (err: EngineError) => err.code === 'MODEL_INVALID');
+  } finally {
+    await client.dispose();
+  }
+});

@@ -97,6 +97,14 @@ export interface NativeModel {
   free(): void;
 }
 
+/**
+ * `code` of the Errors the addon throws: INVALID_ARGUMENT (misuse: types,
+ * ranges, capacity, token ids), BAD_MODEL (file, table or hyperparameters do
+ * not match), IO_ERROR (open/map failed), OUT_OF_MEMORY, ABORTED (the abort
+ * flag was raised), FREED (the model or context was freed).
+ */
+export type NativeErrorCode = 'INVALID_ARGUMENT' | 'BAD_MODEL' | 'IO_ERROR' | 'OUT_OF_MEMORY' | 'ABORTED' | 'FREED';
+
 export interface BitnetAddon {
   version(): string;
   cpuFeatures(): CpuFeatures;

@@ -34,10 +34,10 @@ struct ModelStats {
   uint64_t bytes_per_token = 0; // read per decoded token
 };
 
-// A ternary matrix with the memory behind it.
+// A ternary matrix; its packed bytes live in the model's weight arena.
 struct TernaryWeight {
   TernaryMatrix m;
-  AlignedBuffer<uint8_t> storage;
+  size_t bytes = 0;
 };
 
 struct LayerWeights {
@@ -82,6 +82,7 @@ class Model {
   const KernelTable* kernels_ = nullptr;
   std::unique_ptr<ThreadPool> pool_;
   std::vector<LayerWeights> layers_;
+  AlignedBuffer<uint8_t> arena_;  // every ternary matrix, back to back
   AlignedBuffer<float> output_norm_;
   const uint16_t* embd_ = nullptr;
   uint64_t embd_offset_ = 0, embd_bytes_ = 0;

@@ -148,16 +148,26 @@ test('cancelling in the middle of a long prefill, then asking again, gives the s
   const reference = tinyClient();
   const client = tinyClient();
   try {
+    await collect(reference.complete('warm up', { maxTokens: 1 })); // loads the model
     const expected = await collect(reference.complete(longPrompt, greedy));
     const prefillMs = reference.lastStats('completion')!.firstTokenMs;
-    await collect(client.complete('warm up', { maxTokens: 1 })); // loads the model
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), prefillMs / 2);
-    const partial = await collect(client.complete(longPrompt, greedy, controller.signal));
-    assert.equal(partial, '');
-    await until(() => client.lastStats('completion')?.stopReason === 'aborted', 'the worker to end the cancelled request');
-    assert.equal(client.lastStats('completion')!.generatedTokens, 0);
-    assert.equal(await collect(client.complete(longPrompt, greedy)), expected);
+    // Where the cancel lands depends on timing, so try a few points until one
+    // falls inside the prefill; every try must give the uncancelled reply.
+    let landedInPrefill = false;
+    for (const fraction of [0.5, 0.25, 0.75, 0.1, 0.05]) {
+      await collect(client.complete('warm up', { maxTokens: 1 })); // leaves only BOS in common
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), prefillMs * fraction);
+      const partial = await collect(client.complete(longPrompt, greedy, controller.signal));
+      assert.equal(await collect(client.complete(longPrompt, greedy)), expected);
+      const after = client.lastStats('completion')!;
+      // Some 128-token chunks were finished before the cancel and reused now.
+      if (partial === '' && after.reusedTokens > 1 && after.reusedTokens < after.promptTokens - 2) {
+        landedInPrefill = true;
+        break;
+      }
+    }
+    assert.ok(landedInPrefill, 'no cancel landed inside the prefill');
   } finally {
     await reference.dispose();
     await client.dispose();
@@ -317,4 +327,18 @@ test('shutting down while a restart is pending fails the waiting request instead
   const waiting = client.request('hello', {});
   await client.dispose();
   await assert.rejects(waiting, (err: EngineError) => err.code === 'DISPOSED');
+});
+
+test('a model file replaced on disk at the same path is read again, not trusted from memory', async () => {
+  const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bitnet-swap-')), 'model.gguf');
+  fs.copyFileSync(tinyModelPath(), copy);
+  const client = new EngineClient(root);
+  client.setModel(copy, { threads: 1 });
+  try {
+    assert.equal(await client.countTokens('hello world'), 2);
+    fs.writeFileSync(copy, 'GGUF and then nothing useful');
+    await assert.rejects(collect(client.complete('x', greedy)), (err: EngineError) => err.code === 'MODEL_INVALID');
+  } finally {
+    await client.dispose();
+  }
 });

@@ -53,6 +53,8 @@ export function activate(context: vscode.ExtensionContext): void {
     modelPath = path;
     completer.reset();
     loadModel();
+    // Load it now rather than on the first keystroke, which would otherwise wait seconds and see nothing.
+    if (readInlineSettings().enabled) client.preload();
     status.update({ modelPath: path, ...engineState(client.status) });
   });
 }

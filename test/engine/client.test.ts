@@ -47,18 +47,25 @@ test('a missing addon gives one clear error naming the platform, not a crash', a
   await client.dispose();
 });
 
-test('a corrupt prebuilt binary is reported with its path and the extension can still ask again', async () => {
+test('a corrupt prebuilt binary is reported once, in the status too, and a reinstall fixes it', async () => {
   const dir = fakeExtension();
   const prebuilds = path.join(dir, 'prebuilds', platformTag());
   fs.mkdirSync(prebuilds, { recursive: true });
   fs.writeFileSync(path.join(prebuilds, 'bitnet-vscode.node'), 'this is not a shared library');
   const client = new EngineClient(dir);
   await assert.rejects(client.request('hello', {}), /bitnet-vscode\.node/);
-  // Once a working binary is in place, the next request starts the engine.
-  fs.copyFileSync(builtAddon(), path.join(prebuilds, 'bitnet-vscode.node'));
-  const hello = await client.request('hello', {});
-  assert.equal(hello.platform, platformTag());
+  assert.equal(client.status.state, 'error');
+  // Later requests get the same error without probing again (the probe bundle is gone now).
+  fs.rmSync(path.join(dir, 'dist', 'probe.js'));
+  await assert.rejects(client.request('hello', {}), /bitnet-vscode\.node/);
   await client.dispose();
+  // After a reinstall (a working binary, a new extension host), the engine starts.
+  fs.copyFileSync(path.join(root, 'dist', 'probe.js'), path.join(dir, 'dist', 'probe.js'));
+  fs.copyFileSync(builtAddon(), path.join(prebuilds, 'bitnet-vscode.node'));
+  const fixed = new EngineClient(dir);
+  const hello = await fixed.request('hello', {});
+  assert.equal(hello.platform, platformTag());
+  await fixed.dispose();
 });
 
 test('the prebuilt binary is preferred over a local build', () => {

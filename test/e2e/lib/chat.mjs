@@ -1,0 +1,83 @@
+// Talking to the chat webview through its DOM contract: `textarea#input`,
+// `button#send`, `button#stop`, and `#messages` holding `.message.user` and
+// `.message.assistant` elements.
+
+export async function sendChat(chat, text) {
+  await chat.locator('textarea#input').fill(text);
+  await chat.locator('button#send').click();
+}
+
+/** True while a reply is being generated: Stop is shown and enabled. */
+async function generating(chat) {
+  const stop = chat.locator('button#stop');
+  return (await stop.isVisible()) && (await stop.isEnabled());
+}
+
+async function poll(what, fn, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Watches the next assistant message (one that does not exist yet) from
+ * inside the webview: every distinct text it shows counts as one update, so
+ * a streamed reply shows many and a reply set all at once shows one.
+ */
+export async function watchReply(chat) {
+  const messages = chat.locator('#messages');
+  await messages.waitFor({ timeout: 30_000 });
+  const key = await messages.evaluate((el) => {
+    const key = `__reply${Date.now()}${Math.random().toString(36).slice(2)}`;
+    const baseline = el.querySelectorAll('.message.assistant').length;
+    const state = { updates: 0, text: '', firstTextMs: null };
+    const start = performance.now();
+    new MutationObserver(() => {
+      const all = el.querySelectorAll('.message.assistant');
+      if (all.length <= baseline) return;
+      const text = all[all.length - 1].textContent ?? '';
+      if (text === state.text) return;
+      state.text = text;
+      state.updates++;
+      if (state.firstTextMs === null && text.trim()) state.firstTextMs = Math.round(performance.now() - start);
+    }).observe(el, { childList: true, subtree: true, characterData: true });
+    window[key] = state;
+    return key;
+  });
+  const read = () => messages.evaluate((_el, k) => window[k], key);
+  return {
+    /** { updates, text, firstTextMs } so far. */
+    read,
+    async length() {
+      return (await read()).text.length;
+    },
+    generating: () => generating(chat),
+    /** Waits until the reply has been seen growing: `updates` distinct non-empty texts. */
+    async streaming(updates = 3, timeoutMs = 30_000) {
+      await poll(`the reply to stream (${updates} updates)`, async () => {
+        const r = await read();
+        return r.updates >= updates && r.text.trim() !== '';
+      }, timeoutMs);
+      return read();
+    },
+    /** Presses Stop and returns { atStop, after } text lengths, `settleMs` apart. */
+    async stop(settleMs = 1000) {
+      await chat.locator('button#stop').click();
+      await poll('generation to end after Stop', async () => !(await generating(chat)), 10_000);
+      const atStop = await this.length();
+      await new Promise((r) => setTimeout(r, settleMs));
+      return { atStop, after: await this.length() };
+    },
+  };
+}
+
+/** Presses Stop if a reply is being generated, and waits for it to end. */
+export async function stopIfGenerating(chat) {
+  if (!(await generating(chat))) return;
+  await chat.locator('button#stop').click();
+  await poll('generation to end after Stop', async () => !(await generating(chat)), 10_000);
+}

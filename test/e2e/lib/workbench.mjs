@@ -1,0 +1,85 @@
+// Selectors and small actions on the VS Code workbench, shared by scenarios.
+// Everything here is what a user does: click, type, read what is shown.
+import { extensionId } from './project.mjs';
+
+export async function waitForWorkbench(page, timeout = 60_000) {
+  await page.locator('.monaco-workbench').waitFor({ timeout });
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout });
+}
+
+/** The extension's status-bar entry (its container id ends in `bitnet.status`). */
+export function statusItem(page) {
+  return page.locator('.statusbar-item[id$="bitnet.status"]');
+}
+
+/** Opens a workspace file with Quick Open (Ctrl+P), whatever the side bar shows. */
+export async function openFile(page, name) {
+  await page.keyboard.press('Control+P');
+  const widget = page.locator('.quick-input-widget');
+  await widget.waitFor();
+  await page.keyboard.type(name);
+  await widget.locator('.monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await widget.waitFor({ state: 'hidden' });
+  await page.locator(`.tab.active[aria-label^="${name}"]`).waitFor();
+  await activeEditor(page).locator('.view-lines').waitFor();
+}
+
+export function activeEditor(page) {
+  return page.locator('.editor-group-container.active .editor-instance .monaco-editor').first();
+}
+
+/**
+ * The text Monaco shows in the active editor, line by line (for files that
+ * fit on screen). Line elements are absolutely positioned and not kept in
+ * document order, so sort them by their offset; spaces render as U+00A0.
+ */
+export async function editorText(page) {
+  const lines = await activeEditor(page).locator('.view-lines > .view-line').evaluateAll((els) =>
+    els.map((el) => ({ top: parseFloat(el.style.top) || 0, text: el.textContent ?? '' })),
+  );
+  return lines.sort((a, b) => a.top - b.top).map((l) => l.text.replace(/\u00a0/g, ' ')).join('\n');
+}
+
+/** Runs a command from the palette (F1) by its title, e.g. "BitNet: Show stats". */
+export async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const widget = page.locator('.quick-input-widget');
+  await widget.waitFor();
+  await page.keyboard.type(title);
+  await widget.locator('.monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await widget.waitFor({ state: 'hidden' });
+}
+
+/** A notification toast that has finished sliding in. */
+export function toast(page, text) {
+  return page.locator('.notification-toast.notification-fade-in-done', { hasText: text });
+}
+
+/**
+ * Shows the BitNet side bar (activity-bar container "BitNet", view "Chat").
+ * Clicking the icon of the container already shown would close it, so look first.
+ */
+export async function openChatView(page) {
+  const title = page.locator('.part.sidebar .composite.title', { hasText: /bitnet/i });
+  if (await title.isVisible()) return;
+  await page.locator('.activitybar a.action-label[aria-label^="BitNet"]').click();
+  await title.waitFor();
+}
+
+/**
+ * The chat webview's document. Webviews are iframes outside the view's DOM:
+ * an outer frame per webview, our HTML in its inner `#active-frame`. The
+ * outer src names the extension; a `purpose` is not always there (a view
+ * re-created by a command has none), and a hidden webview may linger, so
+ * take the visible one.
+ */
+export function chatFrame(page) {
+  return page
+    .locator(`iframe.webview.ready[src*="extensionId=${extensionId}"]`)
+    .filter({ visible: true })
+    .contentFrame()
+    .locator('iframe#active-frame')
+    .contentFrame();
+}

@@ -1,0 +1,77 @@
+// (5) The editor stays responsive while the model generates: keystroke →
+// rendered character, measured in the page, while a chat reply streams,
+// next to the same typing when nothing is generating.
+import { activeEditor, chatFrame, editorText, openChatView, openFile } from '../lib/workbench.mjs';
+import { sendChat, stopIfGenerating, watchReply } from '../lib/chat.mjs';
+
+/**
+ * Types `text` into the focused editor and returns, per key, the delay from
+ * keydown to the next change of the editor's rendered lines (ms), measured
+ * in the page with performance.now(). Keys waiting on the same render all
+ * get that render's time.
+ */
+async function typingLatencies(page, text) {
+  await page.evaluate(() => {
+    const lines = document.querySelector('.editor-group-container.active .monaco-editor .view-lines');
+    const state = { samples: [], pending: [] };
+    const onKey = () => { state.pending.push(performance.now()); };
+    window.addEventListener('keydown', onKey, true);
+    const observer = new MutationObserver(() => {
+      const now = performance.now();
+      for (const t of state.pending) state.samples.push(now - t);
+      state.pending = [];
+    });
+    observer.observe(lines, { childList: true, subtree: true, characterData: true });
+    window.__typing = { state, stop: () => { observer.disconnect(); window.removeEventListener('keydown', onKey, true); } };
+  });
+  await page.keyboard.type(text, { delay: 60 });
+  await page.waitForTimeout(300);
+  return page.evaluate(() => {
+    window.__typing.stop();
+    return window.__typing.state.samples;
+  });
+}
+
+function summary(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  return { n: sorted.length, median: at(0.5), p90: at(0.9), max: sorted[sorted.length - 1] ?? NaN };
+}
+
+const fmt = (s) => `median ${s.median.toFixed(1)} ms, p90 ${s.p90.toFixed(1)} ms, max ${s.max.toFixed(1)} ms over ${s.n} keys`;
+
+export default {
+  id: 'responsive',
+  profile: 'with-model',
+  title: 'typing in the editor is not delayed while a chat reply streams',
+  async run({ page, shot, expect, note, measure }) {
+    const typeInNotes = async (text) => {
+      await openFile(page, 'notes.txt');
+      await activeEditor(page).locator('.view-lines').click();
+      await page.keyboard.press('Control+End');
+      return summary(await typingLatencies(page, text));
+    };
+    const idle = await typeInNotes('typing while idle, ');
+    note(`keystroke → render, idle: ${fmt(idle)}`);
+
+    await openChatView(page);
+    const chat = chatFrame(page);
+    const reply = await watchReply(chat);
+    await sendChat(chat, 'Write a very long essay about the history of the printing press.');
+    await reply.streaming(2);
+    const busyText = 'typing during a reply, ';
+    const busy = await typeInNotes(busyText);
+    const stillGenerating = await reply.generating();
+    note(`keystroke → render, during a chat reply: ${fmt(busy)}${stillGenerating ? '' : ' (the reply ended while typing)'}`);
+    measure('median keystroke → render, idle', Math.round(idle.median));
+    measure('median keystroke → render, during a reply', Math.round(busy.median));
+    await shot('typed-during-reply');
+    await stopIfGenerating(chat);
+
+    expect(stillGenerating, 'the reply ended before the typing did; nothing was measured under load');
+    expect(busy.n === busyText.length, `only ${busy.n} of ${busyText.length} keystrokes were rendered during the reply`);
+    expect((await editorText(page)).includes(busyText), 'the text typed during the reply is not in the editor');
+    // Generous: a stalled UI takes seconds; a shared 2-core machine adds tens of ms.
+    expect(busy.median < 250, `typing is delayed during a chat reply: ${fmt(busy)}`);
+  },
+};

@@ -357,6 +357,11 @@ Napi::Value LoadModel(const Napi::CallbackInfo& info) {
     else if (h == "f16") spec.lm_head = bitnet::LmHead::kF16;
     else throw_arg(env, "options.lmHead must be 'int8' or 'f16'");
   }
+  Napi::Value huge = o.Get("hugePages");
+  if (!huge.IsUndefined()) {
+    if (!huge.IsBoolean()) throw_arg(env, "options.hugePages must be a boolean");
+    spec.huge_pages = huge.As<Napi::Boolean>().Value();
+  }
   Napi::Value kernels = o.Get("kernels");
   if (!kernels.IsUndefined()) {
     if (!kernels.IsString()) throw_arg(env, "options.kernels must be a string");

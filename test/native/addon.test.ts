@@ -92,6 +92,13 @@ test('the exact F16 head and the int8 head pick nearly the same logits', () => {
   assert.ok(diff < 0.05 * range, `int8 head is off by ${diff} on a range of ${range}`);
 });
 
+test('huge pages change only memory placement, never the logits', () => {
+  const tokens = [128000, 12, 345, 6789];
+  const withHuge = withModel((m) => m.createContext(8).eval(tokens).slice());
+  const without = withModel((m) => m.createContext(8).eval(tokens).slice(), { hugePages: false });
+  assert.deepEqual(without, withHuge);
+});
+
 test('trim then eval gives the same logits as a fresh context', () => {
   withModel((model) => {
     const a = model.createContext(32);
@@ -166,6 +173,7 @@ test('loadModel rejects bad options with a message naming the field', () => {
   assert.match(load({ ...options(), lmHead: 'q4' }).message, /lmHead must be 'int8' or 'f16'/);
   assert.match(load({ ...options(), kernels: 'warp-drive' }).message, /kernels 'warp-drive' cannot run on this CPU/);
   assert.match(load({ ...options(), threads: 1000 }).message, /threads must be an integer between 0 and 256/);
+  assert.match(load({ ...options(), hugePages: 'yes' }).message, /hugePages must be a boolean/);
 });
 
 test('a model that does not match its table is rejected with the reason', () => {

@@ -163,6 +163,17 @@ test('using a freed context or model throws instead of crashing', () => {
   model.free();
 });
 
+test('options whose getters free the context or model mid-call give an error, not a crash', () => {
+  const model = addon.loadModel(options());
+  const ctx = model.createContext(8);
+  const sneaky = { get allLogits() { ctx.free(); return false; } };
+  assert.equal(codeOf(() => ctx.eval([1, 2], sneaky)).code, 'FREED');
+  const other = model.createContext(8);
+  const tokens = [1, 2];
+  Object.defineProperty(tokens, 1, { get() { model.free(); return 2; } });
+  assert.match(codeOf(() => other.eval(tokens)).message, /the model of this context was freed/);
+});
+
 test('loadModel rejects bad options with a message naming the field', () => {
   const load = (o: unknown) => codeOf(() => addon.loadModel(o as LoadOptions));
   assert.match(load(undefined).message, /options must be an object/);

@@ -50,6 +50,9 @@ export interface LoadOptions {
   lmHead?: 'int8' | 'f16';
   /** Kernel set to use; default the fastest this CPU runs. For tests. */
   kernels?: string;
+  /** 2 MiB pages for the weights (default true): decode 20-35% faster,
+   *  load a few seconds slower where the OS must compact memory first. */
+  hugePages?: boolean;
 }
 
 export interface ModelStats {

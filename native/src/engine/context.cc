@@ -7,6 +7,7 @@
 #include <string>
 
 #include "engine/engine_error.h"
+#include "engine/f16_rows.h"
 #include "engine/ops.h"
 
 namespace bitnet {
@@ -121,7 +122,7 @@ void Context::eval_chunk(const int32_t* tokens, int n_tok, int pos0, bool single
   for (int t = 0; t < n_tok; ++t) {
     const uint16_t* row = model_.embedding_row(tokens[t]);
     float* x = x_.data() + static_cast<size_t>(t) * D;
-    for (int c = 0; c < D; ++c) x[c] = f16_to_f32(row[c]);
+    f16_to_f32_row(row, D, x);
   }
   const float theta_scale = std::pow(hp_.rope_base, -2.0f / static_cast<float>(hp_.head_dim));
   for (int t = 0; t < n_tok; ++t) {
@@ -253,10 +254,8 @@ void Context::store_kv(int l, int n_tok, int pos0) {
       rope_neox(kr, half, c, sn);
       uint16_t* kc = k_cache_.data() + k_index(l, g, pos0 + t);
       uint16_t* vc = v_cache_.data() + v_index(l, g, 0) + pos0 + t;
-      for (int i = 0; i < hd; ++i) {
-        kc[i] = f32_to_f16(kr[i]);
-        vc[static_cast<size_t>(i) * capacity_] = f32_to_f16(vr[i]);
-      }
+      f32_to_f16_row(kr, hd, kc, 1);
+      f32_to_f16_row(vr, hd, vc, static_cast<size_t>(capacity_));
     }
   };
   if (n_tok == 1) {
@@ -283,7 +282,7 @@ void Context::attend(int l, int n_tok, int first_tok, int pos0, bool single) {
     const int t = first_tok + j / n_head, h = j % n_head, g = h / group, n_kv = pos0 + t + 1;
     // Q goes through F16 for the scores in batches and single tokens alike (spec 3.5, 11.1).
     const float* qsrc = qkv_.data() + static_cast<size_t>(t) * QKV + h * hd;
-    for (int c = 0; c < hd; ++c) q[c] = f16_to_f32(f32_to_f16(qsrc[c]));
+    round_through_f16(qsrc, hd, q);
     k.f16_gemv(k_cache_.data() + k_index(l, g, 0), hd, hd, q, 0, n_kv, scores);
     softmax_scaled(scores, n_kv, scale);
     if (single) round_to_f16(scores, n_kv);

@@ -49,6 +49,7 @@ std::unique_ptr<Model> Model::load(const LoadSpec& spec) {
   ModelTensors mt = resolve_tensors(m->hp_, spec.tensors, m->file_->size());
   m->pool_ = std::make_unique<ThreadPool>(spec.threads == 0 ? default_threads() : spec.threads);
   m->lm_head_ = spec.lm_head;
+  m->huge_pages_ = spec.huge_pages;
 
   m->copy_norm(mt.output_norm, &m->output_norm_);
   m->layers_.resize(m->hp_.n_layer);
@@ -130,7 +131,7 @@ void Model::repack_all(const ModelTensors& mt) {
       jobs.push_back({src, *ref, w});
     }
   }
-  arena_.reset(total, true);
+  arena_.reset(total, huge_pages_);
   size_t at = 0;
   for (RepackJob& job : jobs) {
     job.dst->m.packed = arena_.data() + at;
@@ -171,7 +172,7 @@ static void quantize_head_row(const uint16_t* src, int cols, const float* table,
 
 void Model::build_int8_head() {
   const int rows = hp_.vocab, cols = hp_.n_embd;
-  head_q_.reset(static_cast<size_t>(rows) * cols, true);
+  head_q_.reset(static_cast<size_t>(rows) * cols, huge_pages_);
   head_scale_.reset(rows);
   const float* table = f16_table();
   std::atomic<int64_t> bad_row{-1};

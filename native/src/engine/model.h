@@ -26,6 +26,9 @@ struct LoadSpec {
   int threads = 0;                 // 0: one per physical core
   LmHead lm_head = LmHead::kInt8;
   std::string kernels;             // "" = fastest runnable
+  // 2 MiB pages for the streamed weights: decode about 20-35% faster,
+  // load slower when the OS must compact memory to find them.
+  bool huge_pages = true;
 };
 
 struct ModelStats {
@@ -87,6 +90,7 @@ class Model {
   const uint16_t* embd_ = nullptr;
   uint64_t embd_offset_ = 0, embd_bytes_ = 0;
   LmHead lm_head_ = LmHead::kInt8;
+  bool huge_pages_ = true;
   AlignedBuffer<int8_t> head_q_;
   AlignedBuffer<float> head_scale_;
   ModelStats stats_;

@@ -1,5 +1,6 @@
 #include "engine/strict_fp.h"
 #include "engine/ops.h"
+#include "engine/f16_rows.h"
 
 #include <cmath>
 #include <cstring>
@@ -133,7 +134,7 @@ void int8_head_out(const int32_t* dot, int n, float act_scale, const float* row_
 }
 
 void round_to_f16(float* x, int n) {
-  for (int i = 0; i < n; ++i) x[i] = f16_to_f32(f32_to_f16(x[i]));
+  round_through_f16(x, n, x);
 }
 
 }  // namespace bitnet

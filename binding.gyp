@@ -7,13 +7,15 @@
     "list": "node -e \"const fs=require('fs'),p=require('path');const d=process.argv[1];console.log(fs.readdirSync(d).filter(f=>f.endsWith('.cc')).map(f=>p.join(d,f)).join(' '))\""
   },
   "target_defaults": {
-    "cflags_cc": ["-std=c++17", "-O3", "-fno-math-errno", "-fvisibility=hidden"],
+    # -ffp-contract=off: no silent a*b+c fusing, so every compiler and ISA
+    # rounds like the scalar reference (the code asks for fma where it wants one).
+    "cflags_cc": ["-std=c++17", "-O3", "-fno-math-errno", "-ffp-contract=off", "-fvisibility=hidden"],
     "cflags_cc!": ["-fno-exceptions", "-std=gnu++14", "-std=gnu++17"],
     "cflags!": ["-fno-exceptions"],
     "xcode_settings": {
       "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
       "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
-      "OTHER_CPLUSPLUSFLAGS": ["-O3", "-fno-math-errno"]
+      "OTHER_CPLUSPLUSFLAGS": ["-O3", "-fno-math-errno", "-ffp-contract=off"]
     },
     "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17", "/O2"] } },
     "include_dirs": ["native/src"]

@@ -18,7 +18,10 @@ export function activate(context: vscode.ExtensionContext): void {
   registerChat(context, client);
 
   let modelPath: string | undefined;
-  const loadModel = () => client.setModel(modelPath, { threads: readSettings().threads });
+  const loadModel = () => {
+    const { threads, contextSizes, idleUnloadMs } = readSettings();
+    client.setModel(modelPath, { threads, contextSizes, idleUnloadMs });
+  };
 
   const showInlineState = () => {
     const document = vscode.window.activeTextEditor?.document;
@@ -40,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.onDidChangeActiveTextEditor(showInlineState),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('bitnet.inline')) showInlineState();
-      if (e.affectsConfiguration('bitnet.threads')) loadModel();
+      if (['threads', 'contextSize', 'idleUnloadMinutes'].some((key) => e.affectsConfiguration(`bitnet.${key}`))) loadModel();
     }),
   );
   showInlineState();
@@ -50,6 +53,8 @@ export function activate(context: vscode.ExtensionContext): void {
     modelPath = path;
     completer.reset();
     loadModel();
+    // Load it now rather than on the first keystroke, which would otherwise wait seconds and see nothing.
+    if (readInlineSettings().enabled) client.preload();
     status.update({ modelPath: path, ...engineState(client.status) });
   });
 }

@@ -12,6 +12,9 @@ export interface Settings {
   downloadEndpoint: string;
   /** Expected SHA-256 of the download ("" = the pinned default, "none" = no check). */
   downloadSha256: string;
+  /** KV cache sizes in tokens of the two engine sequences. */
+  contextSizes: { completion: number; chat: number };
+  idleUnloadMs: number;
 }
 
 export interface InlineSettings {
@@ -33,6 +36,8 @@ export function readSettings(): Settings {
     explainPrompt: c.get<string>('explain.prompt', DEFAULT_EXPLAIN_PROMPT),
     downloadEndpoint: c.get<string>('download.endpoint', ''),
     downloadSha256: c.get<string>('download.sha256', ''),
+    contextSizes: { completion: c.get<number>('contextSize.completion', 2048), chat: c.get<number>('contextSize.chat', 4096) },
+    idleUnloadMs: c.get<number>('idleUnloadMinutes', 15) * 60_000,
   };
 }
 

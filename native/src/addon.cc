@@ -215,7 +215,21 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
 
   Napi::Value Eval(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    bitnet::Context& ctx = live(env);
+    // Reading the arguments can run JS (getters, array elements), even code
+    // that frees this context or its model; so only numbers are taken from
+    // the context here, and it is looked up again once parsing is done.
+    int capacity, length;
+    {
+      const bitnet::Context& c = live(env);
+      capacity = c.capacity();
+      length = c.length();
+    }
+    auto check_room = [&](size_t n) {
+      if (n > static_cast<size_t>(capacity - length)) {
+        throw_arg(env, "eval of " + std::to_string(n) + " tokens at position " + std::to_string(length) +
+                           " does not fit in the context capacity of " + std::to_string(capacity));
+      }
+    };
 
     // Tokens are copied first (at most `capacity` of them): the engine then
     // reads memory no other JS code or thread can change under it.
@@ -224,12 +238,12 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
     if (tv.IsTypedArray() && tv.As<Napi::TypedArray>().TypedArrayType() == napi_int32_array) {
       Napi::Int32Array ia = tv.As<Napi::Int32Array>();
       n = ia.ElementLength();
-      check_room(env, ctx, n);
+      check_room(n);
       token_copy_.assign(ia.Data(), ia.Data() + n);
     } else if (tv.IsArray()) {
       Napi::Array a = tv.As<Napi::Array>();
       n = a.Length();
-      check_room(env, ctx, n);
+      check_room(n);
       token_copy_.resize(n);
       for (uint32_t i = 0; i < n; ++i) {
         token_copy_[i] = static_cast<int32_t>(
@@ -239,10 +253,9 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
       throw_arg(env, "eval(tokens): tokens must be an Int32Array or an array of numbers");
     }
     if (n == 0) throw_arg(env, "eval(tokens): tokens is empty; eval needs at least one token");
-    const int32_t* tokens = token_copy_.data();
 
     bool all = false;
-    const int32_t* abort = nullptr;
+    Napi::Value abort_value;
     if (info.Length() > 1 && !info[1].IsUndefined() && !info[1].IsNull()) {
       if (!info[1].IsObject()) throw_arg(env, "eval(tokens, options): options must be an object");
       Napi::Object o = info[1].As<Napi::Object>();
@@ -257,10 +270,11 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
             ab.As<Napi::Int32Array>().ElementLength() < 1) {
           throw_arg(env, "eval options.abort must be an Int32Array (over a SharedArrayBuffer) of length >= 1");
         }
-        abort = ab.As<Napi::Int32Array>().Data();
+        abort_value = ab;
       }
     }
 
+    bitnet::Context& ctx = live(env);
     const size_t floats = ctx.logits_floats(static_cast<int>(n), all);
     if (floats > logits_floats_) {
       // A new JS-owned buffer: views handed out before stay valid (they keep
@@ -269,16 +283,11 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
       logits_ = Napi::Persistent(buf);
       logits_floats_ = floats;
     }
-    float* out = logits_floats_ ? static_cast<float*>(logits_.Value().Data()) : nullptr;
-    guarded(env, [&] { ctx.eval(tokens, static_cast<int>(n), all, abort, out); });
+    // From here to the return no JS runs, so these pointers stay valid.
+    const int32_t* abort = abort_value.IsEmpty() ? nullptr : abort_value.As<Napi::Int32Array>().Data();
+    float* out = static_cast<float*>(logits_.Value().Data());
+    guarded(env, [&] { ctx.eval(token_copy_.data(), static_cast<int>(n), all, abort, out); });
     return Napi::Float32Array::New(env, floats, logits_.Value(), 0);
-  }
-
-  static void check_room(Napi::Env env, const bitnet::Context& ctx, size_t n) {
-    if (n > static_cast<size_t>(ctx.capacity() - ctx.length())) {
-      throw_arg(env, "eval of " + std::to_string(n) + " tokens at position " + std::to_string(ctx.length()) +
-                         " does not fit in the context capacity of " + std::to_string(ctx.capacity()));
-    }
   }
 
   Napi::Value Trim(const Napi::CallbackInfo& info) {
@@ -356,6 +365,11 @@ Napi::Value LoadModel(const Napi::CallbackInfo& info) {
     if (h == "int8") spec.lm_head = bitnet::LmHead::kInt8;
     else if (h == "f16") spec.lm_head = bitnet::LmHead::kF16;
     else throw_arg(env, "options.lmHead must be 'int8' or 'f16'");
+  }
+  Napi::Value huge = o.Get("hugePages");
+  if (!huge.IsUndefined()) {
+    if (!huge.IsBoolean()) throw_arg(env, "options.hugePages must be a boolean");
+    spec.huge_pages = huge.As<Napi::Boolean>().Value();
   }
   Napi::Value kernels = o.Get("kernels");
   if (!kernels.IsUndefined()) {

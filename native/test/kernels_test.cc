@@ -269,6 +269,35 @@ void test_ternary_gemm() {
   }
 }
 
+// Every token count from 1 to 33 (each token-block size of every table),
+// on one ragged shape.
+void test_ternary_gemm_all_token_counts() {
+  const int rows = 37, cols = 256;
+  std::vector<int> t(static_cast<size_t>(rows) * cols);
+  for (auto& v : t) v = rand_int(-1, 1);
+  std::vector<uint8_t> i2s = make_i2s(t, rows, cols);
+  Aligned packed(ternary_packed_bytes(rows, cols));
+  ternary_pack_i2s(i2s.data(), rows, cols, packed.p);
+  TernaryMatrix w;
+  w.rows = rows;
+  w.cols = cols;
+  w.packed = packed.p;
+  for (int n_tok = 1; n_tok <= 33; ++n_tok) {
+    std::vector<int8_t> q(static_cast<size_t>(n_tok) * cols);
+    for (auto& v : q) v = static_cast<int8_t>(rand_int(-128, 127));
+    std::vector<int32_t> want(static_cast<size_t>(n_tok) * rows);
+    scalar_kernels().ternary_gemm(w, q.data(), n_tok, 0, rows, want.data(), rows);
+    for (const KernelTable* k : runnable_kernels()) {
+      std::vector<int32_t> got(want.size(), 0);
+      k->ternary_gemm(w, q.data(), n_tok, 16, rows, got.data(), rows);
+      bool ok = true;
+      for (int tk = 0; tk < n_tok; ++tk)
+        for (int r = 16; r < rows; ++r) ok &= got[tk * rows + r] == want[tk * rows + r];
+      CHECK(ok, "%s ternary_gemm %dx%d n_tok=%d rows [16,%d)", k->name, rows, cols, n_tok, rows);
+    }
+  }
+}
+
 void test_i8_gemv() {
   for (int trial = 0; trial < 40; ++trial) {
     int rows = rand_int(1, 70), cols = trial < 3 ? 2560 : rand_int(1, 700);
@@ -332,6 +361,25 @@ void test_f16_kernels() {
       for (int c = 0; c <= n; ++c) bad += bits_of(y1[c]) != bits_of(y2[c]);
       CHECK(bad == 0, "%s f16_axpy n=%d: %d differ", k->name, n, bad);
       CHECK(bits_of(y1[n]) == bits_of(y0[n]), "f16_axpy wrote past n");
+    }
+  }
+  // f16_axpy_rows equals f16_axpy called row by row, in every table.
+  for (int trial = 0; trial < 40; ++trial) {
+    int n_rows = rand_int(0, 40), n = trial < 4 ? 128 : rand_int(1, 300);
+    size_t ldv = n + rand_int(0, 7);
+    std::vector<uint16_t> v(n_rows * ldv + 1);
+    for (auto& h : v) h = f32_to_f16(rand_float(-2, 2));
+    std::vector<float> p(n_rows), y0(n + 1);
+    for (auto& f : p) f = rand_float(0, 1);
+    for (auto& f : y0) f = rand_float(-1, 1);
+    std::vector<float> want = y0;
+    for (int r = 0; r < n_rows; ++r) ref.f16_axpy(p[r], v.data() + r * ldv, n, want.data());
+    for (const KernelTable* k : runnable_kernels()) {
+      std::vector<float> got = y0;
+      k->f16_axpy_rows(p.data(), v.data(), ldv, n_rows, n, got.data());
+      int bad = 0;
+      for (int c = 0; c <= n; ++c) bad += bits_of(got[c]) != bits_of(want[c]);
+      CHECK(bad == 0, "%s f16_axpy_rows %d rows x %d: %d differ", k->name, n_rows, n, bad);
     }
   }
   // The scalar f16_gemv's order, spelled out for a 20-column row.
@@ -413,6 +461,7 @@ int main() {
   test_f16_conversions();
   test_quantizer();
   test_ternary_gemm();
+  test_ternary_gemm_all_token_counts();
   test_i8_gemv();
   test_f16_kernels();
   if (failures) {

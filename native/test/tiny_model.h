@@ -283,9 +283,12 @@ class Reference {
           w[j] *= inv;
           if (single) w[j] = bitnet::f16_to_f32(bitnet::f32_to_f16(w[j]));
         }
-        for (int j = 0; j < n_kv; ++j)
-          for (int i = 0; i < hd_; ++i)
-            att[hh * hd_ + i] = std::fma(w[j], bitnet::f16_to_f32(vc_[l][j][g * hd_ + i]), att[hh * hd_ + i]);
+        // V.p in the canonical f16 dot order, one output dimension at a time.
+        std::vector<uint16_t> column(n_kv);
+        for (int i = 0; i < hd_; ++i) {
+          for (int j = 0; j < n_kv; ++j) column[j] = vc_[l][j][g * hd_ + i];
+          att[hh * hd_ + i] = f16_dot(column.data(), w.data(), n_kv);
+        }
       }
       std::vector<float> o = bitlinear(p + "attn_output.weight", norm(att, p + "attn_sub_norm.weight"));
       for (int i = 0; i < D; ++i) h[t][i] = o[i] + h[t][i];

@@ -42,7 +42,8 @@ export function engineView(status: EngineStatus): EngineView {
     case 'loading':
       return { kind: 'loading', detail: status.path };
     case 'error':
-      return { kind: 'error', message: status.message };
+      // A worker restart is not a missing model: keep the conversation usable.
+      return status.restarting ? { kind: 'loading', detail: status.message } : { kind: 'error', message: status.message };
     case 'ready':
     case 'generating':
       return { kind: 'ready' };

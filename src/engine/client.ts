@@ -54,6 +54,8 @@ export class EngineClient {
   private worker: Worker | undefined;
   private ready: Promise<void> | undefined;
   private probed = false;
+  /** Why the addon cannot load here: kept, so a broken install is reported once, not probed per keystroke. */
+  private loadProblem: EngineError | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly streams = new Map<number, Stream>();
@@ -111,6 +113,11 @@ export class EngineClient {
     return this.request('stats', {});
   }
 
+  /** Loads the model in the background, so the first suggestion does not wait for it. */
+  preload(): void {
+    if (this.config.path) this.request('preload', {}).catch(() => undefined); // failures show in the status
+  }
+
   /** Probes the addon in a child process (once), then starts the worker. Idempotent. */
   start(): Promise<void> {
     if (this.disposed) return Promise.reject(new EngineError('DISPOSED', 'The BitNet engine was shut down.'));
@@ -144,6 +151,8 @@ export class EngineClient {
     this.disposed = true;
     clearTimeout(this.restartTimer);
     this.endPause?.(); // requests waiting for a restart fail with DISPOSED
+    // Stop native work first: terminating a worker inside a native call is where addons crash.
+    for (const stream of this.streams.values()) Atomics.store(stream.abort, 0, CANCEL);
     const worker = this.worker;
     this.worker = undefined;
     this.ready = undefined;
@@ -190,9 +199,10 @@ export class EngineClient {
   }
 
   private async boot(): Promise<void> {
+    if (this.loadProblem) throw this.loadProblem;
     if (!this.probed) {
       const problem = await probeAddon(this.extensionRoot);
-      if (problem) throw new EngineError('ADDON_LOAD_FAILED', problem);
+      if (problem) throw this.cannotLoad(new EngineError('ADDON_LOAD_FAILED', problem));
       this.probed = true;
     }
     if (this.disposed) throw new EngineError('DISPOSED', 'The BitNet engine was shut down.');
@@ -205,7 +215,7 @@ export class EngineClient {
           if (!message.ok) {
             this.worker = undefined;
             void worker.terminate();
-            return reject(toError(message.error));
+            return reject(this.cannotLoad(toError(message.error)));
           }
           worker.postMessage({ type: 'configure', config: this.config });
           resolve();
@@ -221,6 +231,13 @@ export class EngineClient {
       worker.on('error', (err) => died(err.message));
       worker.on('exit', (code) => died(`exit code ${code}`));
     });
+  }
+
+  /** Remembers that the addon cannot load and says so in the status. */
+  private cannotLoad(error: EngineError): EngineError {
+    this.loadProblem = error;
+    this.setStatus({ state: 'error', message: error.message });
+    return error;
   }
 
   private receive(message: Exclude<WorkerToClient, { type: 'ready' }>): void {
@@ -246,7 +263,7 @@ export class EngineClient {
     this.worker = undefined;
     this.failAll(error);
     const delay = RESTART_DELAYS_MS[Math.min(this.crashes++, RESTART_DELAYS_MS.length - 1)];
-    this.setStatus({ state: 'error', message: `${error.message} Restarting in ${delay / 1000} s.` });
+    this.setStatus({ state: 'error', message: `${error.message} Restarting in ${delay / 1000} s.`, restarting: true });
     const ready: Promise<void> = new Promise<void>((resolve) => {
       this.restartTimer = setTimeout(resolve, delay);
       this.endPause = resolve;

@@ -2,7 +2,8 @@
 // after the model is set; freed after an idle timeout; loaded again on demand.
 // Each generation kind gets its own native context, so completion and chat
 // never evict each other's KV cache.
-import type { BitnetAddon, NativeModel } from '../../native';
+import * as fs from 'node:fs';
+import type { BitnetAddon, ModelHyperparams, NativeModel, TensorEntry } from '../../native';
 import { readBitnetModel } from './bitnet-model';
 import { chatTokens } from './chat-template';
 import { EngineError } from './engine-errors';
@@ -16,6 +17,16 @@ import {
 import { Sequence } from './sequence';
 import { Tokenizer } from './tokenizer';
 
+interface ModelFile {
+  path: string;
+  /** Identity of the file on disk (device, inode, size, mtime). */
+  stamp: string;
+  hparams: ModelHyperparams;
+  tensors: TensorEntry[];
+  fileSize: number;
+  tokenizer: Tokenizer;
+}
+
 interface Loaded {
   path: string;
   fileBytes: number;
@@ -28,8 +39,8 @@ export type SessionState = { state: 'unloaded' } | { state: 'loading' } | { stat
 export class ModelSession {
   private config: ModelConfig = { path: undefined, ...DEFAULT_MODEL_CONFIG };
   private loaded: Loaded | undefined;
-  /** Kept across idle unloads only while the path stays the same. */
-  private vocab: { path: string; tokenizer: Tokenizer } | undefined;
+  /** What the file says, read once; countTokens needs only its tokenizer. */
+  private file: ModelFile | undefined;
   private users = 0;
   private idleTimer: NodeJS.Timeout | undefined;
   private failure: string | undefined;
@@ -55,7 +66,7 @@ export class ModelSession {
     const sameModel = old.path === config.path && old.contextSizes.completion === config.contextSizes.completion && old.contextSizes.chat === config.contextSizes.chat;
     if (!sameModel) {
       this.failure = undefined;
-      if (old.path !== config.path) this.vocab = undefined;
+      if (old.path !== config.path) this.file = undefined;
       this.unload();
     } else if (this.loaded && old.threads !== config.threads) {
       this.loaded.model.setThreads(config.threads);
@@ -72,12 +83,7 @@ export class ModelSession {
   }
 
   tokenizer(): Tokenizer {
-    const path = this.requirePath();
-    if (this.vocab?.path !== path) {
-      const info = this.readModelFile(path);
-      this.vocab = { path, tokenizer: Tokenizer.fromVocab(info.vocab) };
-    }
-    return this.vocab.tokenizer;
+    return this.modelFile(this.requirePath()).tokenizer;
   }
 
   /** The sequence for `kind`, loading the model if needed. Pair with release(). */
@@ -129,8 +135,7 @@ export class ModelSession {
     const path = this.requirePath();
     this.onState({ state: 'loading' });
     try {
-      const info = this.readModelFile(path);
-      if (this.vocab?.path !== path) this.vocab = { path, tokenizer: Tokenizer.fromVocab(info.vocab) };
+      const info = this.modelFile(path);
       const model = this.addon.loadModel({ path, hparams: info.hparams, tensors: info.tensors, threads: this.config.threads });
       const { completion, chat } = this.config.contextSizes;
       const limit = info.hparams.contextLength;
@@ -153,12 +158,26 @@ export class ModelSession {
     }
   }
 
-  private readModelFile(path: string): ReturnType<typeof readBitnetModel> {
+  /** The file's header and tokenizer, read again if the file changed on disk. */
+  private modelFile(path: string): ModelFile {
+    let stamp: string;
     try {
-      return readBitnetModel(path);
+      const st = fs.statSync(path);
+      stamp = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch (err) {
+      throw new EngineError('MODEL_INVALID', `The model file ${path} cannot be read: ${(err as Error).message}`);
+    }
+    if (this.file?.path === path && this.file.stamp === stamp) return this.file;
+    let info: ReturnType<typeof readBitnetModel>;
+    try {
+      info = readBitnetModel(path);
     } catch (err) {
       throw new EngineError('MODEL_INVALID', `The model file ${path} cannot be used: ${(err as Error).message}`);
     }
+    // Keep the small parts only: the vocabulary's strings live on in the tokenizer's own tables.
+    const { hparams, tensors, fileSize } = info;
+    this.file = { path, stamp, hparams, tensors, fileSize, tokenizer: Tokenizer.fromVocab(info.vocab) };
+    return this.file;
   }
 
   private requirePath(): string {
@@ -170,7 +189,12 @@ export class ModelSession {
   private armIdleTimer(): void {
     clearTimeout(this.idleTimer);
     if (!this.loaded) return;
-    this.idleTimer = setTimeout(() => this.users === 0 && this.unload(), this.config.idleUnloadMs);
+    this.idleTimer = setTimeout(() => {
+      if (this.users > 0) return;
+      // The tokenizer's tables go too; the next request rebuilds them with the model.
+      this.file = undefined;
+      this.unload();
+    }, this.config.idleUnloadMs);
     this.idleTimer.unref();
   }
 }

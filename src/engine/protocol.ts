@@ -33,7 +33,7 @@ export type EngineStatus =
   /** A model is set and requests are served; after an idle unload it reloads on demand. */
   | { state: 'ready'; path: string }
   | { state: 'generating'; kind: GenerationKind }
-  | { state: 'error'; message: string };
+  | { state: 'error'; message: string; /** The worker died and a new one is on its way. */ restarting?: boolean };
 
 export type StopReason = 'eos' | 'stop' | 'length' | 'time' | 'aborted';
 
@@ -120,6 +120,8 @@ export interface RequestMap {
   hello: { params: Record<string, never>; result: HelloResult };
   countTokens: { params: { text: string }; result: number };
   stats: { params: Record<string, never>; result: EngineStats };
+  /** Loads the model now (if one is set) so the first suggestion does not wait for it. */
+  preload: { params: Record<string, never>; result: void };
 }
 
 export type RequestKind = keyof RequestMap;

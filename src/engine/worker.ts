@@ -62,6 +62,11 @@ class Engine {
         platform: `${process.platform}-${process.arch}`,
       }),
       countTokens: ({ text }) => this.session.tokenizer().encode(text, { bos: false }).length,
+      preload: () => {
+        if (!this.session.path) return;
+        this.session.acquire('completion');
+        this.session.release();
+      },
       stats: () => ({
         addonVersion: addon.version(),
         cpu: addon.cpuFeatures(),

@@ -94,6 +94,10 @@ async function typingLatency(client: EngineClient): Promise<void> {
     `   one more character typed (${warm.length} samples): median ${ms(quantile(warm, 0.5))}, p90 ${ms(quantile(warm, 0.9))}, ` +
       `max ${ms(Math.max(...warm))}; prompt tokens evaluated: median ${quantile(evaluated, 0.5)}, max ${Math.max(...evaluated)}`,
   );
+  // The machine is shared: a decode step measured now puts the latency in proportion.
+  await drain(client.complete(base, { maxTokens: 16 }));
+  const step = 1000 / client.lastStats('completion')!.tokensPerSecond;
+  console.log(`   for scale, one decode step now: ${ms(step)} (typed-character latency = ${(quantile(warm, 0.5) / step).toFixed(1)} decode steps)`);
 }
 
 async function cancelLatency(client: EngineClient): Promise<void> {

@@ -47,18 +47,25 @@ test('a missing addon gives one clear error naming the platform, not a crash', a
   await client.dispose();
 });
 
-test('a corrupt prebuilt binary is reported with its path and the extension can still ask again', async () => {
+test('a corrupt prebuilt binary is reported once, in the status too, and a reinstall fixes it', async () => {
   const dir = fakeExtension();
   const prebuilds = path.join(dir, 'prebuilds', platformTag());
   fs.mkdirSync(prebuilds, { recursive: true });
   fs.writeFileSync(path.join(prebuilds, 'bitnet-vscode.node'), 'this is not a shared library');
   const client = new EngineClient(dir);
   await assert.rejects(client.request('hello', {}), /bitnet-vscode\.node/);
-  // Once a working binary is in place, the next request starts the engine.
-  fs.copyFileSync(builtAddon(), path.join(prebuilds, 'bitnet-vscode.node'));
-  const hello = await client.request('hello', {});
-  assert.equal(hello.platform, platformTag());
+  assert.equal(client.status.state, 'error');
+  // Later requests get the same error without probing again (the probe bundle is gone now).
+  fs.rmSync(path.join(dir, 'dist', 'probe.js'));
+  await assert.rejects(client.request('hello', {}), /bitnet-vscode\.node/);
   await client.dispose();
+  // After a reinstall (a working binary, a new extension host), the engine starts.
+  fs.copyFileSync(path.join(root, 'dist', 'probe.js'), path.join(dir, 'dist', 'probe.js'));
+  fs.copyFileSync(builtAddon(), path.join(prebuilds, 'bitnet-vscode.node'));
+  const fixed = new EngineClient(dir);
+  const hello = await fixed.request('hello', {});
+  assert.equal(hello.platform, platformTag());
+  await fixed.dispose();
 });
 
 test('the prebuilt binary is preferred over a local build', () => {
@@ -148,16 +155,26 @@ test('cancelling in the middle of a long prefill, then asking again, gives the s
   const reference = tinyClient();
   const client = tinyClient();
   try {
+    await collect(reference.complete('warm up', { maxTokens: 1 })); // loads the model
     const expected = await collect(reference.complete(longPrompt, greedy));
     const prefillMs = reference.lastStats('completion')!.firstTokenMs;
-    await collect(client.complete('warm up', { maxTokens: 1 })); // loads the model
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), prefillMs / 2);
-    const partial = await collect(client.complete(longPrompt, greedy, controller.signal));
-    assert.equal(partial, '');
-    await until(() => client.lastStats('completion')?.stopReason === 'aborted', 'the worker to end the cancelled request');
-    assert.equal(client.lastStats('completion')!.generatedTokens, 0);
-    assert.equal(await collect(client.complete(longPrompt, greedy)), expected);
+    // Where the cancel lands depends on timing, so try a few points until one
+    // falls inside the prefill; every try must give the uncancelled reply.
+    let landedInPrefill = false;
+    for (const fraction of [0.5, 0.25, 0.75, 0.1, 0.05]) {
+      await collect(client.complete('warm up', { maxTokens: 1 })); // leaves only BOS in common
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), prefillMs * fraction);
+      const partial = await collect(client.complete(longPrompt, greedy, controller.signal));
+      assert.equal(await collect(client.complete(longPrompt, greedy)), expected);
+      const after = client.lastStats('completion')!;
+      // Some 128-token chunks were finished before the cancel and reused now.
+      if (partial === '' && after.reusedTokens > 1 && after.reusedTokens < after.promptTokens - 2) {
+        landedInPrefill = true;
+        break;
+      }
+    }
+    assert.ok(landedInPrefill, 'no cancel landed inside the prefill');
   } finally {
     await reference.dispose();
     await client.dispose();
@@ -317,4 +334,18 @@ test('shutting down while a restart is pending fails the waiting request instead
   const waiting = client.request('hello', {});
   await client.dispose();
   await assert.rejects(waiting, (err: EngineError) => err.code === 'DISPOSED');
+});
+
+test('a model file replaced on disk at the same path is read again, not trusted from memory', async () => {
+  const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bitnet-swap-')), 'model.gguf');
+  fs.copyFileSync(tinyModelPath(), copy);
+  const client = new EngineClient(root);
+  client.setModel(copy, { threads: 1 });
+  try {
+    assert.equal(await client.countTokens('hello world'), 2);
+    fs.writeFileSync(copy, 'GGUF and then nothing useful');
+    await assert.rejects(collect(client.complete('x', greedy)), (err: EngineError) => err.code === 'MODEL_INVALID');
+  } finally {
+    await client.dispose();
+  }
 });

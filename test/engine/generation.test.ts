@@ -82,3 +82,25 @@ test('a spent time budget ends the reply as time', () => {
   const out = generate(freshSequence(), prompt, { maxTokens: 100_000, timeBudgetMs: 0 });
   assert.equal(out.stats.stopReason, 'time');
 });
+
+test('an end-of-generation token ends the reply without showing it', () => {
+  const { tokenizer } = tinyEngine();
+  const firstTwo = generate(freshSequence(), prompt, { maxTokens: 2 }).chunks.join('');
+  // Treat the greedy third token as the end token: the reply is the first two tokens' text.
+  const chunks: string[] = [];
+  let stats: GenerationStats | undefined;
+  let seen = 0;
+  const endAtThird = {
+    streamDecoder: () => tokenizer.streamDecoder(),
+    isEndOfGeneration: (id: number) => ++seen === 3 || tokenizer.isEndOfGeneration(id),
+  };
+  const job = new Generation('completion', { maxTokens: 6 }, new Int32Array(new SharedArrayBuffer(4)), () => ({ sequence: freshSequence(), tokenizer: endAtThird, prompt: tokenizer.encode(prompt, { bos: true }) }), {
+    chunk: (t) => chunks.push(t),
+    end: (s) => (stats = s),
+    fail: (e) => assert.fail(e.message),
+  });
+  while (!job.step());
+  assert.equal(stats!.stopReason, 'eos');
+  assert.equal(stats!.generatedTokens, 2);
+  assert.equal(chunks.join(''), firstTwo);
+});

@@ -92,6 +92,13 @@ test('the exact F16 head and the int8 head pick nearly the same logits', () => {
   assert.ok(diff < 0.05 * range, `int8 head is off by ${diff} on a range of ${range}`);
 });
 
+test('huge pages change only memory placement, never the logits', () => {
+  const tokens = [128000, 12, 345, 6789];
+  const withHuge = withModel((m) => m.createContext(8).eval(tokens).slice());
+  const without = withModel((m) => m.createContext(8).eval(tokens).slice(), { hugePages: false });
+  assert.deepEqual(without, withHuge);
+});
+
 test('trim then eval gives the same logits as a fresh context', () => {
   withModel((model) => {
     const a = model.createContext(32);
@@ -156,6 +163,17 @@ test('using a freed context or model throws instead of crashing', () => {
   model.free();
 });
 
+test('options whose getters free the context or model mid-call give an error, not a crash', () => {
+  const model = addon.loadModel(options());
+  const ctx = model.createContext(8);
+  const sneaky = { get allLogits() { ctx.free(); return false; } };
+  assert.equal(codeOf(() => ctx.eval([1, 2], sneaky)).code, 'FREED');
+  const other = model.createContext(8);
+  const tokens = [1, 2];
+  Object.defineProperty(tokens, 1, { get() { model.free(); return 2; } });
+  assert.match(codeOf(() => other.eval(tokens)).message, /the model of this context was freed/);
+});
+
 test('loadModel rejects bad options with a message naming the field', () => {
   const load = (o: unknown) => codeOf(() => addon.loadModel(o as LoadOptions));
   assert.match(load(undefined).message, /options must be an object/);
@@ -166,6 +184,7 @@ test('loadModel rejects bad options with a message naming the field', () => {
   assert.match(load({ ...options(), lmHead: 'q4' }).message, /lmHead must be 'int8' or 'f16'/);
   assert.match(load({ ...options(), kernels: 'warp-drive' }).message, /kernels 'warp-drive' cannot run on this CPU/);
   assert.match(load({ ...options(), threads: 1000 }).message, /threads must be an integer between 0 and 256/);
+  assert.match(load({ ...options(), hugePages: 'yes' }).message, /hugePages must be a boolean/);
 });
 
 test('a model that does not match its table is rejected with the reason', () => {

@@ -1,3 +1,4 @@
+#include "engine/strict_fp.h"
 #include "engine/context.h"
 
 #include <algorithm>
@@ -6,32 +7,28 @@
 #include <string>
 
 #include "engine/engine_error.h"
+#include "engine/f16_rows.h"
 #include "engine/ops.h"
 
 namespace bitnet {
 
 namespace {
 
-// BitLinear epilogue (spec 3.3): ((float)acc - (float)sum_q) / s * w_scale.
-// The kernels return acc - sum_q exactly, and it is below 2^24 in magnitude,
-// so converting the difference once gives the same float.
-inline float bitlinear_out(int32_t dot, float act_scale, float w_scale) {
-  float f = static_cast<float>(dot);
-  float y = f / act_scale;
-  return y * w_scale;
-}
-
 inline bool aborted(const int32_t* flag) {
   return flag != nullptr && __atomic_load_n(flag, __ATOMIC_RELAXED) != 0;
 }
 
-// Rows [r0, r1) of w for worker i of n: the split every matmul uses.
-inline void rows_for(const TernaryMatrix& w, int i, int n, int* r0, int* r1) {
-  int64_t b, e;
-  ThreadPool::split(w.rows, Model::kRowAlign, i, n, &b, &e);
-  *r0 = static_cast<int>(b);
-  *r1 = static_cast<int>(e);
-}
+// How a matrix's rows are cut into chunks for the pool: boundaries on the
+// kernels' row groups, so each row's result is the same whoever computes it.
+struct RowChunks {
+  int size = 0, count = 0, rows = 0;
+  RowChunks(const ThreadPool& pool, int n_rows) : rows(n_rows) {
+    size = static_cast<int>(pool.chunk_size(n_rows, Model::kRowAlign));
+    count = (n_rows + size - 1) / size;
+  }
+  int begin(int c) const { return c * size; }
+  int end(int c) const { return std::min(rows, (c + 1) * size); }
+};
 
 }  // namespace
 
@@ -75,12 +72,13 @@ void Context::ensure_thread_scratch() {
   }
 }
 
-size_t Context::kv_index(int layer, int kv_head, int pos) const {
+size_t Context::k_index(int layer, int kv_head, int pos) const {
   return ((static_cast<size_t>(layer) * hp_.n_head_kv + kv_head) * capacity_ + pos) * hp_.head_dim;
 }
 
-const uint16_t* Context::k_row(int layer, int kv_head, int pos) const { return k_cache_.data() + kv_index(layer, kv_head, pos); }
-const uint16_t* Context::v_row(int layer, int kv_head, int pos) const { return v_cache_.data() + kv_index(layer, kv_head, pos); }
+size_t Context::v_index(int layer, int kv_head, int dim) const {
+  return ((static_cast<size_t>(layer) * hp_.n_head_kv + kv_head) * hp_.head_dim + dim) * capacity_;
+}
 
 void Context::trim(int n) {
   if (n < 0 || n > length_) {
@@ -124,7 +122,7 @@ void Context::eval_chunk(const int32_t* tokens, int n_tok, int pos0, bool single
   for (int t = 0; t < n_tok; ++t) {
     const uint16_t* row = model_.embedding_row(tokens[t]);
     float* x = x_.data() + static_cast<size_t>(t) * D;
-    for (int c = 0; c < D; ++c) x[c] = f16_to_f32(row[c]);
+    f16_to_f32_row(row, D, x);
   }
   const float theta_scale = std::pow(hp_.rope_base, -2.0f / static_cast<float>(hp_.head_dim));
   for (int t = 0; t < n_tok; ++t) {
@@ -172,22 +170,22 @@ void Context::layer_forward(int l, int n_tok, int pos0, bool single, Rows rows) 
 
   // Attention block: a = norm(x); Q, K, V from one quantization of a.
   norm_quantize(x, D, W.attn_norm.data(), D, n_tok, 0);
-  pool.run([&](int i, int n) {
-    const TernaryWeight* mats[3] = {&W.q, &W.k, &W.v};
+  {
+    const TernaryMatrix* mats[3] = {&W.q.m, &W.k.m, &W.v.m};
     const int col0[3] = {0, D, D + KV};
-    for (int m = 0; m < 3; ++m) {
-      const TernaryMatrix& w = mats[m]->m;
-      int r0, r1;
-      rows_for(w, i, n, &r0, &r1);
-      if (r0 >= r1) continue;
+    const RowChunks rc[3] = {RowChunks(pool, D), RowChunks(pool, KV), RowChunks(pool, KV)};
+    pool.run_chunks(rc[0].count + rc[1].count + rc[2].count, [&](int c, int) {
+      int m = 0;
+      while (c >= rc[m].count) c -= rc[m++].count;
+      const TernaryMatrix& w = *mats[m];
+      const int r0 = rc[m].begin(c), r1 = rc[m].end(c);
       k.ternary_gemm(w, q8_.data(), n_tok, r0, r1, dot + col0[m], QKV);
       for (int t = 0; t < n_tok; ++t) {
-        const int32_t* d = dot + static_cast<size_t>(t) * QKV + col0[m];
-        float* y = qkv_.data() + static_cast<size_t>(t) * QKV + col0[m];
-        for (int r = r0; r < r1; ++r) y[r] = bitlinear_out(d[r], s[t], w.scale);
+        const size_t at = static_cast<size_t>(t) * QKV + col0[m] + r0;
+        bitlinear_out(dot + at, r1 - r0, s[t], w.scale, qkv_.data() + at);
       }
-    }
-  });
+    });
+  }
   store_kv(l, n_tok, pos0);
   if (rows == Rows::kNone) return;
   // From here on rows are independent; the last layer may keep only the last.
@@ -196,62 +194,45 @@ void Context::layer_forward(int l, int n_tok, int pos0, bool single, Rows rows) 
 
   // o = wo(sub_norm(att)); x = o + x.
   norm_quantize(att_.data(), D, W.attn_sub_norm.data(), D, n_tok, first);
-  pool.run([&](int i, int n) {
+  const RowChunks rc_d(pool, D), rc_f(pool, F);
+  pool.run_chunks(rc_d.count, [&](int c, int) {
     const TernaryMatrix& w = W.o.m;
-    int r0, r1;
-    rows_for(w, i, n, &r0, &r1);
-    if (r0 >= r1) return;
+    const int r0 = rc_d.begin(c), r1 = rc_d.end(c);
     const int8_t* q = q8_.data() + static_cast<size_t>(first) * D;
     int32_t* d0 = dot + static_cast<size_t>(first) * D;
     k.ternary_gemm(w, q, n_tok - first, r0, r1, d0, D);
     for (int t = first; t < n_tok; ++t) {
-      const int32_t* d = dot + static_cast<size_t>(t) * D;
-      float* xr = x + static_cast<size_t>(t) * D;
-      for (int r = r0; r < r1; ++r) {
-        float o = bitlinear_out(d[r], s[t], w.scale);
-        xr[r] = o + xr[r];
-      }
+      const size_t at = static_cast<size_t>(t) * D + r0;
+      bitlinear_out_add(dot + at, r1 - r0, s[t], w.scale, x + at);
     }
   });
 
   // FFN: u = norm(x); m = relu(gate(u))^2 * up(u); x = down(sub_norm(m)) + x.
   norm_quantize(x, D, W.ffn_norm.data(), D, n_tok, first);
-  pool.run([&](int i, int n) {
+  pool.run_chunks(rc_f.count, [&](int c, int) {
     const TernaryMatrix& up = W.up.m;
     const TernaryMatrix& gate = W.gate.m;
-    int r0, r1;
-    rows_for(up, i, n, &r0, &r1);
-    if (r0 >= r1) return;
+    const int r0 = rc_f.begin(c), r1 = rc_f.end(c);
     const int8_t* q = q8_.data() + static_cast<size_t>(first) * D;
     int32_t* d0 = dot + static_cast<size_t>(first) * 2 * F;
     k.ternary_gemm(up, q, n_tok - first, r0, r1, d0, 2 * F);
     k.ternary_gemm(gate, q, n_tok - first, r0, r1, d0 + F, 2 * F);
     for (int t = first; t < n_tok; ++t) {
       const int32_t* d = dot + static_cast<size_t>(t) * 2 * F;
-      float* m = mlp_.data() + static_cast<size_t>(t) * F;
-      for (int r = r0; r < r1; ++r) {
-        float u = bitlinear_out(d[r], s[t], up.scale);
-        float g = bitlinear_out(d[F + r], s[t], gate.scale);
-        m[r] = relu_sq_mul(g, u);
-      }
+      bitlinear_relu_sq_mul(d + r0, d + F + r0, r1 - r0, s[t], up.scale, gate.scale,
+                            mlp_.data() + static_cast<size_t>(t) * F + r0);
     }
   });
   norm_quantize(mlp_.data(), F, W.ffn_sub_norm.data(), F, n_tok, first);
-  pool.run([&](int i, int n) {
+  pool.run_chunks(rc_d.count, [&](int c, int) {
     const TernaryMatrix& w = W.down.m;
-    int r0, r1;
-    rows_for(w, i, n, &r0, &r1);
-    if (r0 >= r1) return;
+    const int r0 = rc_d.begin(c), r1 = rc_d.end(c);
     const int8_t* q = q8_.data() + static_cast<size_t>(first) * F;
     int32_t* d0 = dot + static_cast<size_t>(first) * D;
     k.ternary_gemm(w, q, n_tok - first, r0, r1, d0, D);
     for (int t = first; t < n_tok; ++t) {
-      const int32_t* d = dot + static_cast<size_t>(t) * D;
-      float* xr = x + static_cast<size_t>(t) * D;
-      for (int r = r0; r < r1; ++r) {
-        float dv = bitlinear_out(d[r], s[t], w.scale);
-        xr[r] = dv + xr[r];
-      }
+      const size_t at = static_cast<size_t>(t) * D + r0;
+      bitlinear_out_add(dot + at, r1 - r0, s[t], w.scale, x + at);
     }
   });
 }
@@ -271,12 +252,10 @@ void Context::store_kv(int l, int n_tok, int pos0) {
       float* kr = row + D + g * hd;
       const float* vr = row + D + KV + g * hd;
       rope_neox(kr, half, c, sn);
-      uint16_t* kc = k_cache_.data() + kv_index(l, g, pos0 + t);
-      uint16_t* vc = v_cache_.data() + kv_index(l, g, pos0 + t);
-      for (int i = 0; i < hd; ++i) {
-        kc[i] = f32_to_f16(kr[i]);
-        vc[i] = f32_to_f16(vr[i]);
-      }
+      uint16_t* kc = k_cache_.data() + k_index(l, g, pos0 + t);
+      uint16_t* vc = v_cache_.data() + v_index(l, g, 0) + pos0 + t;
+      f32_to_f16_row(kr, hd, kc, 1);
+      f32_to_f16_row(vr, hd, vc, static_cast<size_t>(capacity_));
     }
   };
   if (n_tok == 1) {
@@ -293,26 +272,23 @@ void Context::attend(int l, int n_tok, int first_tok, int pos0, bool single) {
   const int D = hp_.n_embd, KV = hp_.kv_dim, QKV = D + 2 * KV, hd = hp_.head_dim;
   const int n_head = hp_.n_head, group = n_head / hp_.n_head_kv;
 
-  // One job per (token, query head), dealt round-robin so the long causal
-  // rows of late tokens spread over all workers.
+  // One chunk per (token, query head); workers claim them as they go, which
+  // also evens out the longer causal rows of later tokens.
   const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
   const int jobs = (n_tok - first_tok) * n_head;
-  model_.pool().run([&](int i, int n) {
-    float* scores = scores_[i].data();
-    float* q = query_[i].data();
-    for (int j = i; j < jobs; j += n) {
-      const int t = first_tok + j / n_head, h = j % n_head, g = h / group, n_kv = pos0 + t + 1;
-      // Q goes through F16 for the scores in batches and single tokens alike (spec 3.5, 11.1).
-      const float* qsrc = qkv_.data() + static_cast<size_t>(t) * QKV + h * hd;
-      for (int c = 0; c < hd; ++c) q[c] = f16_to_f32(f32_to_f16(qsrc[c]));
-      k.f16_gemv(k_cache_.data() + kv_index(l, g, 0), hd, hd, q, 0, n_kv, scores);
-      softmax_scaled(scores, n_kv, scale);
-      if (single) round_to_f16(scores, n_kv);
-      float* out = att_.data() + static_cast<size_t>(t) * D + h * hd;
-      std::memset(out, 0, sizeof(float) * hd);
-      const uint16_t* v = v_cache_.data() + kv_index(l, g, 0);
-      for (int p = 0; p < n_kv; ++p) k.f16_axpy(scores[p], v + static_cast<size_t>(p) * hd, hd, out);
-    }
+  model_.pool().run_chunks(jobs, [&](int j, int worker) {
+    float* scores = scores_[worker].data();
+    float* q = query_[worker].data();
+    const int t = first_tok + j / n_head, h = j % n_head, g = h / group, n_kv = pos0 + t + 1;
+    // Q goes through F16 for the scores in batches and single tokens alike (spec 3.5, 11.1).
+    const float* qsrc = qkv_.data() + static_cast<size_t>(t) * QKV + h * hd;
+    round_through_f16(qsrc, hd, q);
+    k.f16_gemv(k_cache_.data() + k_index(l, g, 0), hd, hd, q, 0, n_kv, scores);
+    softmax_scaled(scores, n_kv, scale);
+    if (single) round_to_f16(scores, n_kv);
+    // out[d] = sum_p V[d][p] * p[p], f32 FMA over widened F16 (spec 3.5).
+    float* out = att_.data() + static_cast<size_t>(t) * D + h * hd;
+    k.f16_gemv(v_cache_.data() + v_index(l, g, 0), capacity_, n_kv, scores, 0, hd, out);
   });
 }
 
@@ -337,11 +313,7 @@ void Context::head(const float* hidden_row, bool single, float* out) {
   int32_t* dot = head_dot_.data();
   model_.pool().parallel_for(vocab_, 64, [&](int64_t r0, int64_t r1) {
     k.i8_gemv(hq, D, D, q, static_cast<int>(r0), static_cast<int>(r1), dot);
-    for (int64_t r = r0; r < r1; ++r) {
-      float f = static_cast<float>(dot[r]);
-      float y = f / s;
-      out[r] = y * hs[r];
-    }
+    int8_head_out(dot + r0, static_cast<int>(r1 - r0), s, hs + r0, out + r0);
   });
 }
 

@@ -46,9 +46,6 @@ class Context {
   void (*on_chunk_done)(void* user, int length) = nullptr;
   void* on_chunk_user = nullptr;
 
-  // Where a layer's K/V rows for one KV head live. For tests.
-  const uint16_t* k_row(int layer, int kv_head, int pos) const;
-  const uint16_t* v_row(int layer, int kv_head, int pos) const;
 
  private:
   void eval_chunk(const int32_t* tokens, int n_tok, int pos0, bool single, const int32_t* abort,
@@ -63,7 +60,11 @@ class Context {
   void attend(int l, int n_tok, int first_tok, int pos0, bool single);
   void head(const float* hidden_row, bool single, float* out);
   void ensure_thread_scratch();
-  size_t kv_index(int layer, int kv_head, int pos) const;
+  // K: [layer][kv_head][pos][head_dim], rows of one position, for the
+  // scores K.q. V: [layer][kv_head][head_dim][capacity], transposed (as the
+  // reference stores it), so V.p is one matrix-vector product per head.
+  size_t k_index(int layer, int kv_head, int pos) const;
+  size_t v_index(int layer, int kv_head, int dim) const;
 
   Model& model_;
   const Hparams hp_;
@@ -72,7 +73,7 @@ class Context {
   int vocab_ = 0;
   int chunk_ = 0;
 
-  AlignedBuffer<uint16_t> k_cache_, v_cache_;  // [layer][kv_head][pos][head_dim]
+  AlignedBuffer<uint16_t> k_cache_, v_cache_;
 
   AlignedBuffer<float> x_;        // [chunk][n_embd] residual stream
   AlignedBuffer<float> xn_;       // [chunk][max(n_embd, n_ff)] normed input of a matmul

@@ -1,3 +1,4 @@
+#include "engine/strict_fp.h"
 #include "engine/model.h"
 
 #include <atomic>
@@ -7,6 +8,7 @@
 
 #include "cpu_features.h"
 #include "engine/engine_error.h"
+#include "engine/ops.h"
 
 namespace bitnet {
 
@@ -47,6 +49,7 @@ std::unique_ptr<Model> Model::load(const LoadSpec& spec) {
   ModelTensors mt = resolve_tensors(m->hp_, spec.tensors, m->file_->size());
   m->pool_ = std::make_unique<ThreadPool>(spec.threads == 0 ? default_threads() : spec.threads);
   m->lm_head_ = spec.lm_head;
+  m->huge_pages_ = spec.huge_pages;
 
   m->copy_norm(mt.output_norm, &m->output_norm_);
   m->layers_.resize(m->hp_.n_layer);
@@ -73,7 +76,7 @@ std::unique_ptr<Model> Model::load(const LoadSpec& spec) {
   const Hparams& hp = m->hp_;
   uint64_t ternary = 0, norms = m->output_norm_.bytes();
   for (const LayerWeights& W : m->layers_) {
-    for (const TernaryWeight* t : {&W.q, &W.k, &W.v, &W.o, &W.gate, &W.up, &W.down}) ternary += t->storage.bytes();
+    for (const TernaryWeight* t : {&W.q, &W.k, &W.v, &W.o, &W.gate, &W.up, &W.down}) ternary += t->bytes;
     norms += W.attn_norm.bytes() + W.attn_sub_norm.bytes() + W.ffn_norm.bytes() + W.ffn_sub_norm.bytes();
   }
   uint64_t head = m->lm_head_ == LmHead::kInt8 ? m->head_q_.bytes() + m->head_scale_.bytes()
@@ -105,8 +108,10 @@ void Model::copy_norm(const TensorRef& t, AlignedBuffer<float>* out) const {
 }
 
 void Model::repack_all(const ModelTensors& mt) {
-  // Allocate and check serially (both may throw), then repack in parallel.
+  // Check and place serially (may throw), then repack in parallel. One arena
+  // holds every matrix, in the order a token reads them.
   std::vector<RepackJob> jobs;
+  size_t total = 0;
   for (int l = 0; l < hp_.n_layer; ++l) {
     const LayerTensors& L = mt.layers[l];
     LayerWeights& W = layers_[l];
@@ -121,18 +126,22 @@ void Model::repack_all(const ModelTensors& mt) {
       w->m.rows = static_cast<int>(ref->ne1);
       w->m.cols = static_cast<int>(ref->ne0);
       w->m.scale = scale;
-      w->storage.reset(ternary_packed_bytes(w->m.rows, w->m.cols));
-      w->m.packed = w->storage.data();
+      w->bytes = ternary_packed_bytes(w->m.rows, w->m.cols);
+      total += (w->bytes + 63) / 64 * 64;
       jobs.push_back({src, *ref, w});
     }
   }
+  arena_.reset(total, huge_pages_);
+  size_t at = 0;
+  for (RepackJob& job : jobs) {
+    job.dst->m.packed = arena_.data() + at;
+    at += (job.dst->bytes + 63) / 64 * 64;
+  }
   const MappedFile& file = *file_;
-  pool_->run([&](int i, int n) {
-    for (size_t j = static_cast<size_t>(i); j < jobs.size(); j += static_cast<size_t>(n)) {
-      const RepackJob& job = jobs[j];
-      ternary_pack_i2s(job.src, job.dst->m.rows, job.dst->m.cols, job.dst->storage.data());
-      file.release(job.ref.offset, job.ref.bytes);
-    }
+  pool_->run_chunks(static_cast<int>(jobs.size()), [&](int j, int) {
+    const RepackJob& job = jobs[j];
+    ternary_pack_i2s(job.src, job.dst->m.rows, job.dst->m.cols, const_cast<uint8_t*>(job.dst->m.packed));
+    file.release(job.ref.offset, job.ref.bytes);
   });
 }
 
@@ -147,9 +156,23 @@ static const float* f16_table() {
   return table.get();
 }
 
+// One row of the int8 head: round-half-even(w * inv), clamped to +-127.
+// Adding and removing 1.5 * 2^23 rounds a float of magnitude below 2^22 to
+// an integer in the current (nearest-even) mode, and vectorizes.
+BITNET_VECTOR_CLONES
+static void quantize_head_row(const uint16_t* src, int cols, const float* table, float inv, int8_t* dst) {
+  const float kRound = 12582912.0f;
+  for (int c = 0; c < cols; ++c) {
+    float v = table[src[c]] * inv;
+    v = (v + kRound) - kRound;
+    v = v > 127.0f ? 127.0f : v < -127.0f ? -127.0f : v;
+    dst[c] = static_cast<int8_t>(static_cast<int>(v));
+  }
+}
+
 void Model::build_int8_head() {
   const int rows = hp_.vocab, cols = hp_.n_embd;
-  head_q_.reset(static_cast<size_t>(rows) * cols);
+  head_q_.reset(static_cast<size_t>(rows) * cols, huge_pages_);
   head_scale_.reset(rows);
   const float* table = f16_table();
   std::atomic<int64_t> bad_row{-1};
@@ -173,13 +196,11 @@ void Model::build_int8_head() {
         continue;
       }
       float inv = amax > 0.0f ? 127.0f / amax : 0.0f;
-      for (int c = 0; c < cols; ++c) {
-        float v = std::nearbyint(table[src[c]] * inv);
-        v = v > 127.0f ? 127.0f : v < -127.0f ? -127.0f : v;
-        dst[c] = static_cast<int8_t>(v);
-      }
+      quantize_head_row(src, cols, table, inv, dst);
       head_scale_[r] = amax / 127.0f;
     }
+    // Drop the F16 pages as we go, so they never all sit in memory at once.
+    file_->release(embd_offset_ + static_cast<uint64_t>(r0) * cols * 2, static_cast<uint64_t>(r1 - r0) * cols * 2);
   });
   file_->release(embd_offset_, embd_bytes_);
   if (bad_row.load() >= 0) {

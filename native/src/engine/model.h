@@ -26,6 +26,9 @@ struct LoadSpec {
   int threads = 0;                 // 0: one per physical core
   LmHead lm_head = LmHead::kInt8;
   std::string kernels;             // "" = fastest runnable
+  // 2 MiB pages for the streamed weights: decode about 20-35% faster,
+  // load slower when the OS must compact memory to find them.
+  bool huge_pages = true;
 };
 
 struct ModelStats {
@@ -34,10 +37,10 @@ struct ModelStats {
   uint64_t bytes_per_token = 0; // read per decoded token
 };
 
-// A ternary matrix with the memory behind it.
+// A ternary matrix; its packed bytes live in the model's weight arena.
 struct TernaryWeight {
   TernaryMatrix m;
-  AlignedBuffer<uint8_t> storage;
+  size_t bytes = 0;
 };
 
 struct LayerWeights {
@@ -82,10 +85,12 @@ class Model {
   const KernelTable* kernels_ = nullptr;
   std::unique_ptr<ThreadPool> pool_;
   std::vector<LayerWeights> layers_;
+  AlignedBuffer<uint8_t> arena_;  // every ternary matrix, back to back
   AlignedBuffer<float> output_norm_;
   const uint16_t* embd_ = nullptr;
   uint64_t embd_offset_ = 0, embd_bytes_ = 0;
   LmHead lm_head_ = LmHead::kInt8;
+  bool huge_pages_ = true;
   AlignedBuffer<int8_t> head_q_;
   AlignedBuffer<float> head_scale_;
   ModelStats stats_;

@@ -1,4 +1,6 @@
+#include "engine/strict_fp.h"
 #include "engine/ops.h"
+#include "engine/f16_rows.h"
 
 #include <cmath>
 #include <cstring>
@@ -87,8 +89,52 @@ void softmax_scaled(float* w, int n, float scale) {
   for (int i = 0; i < n; ++i) w[i] = w[i] * inv;
 }
 
+BITNET_VECTOR_CLONES
+void bitlinear_out(const int32_t* dot, int n, float act_scale, float w_scale, float* y) {
+  for (int r = 0; r < n; ++r) {
+    float f = static_cast<float>(dot[r]);
+    float q = f / act_scale;
+    y[r] = q * w_scale;
+  }
+}
+
+BITNET_VECTOR_CLONES
+void bitlinear_out_add(const int32_t* dot, int n, float act_scale, float w_scale, float* x) {
+  for (int r = 0; r < n; ++r) {
+    float f = static_cast<float>(dot[r]);
+    float q = f / act_scale;
+    float y = q * w_scale;
+    x[r] = y + x[r];
+  }
+}
+
+BITNET_VECTOR_CLONES
+void bitlinear_relu_sq_mul(const int32_t* up_dot, const int32_t* gate_dot, int n, float act_scale, float up_scale,
+                           float gate_scale, float* m) {
+  for (int r = 0; r < n; ++r) {
+    float fu = static_cast<float>(up_dot[r]);
+    float qu = fu / act_scale;
+    float u = qu * up_scale;
+    float fg = static_cast<float>(gate_dot[r]);
+    float qg = fg / act_scale;
+    float g = qg * gate_scale;
+    float rl = g > 0.0f ? g : 0.0f;
+    float sq = rl * rl;
+    m[r] = sq * u;
+  }
+}
+
+BITNET_VECTOR_CLONES
+void int8_head_out(const int32_t* dot, int n, float act_scale, const float* row_scale, float* out) {
+  for (int r = 0; r < n; ++r) {
+    float f = static_cast<float>(dot[r]);
+    float q = f / act_scale;
+    out[r] = q * row_scale[r];
+  }
+}
+
 void round_to_f16(float* x, int n) {
-  for (int i = 0; i < n; ++i) x[i] = f16_to_f32(f32_to_f16(x[i]));
+  round_through_f16(x, n, x);
 }
 
 }  // namespace bitnet

@@ -7,6 +7,16 @@
 
 #include <cstdint>
 
+// Elementwise loops that the compiler vectorizes get one clone per x86 ISA,
+// picked at load time (GCC ifunc), since the addon is built for baseline
+// x86-64. Same IEEE ops in every clone, so the same bits.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
+    !defined(__SANITIZE_ADDRESS__)
+#define BITNET_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define BITNET_VECTOR_CLONES
+#endif
+
 namespace bitnet {
 
 // y = (x * (1 / sqrt(mean(x^2) + eps))) * w; the squares summed in double.
@@ -31,11 +41,18 @@ void softmax_scaled(float* w, int n, float scale);
 // Rounds each value to the nearest F16 and back (round to nearest even).
 void round_to_f16(float* x, int n);
 
-// m = relu(gate)^2 * up, each step rounded to f32.
-inline float relu_sq_mul(float gate, float up) {
-  float r = gate > 0.0f ? gate : 0.0f;
-  float sq = r * r;
-  return sq * up;
-}
+// BitLinear epilogue (spec 3.3) over a row of integer products:
+// y[r] = ((float)dot[r] / act_scale) * w_scale. The kernels return
+// acc - sum_q exactly, below 2^24 in magnitude, so one conversion of the
+// difference equals the spec's (float)acc - (float)sum_q.
+void bitlinear_out(const int32_t* dot, int n, float act_scale, float w_scale, float* y);
+// The same, added to a residual: x[r] = y[r] + x[r].
+void bitlinear_out_add(const int32_t* dot, int n, float act_scale, float w_scale, float* x);
+// Gated FFN: m[r] = relu(gate[r])^2 * up[r] with both BitLinear epilogues.
+void bitlinear_relu_sq_mul(const int32_t* up_dot, const int32_t* gate_dot, int n, float act_scale, float up_scale,
+                           float gate_scale, float* m);
+
+// The int8 LM head's epilogue: out[r] = ((float)dot[r] / act_scale) * row_scale[r].
+void int8_head_out(const int32_t* dot, int n, float act_scale, const float* row_scale, float* out);
 
 }  // namespace bitnet

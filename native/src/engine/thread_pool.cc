@@ -15,10 +15,12 @@ namespace bitnet {
 
 namespace {
 
-// How long an idle worker spins before it sleeps. Long enough to bridge the
+// How long an idle worker spins before it sleeps: long enough to bridge the
 // gaps between the jobs of one token (a norm on the main thread), short
 // enough that a paused engine releases the core at once.
-constexpr auto kSpin = std::chrono::microseconds(300);
+constexpr auto kSpin = std::chrono::microseconds(200);
+
+inline uint64_t gen_of(uint64_t w) { return w >> 40; }
 
 }  // namespace
 
@@ -38,7 +40,7 @@ void ThreadPool::start(int threads) {
   workers_.reserve(n_threads_ - 1);
   // The generation is read here, not in the thread: a worker that starts late
   // must still see the first job as new.
-  const uint64_t gen = generation_.load();
+  const uint64_t gen = gen_of(claim_.load());
   for (int i = 1; i < n_threads_; ++i) workers_.emplace_back([this, i, gen] { worker_main(i, gen); });
 }
 
@@ -46,7 +48,9 @@ void ThreadPool::stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_.store(true);
-    generation_.fetch_add(1);
+    // A new generation with no chunks wakes everyone.
+    uint64_t gen = (gen_of(claim_.load()) + 1) & 0xFFFFFF;
+    claim_.store(gen << 40);
   }
   cv_.notify_all();
   for (std::thread& t : workers_) t.join();
@@ -54,41 +58,67 @@ void ThreadPool::stop() {
   n_threads_ = 1;
 }
 
-void ThreadPool::dispatch(Job job, void* ctx) {
-  job_ = job;
-  job_ctx_ = ctx;
-  pending_.store(n_threads_ - 1, std::memory_order_relaxed);
-  generation_.fetch_add(1, std::memory_order_seq_cst);
+void ThreadPool::work(uint64_t gen, int worker) {
+  for (;;) {
+    uint64_t w = claim_.load(std::memory_order_acquire);
+    if (gen_of(w) != gen) return;
+    const uint64_t total = (w >> kIdxBits) & kIdxMask, idx = w & kIdxMask;
+    if (idx >= total) return;
+    if (!claim_.compare_exchange_weak(w, w + 1, std::memory_order_acq_rel, std::memory_order_relaxed)) continue;
+    // Chunk idx of generation gen is ours; the job cannot change until the
+    // caller has seen it done.
+    job_.load(std::memory_order_relaxed)(job_ctx_.load(std::memory_order_relaxed), static_cast<int>(idx), worker);
+    done_.fetch_add(1, std::memory_order_release);
+  }
+}
+
+void ThreadPool::dispatch(Job job, void* ctx, int n_chunks) {
+  if (static_cast<uint64_t>(n_chunks) > kIdxMask) {
+    // Never expected (callers make a few dozen chunks); run inline.
+    for (int c = 0; c < n_chunks; ++c) job(ctx, c, 0);
+    return;
+  }
+  job_.store(job, std::memory_order_relaxed);
+  job_ctx_.store(ctx, std::memory_order_relaxed);
+  done_.store(0, std::memory_order_relaxed);
+  const uint64_t gen = (gen_of(claim_.load(std::memory_order_relaxed)) + 1) & 0xFFFFFF;
+  claim_.store(gen << 40 | static_cast<uint64_t>(n_chunks) << kIdxBits, std::memory_order_seq_cst);
   if (sleepers_.load(std::memory_order_seq_cst) > 0) {
     { std::lock_guard<std::mutex> lock(mu_); }
     cv_.notify_all();
   }
-  job(ctx, 0, n_threads_);
-  while (pending_.load(std::memory_order_acquire) != 0) BITNET_PAUSE();
+  work(gen, 0);
+  // Wait for chunks other workers hold; yield the core if that takes long
+  // (the holder may be descheduled and need this very core).
+  for (int spins = 0; done_.load(std::memory_order_acquire) != n_chunks; ++spins) {
+    if (spins < 4096) {
+      BITNET_PAUSE();
+    } else {
+      std::this_thread::yield();
+    }
+  }
 }
 
 void ThreadPool::worker_main(int index, uint64_t seen) {
   for (;;) {
-    // Spin, then sleep, until a new generation appears.
     auto deadline = std::chrono::steady_clock::now() + kSpin;
     uint64_t gen;
     for (int spins = 0;; ++spins) {
-      gen = generation_.load(std::memory_order_acquire);
+      gen = gen_of(claim_.load(std::memory_order_acquire));
       if (gen != seen) break;
       BITNET_PAUSE();
       if ((spins & 255) == 255 && std::chrono::steady_clock::now() > deadline) {
         sleepers_.fetch_add(1, std::memory_order_seq_cst);
         std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [&] { return generation_.load(std::memory_order_seq_cst) != seen; });
+        cv_.wait(lock, [&] { return gen_of(claim_.load(std::memory_order_seq_cst)) != seen; });
         sleepers_.fetch_sub(1, std::memory_order_relaxed);
-        gen = generation_.load(std::memory_order_acquire);
+        gen = gen_of(claim_.load(std::memory_order_acquire));
         break;
       }
     }
     seen = gen;
     if (stopping_.load(std::memory_order_acquire)) return;
-    job_(job_ctx_, index, n_threads_);
-    pending_.fetch_sub(1, std::memory_order_release);
+    work(gen, index);
   }
 }
 

@@ -71,7 +71,8 @@ struct KernelTable {
 
   // Exact integer ternary products for rows [r0, r1) and n_tok tokens:
   // dot[t * ld + r] = sum_c w(r, c) * q[t * w.cols + c], in int32 (no
-  // int16 intermediate, so no wraparound for any q). r0 % kTernaryRowGroup
+  // int16 intermediate, so no wraparound for any q; cols <= 65536, a
+  // multiple of 16). r0 % kTernaryRowGroup
   // == 0; r1 % kTernaryRowGroup == 0 or r1 == w.rows. n_tok == 1 is the
   // decode (matrix-vector) path; larger n_tok unpacks each weight tile once
   // and reuses it for a block of tokens (prefill).
@@ -79,7 +80,7 @@ struct KernelTable {
                        int r0, int r1, int32_t* dot, int ld);
 
   // out[r] = sum_c a[r * lda + c] * q[c] over int8 rows, for r in [r0, r1),
-  // exact in int32 (cols <= 131072).
+  // exact in int32 (cols <= 65536, so no intermediate can overflow).
   // Used for the int8 copy of the tied LM head.
   void (*i8_gemv)(const int8_t* a, size_t lda, int cols, const int8_t* q,
                   int r0, int r1, int32_t* out);
@@ -97,6 +98,12 @@ struct KernelTable {
   // y[c] = fmaf(p, f16(v[c]), y[c]) for c in [0, n) (one rounding per
   // element). Attention's V accumulation.
   void (*f16_axpy)(float p, const uint16_t* v, int n, float* y);
+
+  // Many f16_axpy calls in one: for r = 0, 1, .., n_rows-1 in order,
+  // y[c] = fmaf(p[r], f16(v[r * ldv + c]), y[c]) for c in [0, n). Bit-identical
+  // to calling f16_axpy row by row, but y stays in registers across rows.
+  // Attention's V * softmax over n_rows cached positions.
+  void (*f16_axpy_rows)(const float* p, const uint16_t* v, size_t ldv, int n_rows, int n, float* y);
 };
 
 const KernelTable& scalar_kernels();

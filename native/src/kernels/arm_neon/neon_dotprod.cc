@@ -100,25 +100,29 @@ inline int32x4_t dot_tile(int32x4_t acc, const Codes& c, int8x16_t qv) {
   return vdotq_laneq_s32(acc, c.c3, qv, 3);
 }
 
+// Two accumulators per quarter (column groups 0-1 and 2-3) halve the chain
+// of dependent sdot instructions per tile.
 void gemv(const TernaryMatrix& w, const int8_t* q, int r0, int r1, int32_t* dot) {
   const int cols = w.cols, tiles = cols / 16;
   const size_t group_bytes = static_cast<size_t>(4) * cols;
   const int32x4_t qsum = vdupq_n_s32(sum_i8(q, cols));
   for (int r = r0; r < r1; r += 16) {
     const uint8_t* g = w.packed + (r / 16) * group_bytes;
-    int32x4_t a0 = vdupq_n_s32(0), a1 = a0, a2 = a0, a3 = a0;
+    int32x4_t a[4], b[4];
+    for (int j = 0; j < 4; ++j) a[j] = b[j] = vdupq_n_s32(0);
     for (int k = 0; k < tiles; ++k) {
       const int8x16_t qv = vld1q_s8(q + 16 * k);
       const uint8_t* t = g + 64 * static_cast<size_t>(k);
-      a0 = dot_tile(a0, unpack(t), qv);
-      a1 = dot_tile(a1, unpack(t + 16), qv);
-      a2 = dot_tile(a2, unpack(t + 32), qv);
-      a3 = dot_tile(a3, unpack(t + 48), qv);
+#pragma GCC unroll 4
+      for (int j = 0; j < 4; ++j) {
+        const Codes c = unpack(t + 16 * j);
+        a[j] = vdotq_laneq_s32(a[j], c.c0, qv, 0);
+        b[j] = vdotq_laneq_s32(b[j], c.c2, qv, 2);
+        a[j] = vdotq_laneq_s32(a[j], c.c1, qv, 1);
+        b[j] = vdotq_laneq_s32(b[j], c.c3, qv, 3);
+      }
     }
-    store_rows(dot + r, vsubq_s32(a0, qsum), r1 - r);
-    store_rows(dot + r + 4, vsubq_s32(a1, qsum), r1 - r - 4);
-    store_rows(dot + r + 8, vsubq_s32(a2, qsum), r1 - r - 8);
-    store_rows(dot + r + 12, vsubq_s32(a3, qsum), r1 - r - 12);
+    for (int j = 0; j < 4; ++j) store_rows(dot + r + 4 * j, vsubq_s32(vaddq_s32(a[j], b[j]), qsum), r1 - r - 4 * j);
   }
 }
 
@@ -170,31 +174,23 @@ void ternary_gemm(const TernaryMatrix& w, const int8_t* q, int n_tok, int r0, in
   }
 }
 
+// One row at a time, so the head streams as one sequential read per core
+// (measured on AVX-512: about 1.7x the rate of four interleaved rows); four
+// accumulators over 64-byte steps keep the sdot chains short.
 void i8_gemv(const int8_t* a, size_t lda, int cols, const int8_t* q, int r0, int r1, int32_t* out) {
-  const int full = cols & ~15;
-  int r = r0;
-  for (; r + 4 <= r1; r += 4) {
+  const int full = cols & ~63, full16 = cols & ~15;
+  for (int r = r0; r < r1; ++r) {
     const int8_t* row = a + static_cast<size_t>(r) * lda;
     int32x4_t a0 = vdupq_n_s32(0), a1 = a0, a2 = a0, a3 = a0;
-    for (int c = 0; c < full; c += 16) {
-      const int8x16_t qv = vld1q_s8(q + c);
-      a0 = vdotq_s32(a0, vld1q_s8(row + c), qv);
-      a1 = vdotq_s32(a1, vld1q_s8(row + lda + c), qv);
-      a2 = vdotq_s32(a2, vld1q_s8(row + 2 * lda + c), qv);
-      a3 = vdotq_s32(a3, vld1q_s8(row + 3 * lda + c), qv);
+    for (int c = 0; c < full; c += 64) {
+      a0 = vdotq_s32(a0, vld1q_s8(row + c), vld1q_s8(q + c));
+      a1 = vdotq_s32(a1, vld1q_s8(row + c + 16), vld1q_s8(q + c + 16));
+      a2 = vdotq_s32(a2, vld1q_s8(row + c + 32), vld1q_s8(q + c + 32));
+      a3 = vdotq_s32(a3, vld1q_s8(row + c + 48), vld1q_s8(q + c + 48));
     }
-    int32_t s[4] = {vaddvq_s32(a0), vaddvq_s32(a1), vaddvq_s32(a2), vaddvq_s32(a3)};
-    for (int i = 0; i < 4; ++i) {
-      for (int c = full; c < cols; ++c) s[i] += row[i * lda + c] * q[c];
-      out[r + i] = s[i];
-    }
-  }
-  for (; r < r1; ++r) {
-    const int8_t* row = a + static_cast<size_t>(r) * lda;
-    int32x4_t acc = vdupq_n_s32(0);
-    for (int c = 0; c < full; c += 16) acc = vdotq_s32(acc, vld1q_s8(row + c), vld1q_s8(q + c));
-    int32_t s = vaddvq_s32(acc);
-    for (int c = full; c < cols; ++c) s += row[c] * q[c];
+    for (int c = full; c < full16; c += 16) a0 = vdotq_s32(a0, vld1q_s8(row + c), vld1q_s8(q + c));
+    int32_t s = vaddvq_s32(vaddq_s32(vaddq_s32(a0, a1), vaddq_s32(a2, a3)));
+    for (int c = full16; c < cols; ++c) s += row[c] * q[c];
     out[r] = s;
   }
 }
@@ -226,7 +222,10 @@ void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, i
   for (int c = 0; c < tail; ++c) xt[c] = x[full + c];
   uint16_t at[16] = {0};
   int r = r0;
-  for (; r + 2 <= r1; r += 2) {
+  // Short rows (attention): two rows at once for more fma chains in flight.
+  // Long rows (the F16 head) stream from memory: one row at a time is one
+  // sequential read, measured 1.6x faster on AVX-512.
+  for (; cols < 1024 && r + 2 <= r1; r += 2) {
     const uint16_t* row0 = a + static_cast<size_t>(r) * lda;
     const uint16_t* row1 = row0 + lda;
     Acc16 acc0 = {{vdupq_n_f32(0), vdupq_n_f32(0), vdupq_n_f32(0), vdupq_n_f32(0)}}, acc1 = acc0;
@@ -243,7 +242,7 @@ void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, i
     out[r] = reduce16(acc0);
     out[r + 1] = reduce16(acc1);
   }
-  if (r < r1) {
+  for (; r < r1; ++r) {
     const uint16_t* row = a + static_cast<size_t>(r) * lda;
     Acc16 acc = {{vdupq_n_f32(0), vdupq_n_f32(0), vdupq_n_f32(0), vdupq_n_f32(0)}};
     for (int c = 0; c < full; c += 16) fma16(acc, row + c, x + c);
@@ -266,10 +265,42 @@ void f16_axpy(float p, const uint16_t* v, int n, float* y) {
   for (; c < n; ++c) y[c] = std::fma(p, f16_to_f32(v[c]), y[c]);
 }
 
+void f16_axpy_rows(const float* p, const uint16_t* v, size_t ldv, int n_rows, int n, float* y) {
+  int c0 = 0;
+  // Blocks of 64 columns: sixteen accumulators stay in registers over all rows.
+  for (; c0 + 64 <= n; c0 += 64) {
+    float32x4_t acc[16];
+    for (int j = 0; j < 16; ++j) acc[j] = vld1q_f32(y + c0 + 4 * j);
+    for (int r = 0; r < n_rows; ++r) {
+      const float32x4_t pv = vdupq_n_f32(p[r]);
+      const uint16_t* vr = v + static_cast<size_t>(r) * ldv + c0;
+#pragma GCC unroll 8
+      for (int j = 0; j < 8; ++j) {
+        const float16x8_t h = vreinterpretq_f16_u16(vld1q_u16(vr + 8 * j));
+        acc[2 * j] = vfmaq_f32(acc[2 * j], pv, vcvt_f32_f16(vget_low_f16(h)));
+        acc[2 * j + 1] = vfmaq_f32(acc[2 * j + 1], pv, vcvt_high_f32_f16(h));
+      }
+    }
+    for (int j = 0; j < 16; ++j) vst1q_f32(y + c0 + 4 * j, acc[j]);
+  }
+  for (; c0 + 4 <= n; c0 += 4) {
+    float32x4_t acc = vld1q_f32(y + c0);
+    for (int r = 0; r < n_rows; ++r)
+      acc = vfmaq_f32(acc, vdupq_n_f32(p[r]), vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(v + static_cast<size_t>(r) * ldv + c0))));
+    vst1q_f32(y + c0, acc);
+  }
+  for (; c0 < n; ++c0) {
+    float acc = y[c0];
+    for (int r = 0; r < n_rows; ++r) acc = std::fma(p[r], f16_to_f32(v[static_cast<size_t>(r) * ldv + c0]), acc);
+    y[c0] = acc;
+  }
+}
+
 }  // namespace
 
 const KernelTable& neon_dotprod_kernels() {
-  static const KernelTable table = {"neon-dotprod", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv, f16_axpy};
+  static const KernelTable table = {"neon-dotprod", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv, f16_axpy,
+                                    f16_axpy_rows};
   return table;
 }
 

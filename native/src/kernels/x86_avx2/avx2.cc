@@ -200,31 +200,24 @@ inline __m256i widen16(const int8_t* p) {
   return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
 }
 
+// One row at a time, so the head streams as one sequential read per core
+// (measured on AVX-512: about 1.7x the rate of four interleaved rows); four
+// accumulators over 64-byte steps keep the dependency chains short.
 void i8_gemv(const int8_t* a, size_t lda, int cols, const int8_t* q, int r0, int r1, int32_t* out) {
-  const int full = cols & ~15;
-  int r = r0;
-  for (; r + 4 <= r1; r += 4) {
+  const int full = cols & ~63, full16 = cols & ~15;
+  for (int r = r0; r < r1; ++r) {
     const int8_t* row = a + static_cast<size_t>(r) * lda;
     __m256i acc0 = _mm256_setzero_si256(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-    for (int c = 0; c < full; c += 16) {
-      const __m256i qv = widen16(q + c);
-      acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(widen16(row + c), qv));
-      acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(widen16(row + lda + c), qv));
-      acc2 = _mm256_add_epi32(acc2, _mm256_madd_epi16(widen16(row + 2 * lda + c), qv));
-      acc3 = _mm256_add_epi32(acc3, _mm256_madd_epi16(widen16(row + 3 * lda + c), qv));
+    for (int c = 0; c < full; c += 64) {
+      acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(widen16(row + c), widen16(q + c)));
+      acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(widen16(row + c + 16), widen16(q + c + 16)));
+      acc2 = _mm256_add_epi32(acc2, _mm256_madd_epi16(widen16(row + c + 32), widen16(q + c + 32)));
+      acc3 = _mm256_add_epi32(acc3, _mm256_madd_epi16(widen16(row + c + 48), widen16(q + c + 48)));
     }
-    int32_t s[4] = {hsum_epi32(acc0), hsum_epi32(acc1), hsum_epi32(acc2), hsum_epi32(acc3)};
-    for (int i = 0; i < 4; ++i) {
-      for (int c = full; c < cols; ++c) s[i] += row[i * lda + c] * q[c];
-      out[r + i] = s[i];
-    }
-  }
-  for (; r < r1; ++r) {
-    const int8_t* row = a + static_cast<size_t>(r) * lda;
-    __m256i acc = _mm256_setzero_si256();
-    for (int c = 0; c < full; c += 16) acc = _mm256_add_epi32(acc, _mm256_madd_epi16(widen16(row + c), widen16(q + c)));
-    int32_t s = hsum_epi32(acc);
-    for (int c = full; c < cols; ++c) s += row[c] * q[c];
+    for (int c = full; c < full16; c += 16)
+      acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(widen16(row + c), widen16(q + c)));
+    int32_t s = hsum_epi32(_mm256_add_epi32(_mm256_add_epi32(acc0, acc1), _mm256_add_epi32(acc2, acc3)));
+    for (int c = full16; c < cols; ++c) s += row[c] * q[c];
     out[r] = s;
   }
 }
@@ -250,7 +243,10 @@ void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, i
   for (int c = 0; c < tail; ++c) xt[c] = x[full + c];
   alignas(16) uint16_t at[2][16] = {{0}};
   int r = r0;
-  for (; r + 2 <= r1; r += 2) {
+  // Short rows (attention): two rows at once for more fma chains in flight.
+  // Long rows (the F16 head) stream from memory: one row at a time is one
+  // sequential read, measured 1.6x faster on AVX-512.
+  for (; cols < 1024 && r + 2 <= r1; r += 2) {
     const uint16_t* row0 = a + static_cast<size_t>(r) * lda;
     const uint16_t* row1 = row0 + lda;
     __m256 a0 = _mm256_setzero_ps(), b0 = a0, a1 = a0, b1 = a0;
@@ -273,7 +269,7 @@ void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, i
     out[r] = reduce16(a0, b0);
     out[r + 1] = reduce16(a1, b1);
   }
-  if (r < r1) {
+  for (; r < r1; ++r) {
     const uint16_t* row = a + static_cast<size_t>(r) * lda;
     __m256 lo = _mm256_setzero_ps(), hi = lo;
     for (int c = 0; c < full; c += 16) {
@@ -296,10 +292,37 @@ void f16_axpy(float p, const uint16_t* v, int n, float* y) {
   for (; c < n; ++c) y[c] = std::fma(p, f16_to_f32(v[c]), y[c]);
 }
 
+void f16_axpy_rows(const float* p, const uint16_t* v, size_t ldv, int n_rows, int n, float* y) {
+  int c0 = 0;
+  // Blocks of 64 columns: eight accumulators stay in registers over all rows.
+  for (; c0 + 64 <= n; c0 += 64) {
+    __m256 acc[8];
+    for (int j = 0; j < 8; ++j) acc[j] = _mm256_loadu_ps(y + c0 + 8 * j);
+    for (int r = 0; r < n_rows; ++r) {
+      const __m256 pv = _mm256_set1_ps(p[r]);
+      const uint16_t* vr = v + static_cast<size_t>(r) * ldv + c0;
+#pragma GCC unroll 8
+      for (int j = 0; j < 8; ++j) acc[j] = _mm256_fmadd_ps(pv, load_f16x8(vr + 8 * j), acc[j]);
+    }
+    for (int j = 0; j < 8; ++j) _mm256_storeu_ps(y + c0 + 8 * j, acc[j]);
+  }
+  for (; c0 + 8 <= n; c0 += 8) {
+    __m256 acc = _mm256_loadu_ps(y + c0);
+    for (int r = 0; r < n_rows; ++r)
+      acc = _mm256_fmadd_ps(_mm256_set1_ps(p[r]), load_f16x8(v + static_cast<size_t>(r) * ldv + c0), acc);
+    _mm256_storeu_ps(y + c0, acc);
+  }
+  for (; c0 < n; ++c0) {
+    float acc = y[c0];
+    for (int r = 0; r < n_rows; ++r) acc = std::fma(p[r], f16_to_f32(v[static_cast<size_t>(r) * ldv + c0]), acc);
+    y[c0] = acc;
+  }
+}
+
 }  // namespace
 
 const KernelTable& avx2_kernels() {
-  static const KernelTable table = {"avx2", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv, f16_axpy};
+  static const KernelTable table = {"avx2", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv, f16_axpy, f16_axpy_rows};
   return table;
 }
 

@@ -7,18 +7,20 @@ export default {
   id: 'explain',
   profile: 'with-model',
   title: 'Explain selection opens the chat with the selected code and a streamed reply',
-  async run({ page, shot, expect, note }) {
+  async run({ page, shot, expect, note, measure }) {
     // Close the side bar first, so the command itself has to open the chat.
     if (await page.locator('.part.sidebar').isVisible()) await page.keyboard.press('Control+B');
     await openFile(page, 'fib.py');
     await activeEditor(page).locator('.view-lines').click();
     await page.keyboard.press('Control+A');
     await shot('selected');
+    const commandAt = Date.now();
     await runCommand(page, 'BitNet: Explain selection');
 
     const chat = chatFrame(page);
     const user = chat.locator('.message.user', { hasText: 'def fibonacci(n):' }).last();
     await user.waitFor({ timeout: 30_000 });
+    measure('command → selection shown in the chat', Date.now() - commandAt);
     await user.scrollIntoViewIfNeeded();
     await shot('selection-in-chat');
     expect((await user.innerText()).includes('a, b = b, a + b'), 'the user message does not hold the whole selection');

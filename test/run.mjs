@@ -33,6 +33,8 @@ if (!only || only === 'build') {
 }
 if (!only || only === 'native') {
   run('native tests', 'make', ['-s', '-C', 'native/test', 'run', '-j2']);
+  // The loader facing thousands of damaged model files, under AddressSanitizer and UBSan.
+  run('native loader fuzz (ASan + UBSan)', 'make', ['-s', '-C', 'native/test', 'SAN=1', 'ONLY=loader_fuzz', 'run', '-j2']);
   if (process.arch === 'x64') {
     // The NEON kernels, cross-compiled and run under qemu, so they are tested, not hoped for.
     const cross = ['ARCH=arm64', 'CXX=aarch64-linux-gnu-g++', 'RUNNER=qemu-aarch64 -L /usr/aarch64-linux-gnu', 'ONLY=kernels'];

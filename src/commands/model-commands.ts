@@ -39,18 +39,6 @@ export function registerModelCommands(context: vscode.ExtensionContext, onModelC
   void manager.refresh({ offer: true });
 }
 
-/** The model file to load, checked with the GGUF reader; undefined if there is none usable. No UI. */
-export async function resolveModelPath(context: vscode.ExtensionContext): Promise<string | undefined> {
-  const location = locateModel(readSettings().modelPath, storage(context), pathContext());
-  if (location.kind !== 'setting' && location.kind !== 'downloaded') return undefined;
-  try {
-    await modelChecker(context)(location.path);
-    return location.path;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Which file, how big, where: for the status bar and "Show stats". */
 export function describeModelInUse(context: vscode.ExtensionContext, path: string): ModelDescription | undefined {
   return describeModel(path, downloadedModelPath(storage(context)));

@@ -5,7 +5,7 @@
 // after a growing pause.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { EngineError } from './engine-errors';
+import { EngineError, noModelError } from './engine-errors';
 import { probeAddon } from './probe-addon';
 import {
   CANCEL,
@@ -161,7 +161,7 @@ export class EngineClient {
   }
 
   private async *generate(kind: GenerationKind, input: string | ChatMessage[], options: GenerateOptions, signal?: AbortSignal): AsyncGenerator<string> {
-    if (!this.config.path) throw new EngineError('NO_MODEL', 'No BitNet model is set. Run "BitNet: Download model" or "BitNet: Use a local model file…".');
+    if (!this.config.path) throw noModelError();
     if (signal?.aborted) return;
     const worker = await this.running();
     if (signal?.aborted) return;

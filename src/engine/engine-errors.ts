@@ -20,6 +20,10 @@ export class EngineError extends Error {
   }
 }
 
+export function noModelError(): EngineError {
+  return new EngineError('NO_MODEL', 'No BitNet model is set. Run "BitNet: Download model" or "BitNet: Use a local model file…".');
+}
+
 /** The code of an error thrown by the addon or our own code, or `fallback`. */
 export function errorCode(err: unknown, fallback: EngineErrorCode): string {
   const code = (err as { code?: unknown } | undefined)?.code;

@@ -7,6 +7,7 @@
 import { bitnetTensorShapes, type ModelShape } from './bitnet-tensors';
 import { GGML_TYPE, I2S_TAIL_BYTES } from './ggml-types';
 import { writeGguf, type GgufTensorSpec, type GgufTypedValue, type GgufWriteResult, type TensorSink } from './gguf-writer';
+import type { Vocab } from './llama3-vocab';
 import { Xorshift128 } from './xorshift';
 
 export type { ModelShape } from './bitnet-tensors';
@@ -18,15 +19,8 @@ export const MODEL_SHAPES = {
 
 export type ModelShapeName = keyof typeof MODEL_SHAPES;
 
-/** The tokenizer data a model file carries (the shape of llama3-vocab's Vocab). */
-export interface ModelVocab {
-  tokens: string[];
-  tokenTypes: number[];
-  merges: string[];
-  bosId: number;
-  eosId: number;
-  eotId: number;
-}
+/** The tokenizer data a model file carries. */
+export type ModelVocab = Vocab;
 
 export interface MakeModelOptions {
   shape: ModelShape;

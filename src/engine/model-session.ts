@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import type { BitnetAddon, ModelHyperparams, NativeModel, TensorEntry } from '../../native';
 import { readBitnetModel } from './bitnet-model';
 import { chatTokens } from './chat-template';
-import { EngineError } from './engine-errors';
+import { EngineError, noModelError } from './engine-errors';
 import {
   DEFAULT_MODEL_CONFIG,
   type ChatMessage,
@@ -182,7 +182,7 @@ export class ModelSession {
 
   private requirePath(): string {
     const path = this.config.path;
-    if (!path) throw new EngineError('NO_MODEL', 'No BitNet model is set. Run "BitNet: Download model" or "BitNet: Use a local model file…".');
+    if (!path) throw noModelError();
     return path;
   }
 

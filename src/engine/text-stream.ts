@@ -9,10 +9,6 @@ export class TextStream implements AsyncIterableIterator<string> {
   private error: Error | undefined;
   private wake: (() => void) | undefined;
 
-  get finished(): boolean {
-    return this.ended;
-  }
-
   push(text: string): void {
     if (this.ended || !text) return;
     this.buffered += text;

@@ -8,8 +8,14 @@ import { chatPage } from './chat-page';
 
 export const CHAT_VIEW_ID = 'bitnet.chat';
 
+/** Longest wait for the page to load before a command goes on without it. */
+const PAGE_LOAD_TIMEOUT_MS = 15_000;
+
 export class ChatViewProvider implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
+  /** The page is loaded and listening (it said 'ready'); hiding the view unloads it. */
+  private pageReady = false;
+  private readonly readyWaiters: (() => void)[] = [];
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly session: ChatSession) {}
 
@@ -25,18 +31,40 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
 
     const attached = this.session.attachView((message) => void webview.postMessage(message));
     const received = webview.onDidReceiveMessage((raw: unknown) => {
+      if ((raw as { type?: unknown } | null)?.type === 'ready') this.markReady(true);
       this.session.handleMessage(raw).catch((err: Error) => console.error(`BitNet chat: ${err.message}`));
+    });
+    const visibility = view.onDidChangeVisibility(() => {
+      if (!view.visible) this.markReady(false);
     });
     view.onDidDispose(() => {
       attached.dispose();
       received.dispose();
+      visibility.dispose();
+      this.markReady(false);
       if (this.view === view) this.view = undefined;
     });
   }
 
-  /** Opens the BitNet sidebar and focuses the chat. */
+  /**
+   * Opens the BitNet sidebar, focuses the chat and waits until its page has
+   * loaded, so that a reply started next is seen streaming, not appearing whole.
+   */
   async reveal(): Promise<void> {
     await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+    if (this.pageReady) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, PAGE_LOAD_TIMEOUT_MS);
+      this.readyWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private markReady(ready: boolean): void {
+    this.pageReady = ready;
+    if (ready) for (const wake of this.readyWaiters.splice(0)) wake();
   }
 }
 

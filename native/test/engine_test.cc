@@ -15,21 +15,13 @@
 #include "engine/model.h"
 #include "tiny_model.h"
 
+#include "check.h"
+
 using namespace bitnet;
 
 namespace {
 
-int failures = 0;
-
-#define CHECK(cond, ...)                                        \
-  do {                                                          \
-    if (!(cond)) {                                              \
-      std::fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-      std::fprintf(stderr, __VA_ARGS__);                        \
-      std::fprintf(stderr, "\n");                               \
-      if (++failures > 20) std::exit(1);                        \
-    }                                                           \
-  } while (0)
+using bitnet_test::failures;
 
 std::vector<int32_t> random_tokens(int n, int vocab, uint32_t seed) {
   std::vector<int32_t> t(n);

@@ -15,21 +15,13 @@
 
 #include "kernels/kernels.h"
 
+#include "check.h"
+
 using namespace bitnet;
 
 namespace {
 
-int failures = 0;
-
-#define CHECK(cond, ...)                                           \
-  do {                                                             \
-    if (!(cond)) {                                                 \
-      std::fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);    \
-      std::fprintf(stderr, __VA_ARGS__);                           \
-      std::fprintf(stderr, "\n");                                  \
-      if (++failures > 20) std::exit(1);                           \
-    }                                                              \
-  } while (0)
+using bitnet_test::failures;
 
 std::mt19937_64 rng(20261121);
 

@@ -18,22 +18,14 @@
 #include "engine/model.h"
 #include "tiny_model.h"
 
+#include "check.h"
+
 using namespace bitnet;
 
 namespace {
 
-int failures = 0;
+using bitnet_test::failures;
 int loaded = 0, rejected = 0;
-
-#define CHECK(cond, ...)                                        \
-  do {                                                          \
-    if (!(cond)) {                                              \
-      std::fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-      std::fprintf(stderr, __VA_ARGS__);                        \
-      std::fprintf(stderr, "\n");                               \
-      if (++failures > 20) std::exit(1);                        \
-    }                                                           \
-  } while (0)
 
 std::mt19937_64 rng(0xB17E7);
 

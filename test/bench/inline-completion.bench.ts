@@ -44,7 +44,7 @@ function median(xs: number[]): number {
 async function main(): Promise<void> {
   const client = new EngineClient(root);
   client.setModel(modelPath, { threads });
-  const completer = new InlineCompleter(client, () => ({ maxTokens: 32, promptTokens: 2048, timeBudgetMs: 10_000 }));
+  const completer = new InlineCompleter(client, () => ({ maxTokens: 32, promptTokens: 2048, timeBudgetMs: 60_000 }));
   const base = sourcePrefix();
   console.log(`model ${modelPath}, prompt prefix ${await client.countTokens(base)} tokens`);
   await timed(completer, 'warm up: load the model');

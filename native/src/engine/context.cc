@@ -194,18 +194,8 @@ void Context::layer_forward(int l, int n_tok, int pos0, bool single, Rows rows) 
 
   // o = wo(sub_norm(att)); x = o + x.
   norm_quantize(att_.data(), D, W.attn_sub_norm.data(), D, n_tok, first);
-  const RowChunks rc_d(pool, D), rc_f(pool, F);
-  pool.run_chunks(rc_d.count, [&](int c, int) {
-    const TernaryMatrix& w = W.o.m;
-    const int r0 = rc_d.begin(c), r1 = rc_d.end(c);
-    const int8_t* q = q8_.data() + static_cast<size_t>(first) * D;
-    int32_t* d0 = dot + static_cast<size_t>(first) * D;
-    k.ternary_gemm(w, q, n_tok - first, r0, r1, d0, D);
-    for (int t = first; t < n_tok; ++t) {
-      const size_t at = static_cast<size_t>(t) * D + r0;
-      bitlinear_out_add(dot + at, r1 - r0, s[t], w.scale, x + at);
-    }
-  });
+  residual_bitlinear(W.o.m, D, n_tok, first);
+  const RowChunks rc_f(pool, F);
 
   // FFN: u = norm(x); m = relu(gate(u))^2 * up(u); x = down(sub_norm(m)) + x.
   norm_quantize(x, D, W.ffn_norm.data(), D, n_tok, first);
@@ -224,12 +214,23 @@ void Context::layer_forward(int l, int n_tok, int pos0, bool single, Rows rows) 
     }
   });
   norm_quantize(mlp_.data(), F, W.ffn_sub_norm.data(), F, n_tok, first);
-  pool.run_chunks(rc_d.count, [&](int c, int) {
-    const TernaryMatrix& w = W.down.m;
-    const int r0 = rc_d.begin(c), r1 = rc_d.end(c);
-    const int8_t* q = q8_.data() + static_cast<size_t>(first) * F;
-    int32_t* d0 = dot + static_cast<size_t>(first) * D;
-    k.ternary_gemm(w, q, n_tok - first, r0, r1, d0, D);
+  residual_bitlinear(W.down.m, F, n_tok, first);
+}
+
+// x += w(q) for tokens [first, n_tok), where q holds their quantized inputs
+// (in_dim values each): a BitLinear whose result joins the residual stream.
+void Context::residual_bitlinear(const TernaryMatrix& w, int in_dim, int n_tok, int first) {
+  const KernelTable& k = model_.kernels();
+  ThreadPool& pool = model_.pool();
+  const int D = hp_.n_embd;
+  float* x = x_.data();
+  int32_t* dot = dot_.data();
+  const float* s = q8_scale_.data();
+  const RowChunks rc(pool, D);
+  pool.run_chunks(rc.count, [&](int c, int) {
+    const int r0 = rc.begin(c), r1 = rc.end(c);
+    const int8_t* q = q8_.data() + static_cast<size_t>(first) * in_dim;
+    k.ternary_gemm(w, q, n_tok - first, r0, r1, dot + static_cast<size_t>(first) * D, D);
     for (int t = first; t < n_tok; ++t) {
       const size_t at = static_cast<size_t>(t) * D + r0;
       bitlinear_out_add(dot + at, r1 - r0, s[t], w.scale, x + at);

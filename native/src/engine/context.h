@@ -55,6 +55,7 @@ class Context {
   // of a chunk whose logits nobody reads: only its K and V matter).
   enum class Rows { kAll, kLast, kNone };
   void layer_forward(int l, int n_tok, int pos0, bool single, Rows rows);
+  void residual_bitlinear(const TernaryMatrix& w, int in_dim, int n_tok, int first);
   void norm_quantize(const float* in, int ld_in, const float* w, int n, int n_tok, int first_tok);
   void store_kv(int l, int n_tok, int pos0);
   void attend(int l, int n_tok, int first_tok, int pos0, bool single);

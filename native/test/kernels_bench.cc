@@ -229,20 +229,12 @@ int main(int argc, char** argv) {
       double t = time_call([&](long) { k->f16_gemv(a, 128, 128, x.data(), 0, 512, out.data()); }, 0.3);
       std::printf("  %-12s %9.2f us\n", k->name, t * 1e6);
     }
-    std::printf("f16_axpy n=128 (one V row of a head), in cache:\n");
-    std::vector<float> y(128);
+    std::printf("f16_gemv_many 512 x 128 x 4 vectors (scores of one KV group's 4 query heads), in cache:\n");
+    std::vector<float> x4(4 * 128, 0.5f), out4(4 * 512);
     for (auto* k : tables) {
-      double t = time_call([&](long i) { k->f16_axpy(0.001f, a + (i % 1024) * 128, 128, y.data()); }, 0.3);
-      std::printf("  %-12s %9.1f ns\n", k->name, t * 1e9);
-    }
-    std::printf("f16_axpy_rows 512 rows x 128 (V * softmax over 512 positions), in cache:\n");
-    std::vector<float> p(512, 0.001f);
-    for (auto* k : tables) {
-      double t = time_call([&](long) { k->f16_axpy_rows(p.data(), a, 128, 512, 128, y.data()); }, 0.3);
-      double t1 = time_call([&](long) {
-        for (int r = 0; r < 512; ++r) k->f16_axpy(p[r], a + r * 128, 128, y.data());
-      }, 0.3);
-      std::printf("  %-12s %9.2f us (512 f16_axpy calls: %.2f us)\n", k->name, t * 1e6, t1 * 1e6);
+      double t = time_call([&](long) { k->f16_gemv_many(a, 128, 128, x4.data(), 128, 4, 0, 512, out4.data(), 512); }, 0.3);
+      std::printf("  %-12s %9.2f us (4 f16_gemv calls: %.2f us)\n", k->name, t * 1e6,
+                  4 * time_call([&](long) { k->f16_gemv(a, 128, 128, x4.data(), 0, 512, out4.data()); }, 0.3) * 1e6);
     }
     std::free(a);
   }

@@ -340,38 +340,26 @@ void test_f16_kernels() {
       int bad = 0;
       for (int r = 0; r < rows; ++r) bad += bits_of(got[r]) != bits_of(want[r]);
       CHECK(bad == 0, "%s f16_gemv %dx%d rows [%d,%d): %d rows differ", k->name, rows, cols, r0, r1, bad);
-
-      int n = cols;
-      std::vector<float> y0(n + 1), y1;
-      for (auto& v : y0) v = rand_float(-1, 1);
-      y1 = y0;
-      std::vector<float> y2 = y0;
-      float p = rand_float(-2, 2);
-      ref.f16_axpy(p, a.data(), n, y1.data());
-      k->f16_axpy(p, a.data(), n, y2.data());
-      bad = 0;
-      for (int c = 0; c <= n; ++c) bad += bits_of(y1[c]) != bits_of(y2[c]);
-      CHECK(bad == 0, "%s f16_axpy n=%d: %d differ", k->name, n, bad);
-      CHECK(bits_of(y1[n]) == bits_of(y0[n]), "f16_axpy wrote past n");
     }
   }
-  // f16_axpy_rows equals f16_axpy called row by row, in every table.
-  for (int trial = 0; trial < 40; ++trial) {
-    int n_rows = rand_int(0, 40), n = trial < 4 ? 128 : rand_int(1, 300);
-    size_t ldv = n + rand_int(0, 7);
-    std::vector<uint16_t> v(n_rows * ldv + 1);
-    for (auto& h : v) h = f32_to_f16(rand_float(-2, 2));
-    std::vector<float> p(n_rows), y0(n + 1);
-    for (auto& f : p) f = rand_float(0, 1);
-    for (auto& f : y0) f = rand_float(-1, 1);
-    std::vector<float> want = y0;
-    for (int r = 0; r < n_rows; ++r) ref.f16_axpy(p[r], v.data() + r * ldv, n, want.data());
+  // f16_gemv_many equals f16_gemv called once per vector, in every table.
+  for (int trial = 0; trial < 60; ++trial) {
+    int rows = rand_int(1, 40), cols = trial < 3 ? 128 : rand_int(1, 300), n_x = 1 + trial % kGemvManyMax;
+    size_t lda = cols + rand_int(0, 9), ldx = cols + rand_int(0, 5), ldo = rows + rand_int(0, 5);
+    std::vector<uint16_t> a(rows * lda + 1);
+    std::vector<float> x(n_x * ldx);
+    for (auto& v : a) v = f32_to_f16(rand_float(-2, 2));
+    for (auto& v : x) v = rand_float(-3, 3);
+    int r0 = rand_int(0, rows - 1), r1 = rand_int(r0 + 1, rows);
+    std::vector<float> want(n_x * ldo, -7.0f);
+    for (int j = 0; j < n_x; ++j) ref.f16_gemv(a.data(), lda, cols, x.data() + j * ldx, r0, r1, want.data() + j * ldo);
     for (const KernelTable* k : runnable_kernels()) {
-      std::vector<float> got = y0;
-      k->f16_axpy_rows(p.data(), v.data(), ldv, n_rows, n, got.data());
+      std::vector<float> got(n_x * ldo, -7.0f);
+      k->f16_gemv_many(a.data(), lda, cols, x.data(), ldx, n_x, r0, r1, got.data(), ldo);
       int bad = 0;
-      for (int c = 0; c <= n; ++c) bad += bits_of(got[c]) != bits_of(want[c]);
-      CHECK(bad == 0, "%s f16_axpy_rows %d rows x %d: %d differ", k->name, n_rows, n, bad);
+      for (size_t i = 0; i < got.size(); ++i) bad += bits_of(got[i]) != bits_of(want[i]);
+      CHECK(bad == 0, "%s f16_gemv_many %d vectors, %dx%d rows [%d,%d): %d values differ", k->name, n_x, rows, cols,
+            r0, r1, bad);
     }
   }
   // The scalar f16_gemv's order, spelled out for a 20-column row.

@@ -67,8 +67,8 @@ void Context::ensure_thread_scratch() {
   scores_.clear();
   query_.clear();
   for (size_t i = 0; i < n; ++i) {
-    scores_.emplace_back(static_cast<size_t>(capacity_));
-    query_.emplace_back(static_cast<size_t>(hp_.head_dim));
+    scores_.emplace_back(static_cast<size_t>(kGemvManyMax) * capacity_);
+    query_.emplace_back(static_cast<size_t>(kGemvManyMax) * hp_.head_dim);
   }
 }
 
@@ -268,28 +268,48 @@ void Context::store_kv(int l, int n_tok, int pos0) {
   }
 }
 
+// Query heads per attention job: as many of a KV group as one f16_gemv_many
+// call takes, so each K and V row is widened once for all of them; fewer
+// when that would leave too few jobs to keep every thread busy (decode).
+int Context::heads_per_job(int n_rows) const {
+  const int group = hp_.n_head / hp_.n_head_kv, min_jobs = 4 * model_.pool().size();
+  int d = group;
+  auto jobs = [&](int per) { return n_rows * hp_.n_head / per; };
+  auto next_divisor = [&](int below) {
+    int e = below - 1;
+    while (group % e != 0) --e;
+    return e;
+  };
+  while (d > kGemvManyMax) d = next_divisor(d);
+  while (d > 1 && jobs(d) < min_jobs) d = next_divisor(d);
+  return d;
+}
+
 void Context::attend(int l, int n_tok, int first_tok, int pos0, bool single) {
   const KernelTable& k = model_.kernels();
   const int D = hp_.n_embd, KV = hp_.kv_dim, QKV = D + 2 * KV, hd = hp_.head_dim;
   const int n_head = hp_.n_head, group = n_head / hp_.n_head_kv;
+  const size_t cap = static_cast<size_t>(capacity_);
 
-  // One chunk per (token, query head); workers claim them as they go, which
-  // also evens out the longer causal rows of later tokens.
+  // One job per (token, run of `per` query heads of one KV group); workers
+  // claim them as they go, which also evens out the longer causal rows of
+  // later tokens.
   const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
-  const int jobs = (n_tok - first_tok) * n_head;
-  model_.pool().run_chunks(jobs, [&](int j, int worker) {
+  const int per = heads_per_job(n_tok - first_tok), runs = n_head / per;
+  model_.pool().run_chunks((n_tok - first_tok) * runs, [&](int j, int worker) {
     float* scores = scores_[worker].data();
     float* q = query_[worker].data();
-    const int t = first_tok + j / n_head, h = j % n_head, g = h / group, n_kv = pos0 + t + 1;
+    const int t = first_tok + j / runs, h0 = (j % runs) * per, g = h0 / group, n_kv = pos0 + t + 1;
     // Q goes through F16 for the scores in batches and single tokens alike (spec 3.5, 11.1).
-    const float* qsrc = qkv_.data() + static_cast<size_t>(t) * QKV + h * hd;
-    round_through_f16(qsrc, hd, q);
-    k.f16_gemv(k_cache_.data() + k_index(l, g, 0), hd, hd, q, 0, n_kv, scores);
-    softmax_scaled(scores, n_kv, scale);
-    if (single) round_to_f16(scores, n_kv);
+    round_through_f16(qkv_.data() + static_cast<size_t>(t) * QKV + h0 * hd, per * hd, q);
+    k.f16_gemv_many(k_cache_.data() + k_index(l, g, 0), hd, hd, q, hd, per, 0, n_kv, scores, cap);
+    for (int i = 0; i < per; ++i) {
+      softmax_scaled(scores + i * cap, n_kv, scale);
+      if (single) round_to_f16(scores + i * cap, n_kv);
+    }
     // out[d] = sum_p V[d][p] * p[p], f32 FMA over widened F16 (spec 3.5).
-    float* out = att_.data() + static_cast<size_t>(t) * D + h * hd;
-    k.f16_gemv(v_cache_.data() + v_index(l, g, 0), capacity_, n_kv, scores, 0, hd, out);
+    float* out = att_.data() + static_cast<size_t>(t) * D + h0 * hd;
+    k.f16_gemv_many(v_cache_.data() + v_index(l, g, 0), cap, n_kv, scores, cap, per, 0, hd, out, hd);
   });
 }
 

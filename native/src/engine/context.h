@@ -59,6 +59,7 @@ class Context {
   void norm_quantize(const float* in, int ld_in, const float* w, int n, int n_tok, int first_tok);
   void store_kv(int l, int n_tok, int pos0);
   void attend(int l, int n_tok, int first_tok, int pos0, bool single);
+  int heads_per_job(int n_rows) const;
   void head(const float* hidden_row, bool single, float* out);
   void ensure_thread_scratch();
   // K: [layer][kv_head][pos][head_dim], rows of one position, for the

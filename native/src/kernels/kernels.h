@@ -44,6 +44,9 @@ struct TernaryMatrix {
 // `rows` (so threads split work on group boundaries).
 constexpr int kTernaryRowGroup = 16;
 
+// The most vectors one f16_gemv_many call takes.
+constexpr int kGemvManyMax = 4;
+
 // Bytes the runtime layout needs for a rows x cols matrix (cols % 16 == 0).
 size_t ternary_packed_bytes(int rows, int cols);
 
@@ -95,15 +98,13 @@ struct KernelTable {
   void (*f16_gemv)(const uint16_t* a, size_t lda, int cols, const float* x,
                    int r0, int r1, float* out);
 
-  // y[c] = fmaf(p, f16(v[c]), y[c]) for c in [0, n) (one rounding per
-  // element). Attention's V accumulation.
-  void (*f16_axpy)(float p, const uint16_t* v, int n, float* y);
-
-  // Many f16_axpy calls in one: for r = 0, 1, .., n_rows-1 in order,
-  // y[c] = fmaf(p[r], f16(v[r * ldv + c]), y[c]) for c in [0, n). Bit-identical
-  // to calling f16_axpy row by row, but y stays in registers across rows.
-  // Attention's V * softmax over n_rows cached positions.
-  void (*f16_axpy_rows)(const float* p, const uint16_t* v, size_t ldv, int n_rows, int n, float* y);
+  // f16_gemv against n_x vectors at once (1 <= n_x <= kGemvManyMax): for
+  // j in [0, n_x) and r in [r0, r1), out[j * ldo + r] is bit for bit what
+  // f16_gemv gives for row r and the vector x + j * ldx. Each row is widened
+  // from F16 once for all vectors: in attention, the query heads of one KV
+  // group share every K row and every V row.
+  void (*f16_gemv_many)(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x,
+                        int r0, int r1, float* out, size_t ldo);
 };
 
 const KernelTable& scalar_kernels();

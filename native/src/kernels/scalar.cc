@@ -77,19 +77,16 @@ void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, i
   }
 }
 
-void f16_axpy(float p, const uint16_t* v, int n, float* y) {
-  for (int c = 0; c < n; ++c) y[c] = std::fma(p, f16_to_f32(v[c]), y[c]);
-}
-
-void f16_axpy_rows(const float* p, const uint16_t* v, size_t ldv, int n_rows, int n, float* y) {
-  for (int r = 0; r < n_rows; ++r) f16_axpy(p[r], v + static_cast<size_t>(r) * ldv, n, y);
+void f16_gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x, int r0, int r1,
+                   float* out, size_t ldo) {
+  for (int j = 0; j < n_x; ++j) f16_gemv(a, lda, cols, x + j * ldx, r0, r1, out + j * ldo);
 }
 
 }  // namespace
 
 const KernelTable& scalar_kernels() {
   static const KernelTable table = {"scalar", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv,
-                                    f16_axpy, f16_axpy_rows};
+                                    f16_gemv_many};
   return table;
 }
 

@@ -254,53 +254,61 @@ void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, i
   }
 }
 
-void f16_axpy(float p, const uint16_t* v, int n, float* y) {
-  const float32x4_t pv = vdupq_n_f32(p);
-  int c = 0;
-  for (; c + 8 <= n; c += 8) {
-    const float16x8_t h = vreinterpretq_f16_u16(vld1q_u16(v + c));
-    vst1q_f32(y + c, vfmaq_f32(vld1q_f32(y + c), pv, vcvt_f32_f16(vget_low_f16(h))));
-    vst1q_f32(y + c + 4, vfmaq_f32(vld1q_f32(y + c + 4), pv, vcvt_high_f32_f16(h)));
+// Rows one at a time against NX vectors: each 16-column step widens the
+// row once for 4 * NX independent fma chains. The ragged tail is
+// zero-padded as in f16_gemv.
+template <int NX>
+void gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int r0, int r1, float* out,
+               size_t ldo) {
+  const int full = cols & ~15, tail = cols - full;
+  float xt[NX][16] = {};
+#pragma GCC unroll 4
+  for (int j = 0; j < NX; ++j)
+    for (int c = 0; c < tail; ++c) xt[j][c] = x[j * ldx + full + c];
+  uint16_t at[16] = {0};
+  for (int r = r0; r < r1; ++r) {
+    const uint16_t* row = a + static_cast<size_t>(r) * lda;
+    Acc16 acc[NX];
+#pragma GCC unroll 4
+    for (int j = 0; j < NX; ++j) acc[j] = {{vdupq_n_f32(0), vdupq_n_f32(0), vdupq_n_f32(0), vdupq_n_f32(0)}};
+    auto step = [&](const uint16_t* w, int c, bool padded) {
+      const float16x8_t h0 = vreinterpretq_f16_u16(vld1q_u16(w)), h1 = vreinterpretq_f16_u16(vld1q_u16(w + 8));
+      const float32x4_t w0 = vcvt_f32_f16(vget_low_f16(h0)), w1 = vcvt_high_f32_f16(h0);
+      const float32x4_t w2 = vcvt_f32_f16(vget_low_f16(h1)), w3 = vcvt_high_f32_f16(h1);
+#pragma GCC unroll 4
+      for (int j = 0; j < NX; ++j) {
+        const float* xj = padded ? xt[j] : x + j * ldx + c;
+        acc[j].v[0] = vfmaq_f32(acc[j].v[0], w0, vld1q_f32(xj));
+        acc[j].v[1] = vfmaq_f32(acc[j].v[1], w1, vld1q_f32(xj + 4));
+        acc[j].v[2] = vfmaq_f32(acc[j].v[2], w2, vld1q_f32(xj + 8));
+        acc[j].v[3] = vfmaq_f32(acc[j].v[3], w3, vld1q_f32(xj + 12));
+      }
+    };
+    for (int c = 0; c < full; c += 16) step(row + c, c, false);
+    if (tail) {
+      std::memcpy(at, row + full, 2 * tail);
+      step(at, full, true);
+    }
+#pragma GCC unroll 4
+    for (int j = 0; j < NX; ++j) out[j * ldo + r] = reduce16(acc[j]);
   }
-  for (; c < n; ++c) y[c] = std::fma(p, f16_to_f32(v[c]), y[c]);
 }
 
-void f16_axpy_rows(const float* p, const uint16_t* v, size_t ldv, int n_rows, int n, float* y) {
-  int c0 = 0;
-  // Blocks of 64 columns: sixteen accumulators stay in registers over all rows.
-  for (; c0 + 64 <= n; c0 += 64) {
-    float32x4_t acc[16];
-    for (int j = 0; j < 16; ++j) acc[j] = vld1q_f32(y + c0 + 4 * j);
-    for (int r = 0; r < n_rows; ++r) {
-      const float32x4_t pv = vdupq_n_f32(p[r]);
-      const uint16_t* vr = v + static_cast<size_t>(r) * ldv + c0;
-#pragma GCC unroll 8
-      for (int j = 0; j < 8; ++j) {
-        const float16x8_t h = vreinterpretq_f16_u16(vld1q_u16(vr + 8 * j));
-        acc[2 * j] = vfmaq_f32(acc[2 * j], pv, vcvt_f32_f16(vget_low_f16(h)));
-        acc[2 * j + 1] = vfmaq_f32(acc[2 * j + 1], pv, vcvt_high_f32_f16(h));
-      }
-    }
-    for (int j = 0; j < 16; ++j) vst1q_f32(y + c0 + 4 * j, acc[j]);
-  }
-  for (; c0 + 4 <= n; c0 += 4) {
-    float32x4_t acc = vld1q_f32(y + c0);
-    for (int r = 0; r < n_rows; ++r)
-      acc = vfmaq_f32(acc, vdupq_n_f32(p[r]), vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(v + static_cast<size_t>(r) * ldv + c0))));
-    vst1q_f32(y + c0, acc);
-  }
-  for (; c0 < n; ++c0) {
-    float acc = y[c0];
-    for (int r = 0; r < n_rows; ++r) acc = std::fma(p[r], f16_to_f32(v[static_cast<size_t>(r) * ldv + c0]), acc);
-    y[c0] = acc;
+void f16_gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x, int r0, int r1,
+                   float* out, size_t ldo) {
+  switch (n_x) {
+    case 1: return f16_gemv(a, lda, cols, x, r0, r1, out);
+    case 2: return gemv_many<2>(a, lda, cols, x, ldx, r0, r1, out, ldo);
+    case 3: return gemv_many<3>(a, lda, cols, x, ldx, r0, r1, out, ldo);
+    default: return gemv_many<4>(a, lda, cols, x, ldx, r0, r1, out, ldo);
   }
 }
 
 }  // namespace
 
 const KernelTable& neon_dotprod_kernels() {
-  static const KernelTable table = {"neon-dotprod", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv, f16_axpy,
-                                    f16_axpy_rows};
+  static const KernelTable table = {"neon-dotprod", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv,
+                                    f16_gemv_many};
   return table;
 }
 

@@ -285,44 +285,59 @@ void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, i
   }
 }
 
-void f16_axpy(float p, const uint16_t* v, int n, float* y) {
-  const __m256 pv = _mm256_set1_ps(p);
-  int c = 0;
-  for (; c + 8 <= n; c += 8) _mm256_storeu_ps(y + c, _mm256_fmadd_ps(pv, load_f16x8(v + c), _mm256_loadu_ps(y + c)));
-  for (; c < n; ++c) y[c] = std::fma(p, f16_to_f32(v[c]), y[c]);
+// Rows one at a time against NX vectors: each 16-column step widens the
+// row once for 2 * NX independent fma chains. The ragged tail is zero-padded
+// as in f16_gemv.
+template <int NX>
+void gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int r0, int r1, float* out,
+               size_t ldo) {
+  const int full = cols & ~15, tail = cols - full;
+  alignas(32) float xt[NX][16] = {};
+#pragma GCC unroll 4
+  for (int j = 0; j < NX; ++j)
+    for (int c = 0; c < tail; ++c) xt[j][c] = x[j * ldx + full + c];
+  alignas(16) uint16_t at[16] = {0};
+  for (int r = r0; r < r1; ++r) {
+    const uint16_t* row = a + static_cast<size_t>(r) * lda;
+    __m256 lo[NX], hi[NX];
+#pragma GCC unroll 4
+    for (int j = 0; j < NX; ++j) lo[j] = hi[j] = _mm256_setzero_ps();
+    for (int c = 0; c < full; c += 16) {
+      const __m256 wl = load_f16x8(row + c), wh = load_f16x8(row + c + 8);
+#pragma GCC unroll 4
+      for (int j = 0; j < NX; ++j) {
+        lo[j] = _mm256_fmadd_ps(wl, _mm256_loadu_ps(x + j * ldx + c), lo[j]);
+        hi[j] = _mm256_fmadd_ps(wh, _mm256_loadu_ps(x + j * ldx + c + 8), hi[j]);
+      }
+    }
+    if (tail) {
+      std::memcpy(at, row + full, 2 * tail);
+      const __m256 wl = load_f16x8(at), wh = load_f16x8(at + 8);
+#pragma GCC unroll 4
+      for (int j = 0; j < NX; ++j) {
+        lo[j] = _mm256_fmadd_ps(wl, _mm256_load_ps(xt[j]), lo[j]);
+        hi[j] = _mm256_fmadd_ps(wh, _mm256_load_ps(xt[j] + 8), hi[j]);
+      }
+    }
+#pragma GCC unroll 4
+    for (int j = 0; j < NX; ++j) out[j * ldo + r] = reduce16(lo[j], hi[j]);
+  }
 }
 
-void f16_axpy_rows(const float* p, const uint16_t* v, size_t ldv, int n_rows, int n, float* y) {
-  int c0 = 0;
-  // Blocks of 64 columns: eight accumulators stay in registers over all rows.
-  for (; c0 + 64 <= n; c0 += 64) {
-    __m256 acc[8];
-    for (int j = 0; j < 8; ++j) acc[j] = _mm256_loadu_ps(y + c0 + 8 * j);
-    for (int r = 0; r < n_rows; ++r) {
-      const __m256 pv = _mm256_set1_ps(p[r]);
-      const uint16_t* vr = v + static_cast<size_t>(r) * ldv + c0;
-#pragma GCC unroll 8
-      for (int j = 0; j < 8; ++j) acc[j] = _mm256_fmadd_ps(pv, load_f16x8(vr + 8 * j), acc[j]);
-    }
-    for (int j = 0; j < 8; ++j) _mm256_storeu_ps(y + c0 + 8 * j, acc[j]);
-  }
-  for (; c0 + 8 <= n; c0 += 8) {
-    __m256 acc = _mm256_loadu_ps(y + c0);
-    for (int r = 0; r < n_rows; ++r)
-      acc = _mm256_fmadd_ps(_mm256_set1_ps(p[r]), load_f16x8(v + static_cast<size_t>(r) * ldv + c0), acc);
-    _mm256_storeu_ps(y + c0, acc);
-  }
-  for (; c0 < n; ++c0) {
-    float acc = y[c0];
-    for (int r = 0; r < n_rows; ++r) acc = std::fma(p[r], f16_to_f32(v[static_cast<size_t>(r) * ldv + c0]), acc);
-    y[c0] = acc;
+void f16_gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x, int r0, int r1,
+                   float* out, size_t ldo) {
+  switch (n_x) {
+    case 1: return f16_gemv(a, lda, cols, x, r0, r1, out);
+    case 2: return gemv_many<2>(a, lda, cols, x, ldx, r0, r1, out, ldo);
+    case 3: return gemv_many<3>(a, lda, cols, x, ldx, r0, r1, out, ldo);
+    default: return gemv_many<4>(a, lda, cols, x, ldx, r0, r1, out, ldo);
   }
 }
 
 }  // namespace
 
 const KernelTable& avx2_kernels() {
-  static const KernelTable table = {"avx2", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv, f16_axpy, f16_axpy_rows};
+  static const KernelTable table = {"avx2", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv, f16_gemv_many};
   return table;
 }
 

@@ -236,13 +236,6 @@ void i8_gemv(const int8_t* a, size_t lda, int cols, const int8_t* q, int r0, int
   }
 }
 
-inline __m512 load_f16(const uint16_t* p) {
-  return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
-}
-inline __m512 load_f16_masked(__mmask16 m, const uint16_t* p) {
-  return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, p));
-}
-
 // 16 lanes as two 256-bit halves (lanes 0-7, 8-15), converted with 256-bit
 // vcvtph2ps: on Zen 4 the 512-bit form is slow. Same fmaf per lane.
 struct Acc16 {
@@ -297,52 +290,60 @@ void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, i
   }
 }
 
-void f16_axpy(float p, const uint16_t* v, int n, float* y) {
-  const __m512 pv = _mm512_set1_ps(p);
-  int c = 0;
-  for (; c + 16 <= n; c += 16) _mm512_storeu_ps(y + c, _mm512_fmadd_ps(pv, load_f16(v + c), _mm512_loadu_ps(y + c)));
-  if (c < n) {
-    const __mmask16 m = static_cast<__mmask16>((1u << (n - c)) - 1);
-    _mm512_mask_storeu_ps(y + c, m, _mm512_fmadd_ps(pv, load_f16_masked(m, v + c), _mm512_maskz_loadu_ps(m, y + c)));
-  }
-}
-
-// 256-bit halves: on Zen 4 the 512-bit vcvtph2ps is the bottleneck here,
-// two 256-bit conversions are faster. The arithmetic is the same fmaf.
-inline __m256 load_f16x8(const uint16_t* p) {
-  return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
-}
-
-void f16_axpy_rows(const float* p, const uint16_t* v, size_t ldv, int n_rows, int n, float* y) {
-  int c0 = 0;
-  // Blocks of 128 columns: sixteen accumulators stay in registers over all rows.
-  for (; c0 + 128 <= n; c0 += 128) {
-    __m256 acc[16];
-    for (int j = 0; j < 16; ++j) acc[j] = _mm256_loadu_ps(y + c0 + 8 * j);
-    for (int r = 0; r < n_rows; ++r) {
-      const __m256 pv = _mm256_set1_ps(p[r]);
-      const uint16_t* vr = v + static_cast<size_t>(r) * ldv + c0;
-#pragma GCC unroll 16
-      for (int j = 0; j < 16; ++j) acc[j] = _mm256_fmadd_ps(pv, load_f16x8(vr + 8 * j), acc[j]);
+// Rows one at a time against NX vectors: the row's two 8-lane halves are
+// widened once and feed 2 * NX independent fma chains. (Two rows at a time
+// measured slower: the loads, not the fmas, bound this loop.)
+template <int NX>
+void gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int r0, int r1, float* out,
+               size_t ldo) {
+  const int full = cols & ~15;
+  const __mmask16 tm = static_cast<__mmask16>((1u << (cols - full)) - 1);
+  const __mmask8 ml = static_cast<__mmask8>(tm), mh = static_cast<__mmask8>(tm >> 8);
+  for (int r = r0; r < r1; ++r) {
+    const uint16_t* row = a + static_cast<size_t>(r) * lda;
+    Acc16 acc[NX];
+#pragma GCC unroll 4
+    for (int j = 0; j < NX; ++j) acc[j] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int c = 0; c < full; c += 16) {
+      const __m256 lo = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + c)));
+      const __m256 hi = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + c + 8)));
+#pragma GCC unroll 4
+      for (int j = 0; j < NX; ++j) {
+        const float* xj = x + j * ldx + c;
+        acc[j].lo = _mm256_fmadd_ps(lo, _mm256_loadu_ps(xj), acc[j].lo);
+        acc[j].hi = _mm256_fmadd_ps(hi, _mm256_loadu_ps(xj + 8), acc[j].hi);
+      }
     }
-    for (int j = 0; j < 16; ++j) _mm256_storeu_ps(y + c0 + 8 * j, acc[j]);
+    if (tm) {
+      const __m256 lo = _mm256_cvtph_ps(_mm_maskz_loadu_epi16(ml, row + full));
+      const __m256 hi = _mm256_cvtph_ps(_mm_maskz_loadu_epi16(mh, row + full + 8));
+#pragma GCC unroll 4
+      for (int j = 0; j < NX; ++j) {
+        const float* xj = x + j * ldx + full;
+        acc[j].lo = _mm256_mask3_fmadd_ps(lo, _mm256_maskz_loadu_ps(ml, xj), acc[j].lo, ml);
+        acc[j].hi = _mm256_mask3_fmadd_ps(hi, _mm256_maskz_loadu_ps(mh, xj + 8), acc[j].hi, mh);
+      }
+    }
+#pragma GCC unroll 4
+    for (int j = 0; j < NX; ++j) out[j * ldo + r] = reduce16(acc[j]);
   }
-  // The rest, 8 columns at a time (the last one masked).
-  for (; c0 < n; c0 += 8) {
-    const __mmask8 m = n - c0 >= 8 ? static_cast<__mmask8>(0xff) : static_cast<__mmask8>((1u << (n - c0)) - 1);
-    __m256 acc = _mm256_maskz_loadu_ps(m, y + c0);
-    for (int r = 0; r < n_rows; ++r)
-      acc = _mm256_fmadd_ps(_mm256_set1_ps(p[r]),
-                            _mm256_cvtph_ps(_mm_maskz_loadu_epi16(m, v + static_cast<size_t>(r) * ldv + c0)), acc);
-    _mm256_mask_storeu_ps(y + c0, m, acc);
+}
+
+void f16_gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x, int r0, int r1,
+                   float* out, size_t ldo) {
+  switch (n_x) {
+    case 1: return f16_gemv(a, lda, cols, x, r0, r1, out);
+    case 2: return gemv_many<2>(a, lda, cols, x, ldx, r0, r1, out, ldo);
+    case 3: return gemv_many<3>(a, lda, cols, x, ldx, r0, r1, out, ldo);
+    default: return gemv_many<4>(a, lda, cols, x, ldx, r0, r1, out, ldo);
   }
 }
 
 }  // namespace
 
 const KernelTable& avx512_vnni_kernels() {
-  static const KernelTable table = {"avx512-vnni", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv, f16_axpy,
-                                    f16_axpy_rows};
+  static const KernelTable table = {"avx512-vnni", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv,
+                                    f16_gemv_many};
   return table;
 }
 

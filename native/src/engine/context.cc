@@ -145,17 +145,15 @@ void Context::eval_chunk(const int32_t* tokens, int n_tok, int pos0, bool single
 void Context::norm_quantize(const float* in, int ld_in, const float* w, int n, int n_tok, int first_tok) {
   const KernelTable& k = model_.kernels();
   const float eps = hp_.rms_eps;
-  auto one = [&](int t) {
-    float* y = xn_.data() + static_cast<size_t>(t) * n;
-    rms_norm(in + static_cast<size_t>(t) * ld_in, w, n, eps, y);
-    q8_scale_[t] = k.quantize_row_i8(y, n, q8_.data() + static_cast<size_t>(t) * n, &q8_sum_[t]);
-  };
-  if (n_tok - first_tok == 1) {
-    one(first_tok);
-    return;
-  }
-  model_.pool().parallel_for(n_tok - first_tok, 1, [&](int64_t b, int64_t e) {
-    for (int64_t t = b; t < e; ++t) one(first_tok + static_cast<int>(t));
+  // Rows in blocks of 8, so a block's norms run interleaved.
+  model_.pool().parallel_for(n_tok - first_tok, 8, [&](int64_t b, int64_t e) {
+    const int t0 = first_tok + static_cast<int>(b), rows = static_cast<int>(e - b);
+    float* y = xn_.data() + static_cast<size_t>(t0) * n;
+    rms_norm_rows(in + static_cast<size_t>(t0) * ld_in, ld_in, w, n, eps, rows, y, n);
+    for (int t = t0; t < t0 + rows; ++t) {
+      q8_scale_[t] = k.quantize_row_i8(xn_.data() + static_cast<size_t>(t) * n, n,
+                                        q8_.data() + static_cast<size_t>(t) * n, &q8_sum_[t]);
+    }
   });
 }
 
@@ -303,9 +301,9 @@ void Context::attend(int l, int n_tok, int first_tok, int pos0, bool single) {
     // Q goes through F16 for the scores in batches and single tokens alike (spec 3.5, 11.1).
     round_through_f16(qkv_.data() + static_cast<size_t>(t) * QKV + h0 * hd, per * hd, q);
     k.f16_gemv_many(k_cache_.data() + k_index(l, g, 0), hd, hd, q, hd, per, 0, n_kv, scores, cap);
-    for (int i = 0; i < per; ++i) {
-      softmax_scaled(scores + i * cap, n_kv, scale);
-      if (single) round_to_f16(scores + i * cap, n_kv);
+    softmax_scaled_rows(scores, cap, per, n_kv, scale);
+    if (single) {
+      for (int i = 0; i < per; ++i) round_to_f16(scores + i * cap, n_kv);
     }
     // out[d] = sum_p V[d][p] * p[p], f32 FMA over widened F16 (spec 3.5).
     float* out = att_.data() + static_cast<size_t>(t) * D + h0 * hd;

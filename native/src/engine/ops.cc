@@ -24,6 +24,41 @@ void rms_norm(const float* x, const float* w, int n, float eps, float* y) {
   }
 }
 
+namespace {
+
+// NR rows of rms_norm at once: each row's squares are still summed in order
+// in its own double, but the NR add chains overlap instead of waiting on
+// each other (an add chain is latency-bound).
+template <int NR>
+void rms_norm_block(const float* x, size_t ldx, const float* w, int n, float eps, float* y, size_t ldy) {
+  double sum[NR] = {};
+  for (int i = 0; i < n; ++i) {
+#pragma GCC unroll 8
+    for (int r = 0; r < NR; ++r) {
+      float v = x[r * ldx + i];
+      float sq = v * v;
+      sum[r] += sq;
+    }
+  }
+  for (int r = 0; r < NR; ++r) {
+    float mean = static_cast<float>(sum[r] / n);
+    float denom = std::sqrt(mean + eps);
+    float scale = 1.0f / denom;
+    for (int i = 0; i < n; ++i) {
+      float t = x[r * ldx + i] * scale;
+      y[r * ldy + i] = t * w[i];
+    }
+  }
+}
+
+}  // namespace
+
+void rms_norm_rows(const float* x, size_t ldx, const float* w, int n, float eps, int rows, float* y, size_t ldy) {
+  int r = 0;
+  for (; r + 8 <= rows; r += 8) rms_norm_block<8>(x + r * ldx, ldx, w, n, eps, y + r * ldy, ldy);
+  for (; r < rows; ++r) rms_norm(x + r * ldx, w, n, eps, y + r * ldy);
+}
+
 void rope_angles(int pos, int half, float theta_scale, float* cos_out, float* sin_out) {
   float theta = static_cast<float>(pos);
   for (int i = 0; i < half; ++i) {
@@ -73,20 +108,53 @@ float exp_fixed(float x) {
   return p * scale;
 }
 
-void softmax_scaled(float* w, int n, float scale) {
+namespace {
+
+// w = e^(w * scale - max), returning the max. Elementwise, so it vectorizes.
+BITNET_VECTOR_CLONES
+float scaled_exp_row(float* w, int n, float scale) {
   float m = -INFINITY;
   for (int i = 0; i < n; ++i) {
     w[i] = w[i] * scale;
-    if (w[i] > m) m = w[i];
+    m = w[i] > m ? w[i] : m;
   }
-  double sum = 0.0;
-  for (int i = 0; i < n; ++i) {
-    float e = exp_fixed(w[i] - m);
-    w[i] = e;
-    sum += e;
-  }
-  float inv = static_cast<float>(1.0 / sum);
+  for (int i = 0; i < n; ++i) w[i] = exp_fixed(w[i] - m);
+  return m;
+}
+
+BITNET_VECTOR_CLONES
+void scale_row(float* w, int n, float inv) {
   for (int i = 0; i < n; ++i) w[i] = w[i] * inv;
+}
+
+// The NR rows' double sums, each in order, with their add chains overlapped.
+template <int NR>
+void sum_rows(const float* w, size_t ld, int n, double* sum) {
+  for (int r = 0; r < NR; ++r) sum[r] = 0.0;
+  for (int i = 0; i < n; ++i) {
+#pragma GCC unroll 4
+    for (int r = 0; r < NR; ++r) sum[r] += w[r * ld + i];
+  }
+}
+
+}  // namespace
+
+void softmax_scaled(float* w, int n, float scale) { softmax_scaled_rows(w, 0, 1, n, scale); }
+
+void softmax_scaled_rows(float* w, size_t ld, int rows, int n, float scale) {
+  for (int r0 = 0; r0 < rows; r0 += 4) {
+    const int nr = rows - r0 < 4 ? rows - r0 : 4;
+    float* block = w + r0 * ld;
+    for (int r = 0; r < nr; ++r) scaled_exp_row(block + r * ld, n, scale);
+    double sum[4];
+    switch (nr) {
+      case 1: sum_rows<1>(block, ld, n, sum); break;
+      case 2: sum_rows<2>(block, ld, n, sum); break;
+      case 3: sum_rows<3>(block, ld, n, sum); break;
+      default: sum_rows<4>(block, ld, n, sum); break;
+    }
+    for (int r = 0; r < nr; ++r) scale_row(block + r * ld, n, static_cast<float>(1.0 / sum[r]));
+  }
 }
 
 BITNET_VECTOR_CLONES

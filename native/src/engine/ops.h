@@ -5,6 +5,7 @@
 // unless a comment says otherwise; the build never contracts a*b+c on its
 // own (ISO C++ mode), so these give the same bits on every machine.
 
+#include <cstddef>
 #include <cstdint>
 
 // Elementwise loops that the compiler vectorizes get one clone per x86 ISA,
@@ -21,6 +22,9 @@ namespace bitnet {
 
 // y = (x * (1 / sqrt(mean(x^2) + eps))) * w; the squares summed in double.
 void rms_norm(const float* x, const float* w, int n, float eps, float* y);
+// rms_norm of `rows` rows (x and y rows ldx and ldy floats apart), bit for
+// bit, with several rows' sums interleaved: faster for a batch of tokens.
+void rms_norm_rows(const float* x, size_t ldx, const float* w, int n, float eps, int rows, float* y, size_t ldy);
 
 // cos/sin of the NEOX angles for one position: theta_0 = pos and
 // theta_{i+1} = theta_i * theta_scale in f32, for i < half.
@@ -37,6 +41,9 @@ float exp_fixed(float x);
 // In place: w = softmax(w * scale) over n values; exponentials summed in
 // double, probabilities = e * (float)(1 / sum).
 void softmax_scaled(float* w, int n, float scale);
+// softmax_scaled of `rows` rows ld floats apart, bit for bit, with the rows'
+// double sums interleaved (one KV group's query heads).
+void softmax_scaled_rows(float* w, size_t ld, int rows, int n, float scale);
 
 // Rounds each value to the nearest F16 and back (round to nearest even).
 void round_to_f16(float* x, int n);

@@ -271,16 +271,10 @@ void Context::store_kv(int l, int n_tok, int pos0) {
 // when that would leave too few jobs to keep every thread busy (decode).
 int Context::heads_per_job(int n_rows) const {
   const int group = hp_.n_head / hp_.n_head_kv, min_jobs = 4 * model_.pool().size();
-  int d = group;
-  auto jobs = [&](int per) { return n_rows * hp_.n_head / per; };
-  auto next_divisor = [&](int below) {
-    int e = below - 1;
-    while (group % e != 0) --e;
-    return e;
-  };
-  while (d > kGemvManyMax) d = next_divisor(d);
-  while (d > 1 && jobs(d) < min_jobs) d = next_divisor(d);
-  return d;
+  for (int d = std::min(group, kGemvManyMax); d > 1; --d) {
+    if (group % d == 0 && n_rows * hp_.n_head / d >= min_jobs) return d;
+  }
+  return 1;
 }
 
 void Context::attend(int l, int n_tok, int first_tok, int pos0, bool single) {

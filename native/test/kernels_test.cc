@@ -362,6 +362,29 @@ void test_f16_kernels() {
             r0, r1, bad);
     }
   }
+  // f16_gemv_lanes over column blocks that start at multiples of 16, then
+  // reduce_lanes, equals f16_gemv, in every table.
+  for (int trial = 0; trial < 60; ++trial) {
+    int rows = rand_int(1, 40), cols = trial < 3 ? 300 : rand_int(1, 300), n_x = 1 + trial % kGemvManyMax;
+    int block = 16 * rand_int(1, 5);
+    size_t lda = cols + rand_int(0, 9), ldx = cols + rand_int(0, 5);
+    std::vector<uint16_t> a(rows * lda + 1);
+    std::vector<float> x(n_x * ldx);
+    for (auto& v : a) v = f32_to_f16(rand_float(-2, 2));
+    for (auto& v : x) v = rand_float(-3, 3);
+    std::vector<float> want(n_x * rows);
+    for (int j = 0; j < n_x; ++j) ref.f16_gemv(a.data(), lda, cols, x.data() + j * ldx, 0, rows, want.data() + j * rows);
+    for (const KernelTable* k : runnable_kernels()) {
+      std::vector<float> lanes(n_x * rows * 16, 0.0f), got(n_x * rows);
+      for (int c0 = 0; c0 < cols; c0 += block)
+        k->f16_gemv_lanes(a.data() + c0, lda, std::min(block, cols - c0), x.data() + c0, ldx, n_x, rows, lanes.data());
+      reduce_lanes(lanes.data(), n_x * rows, got.data());
+      int bad = 0;
+      for (size_t i = 0; i < got.size(); ++i) bad += bits_of(got[i]) != bits_of(want[i]);
+      CHECK(bad == 0, "%s f16_gemv_lanes %d vectors, %dx%d in blocks of %d: %d values differ", k->name, n_x, rows,
+            cols, block, bad);
+    }
+  }
   // The scalar f16_gemv's order, spelled out for a 20-column row.
   std::vector<uint16_t> a(20);
   std::vector<float> x(20);

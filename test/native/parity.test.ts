@@ -86,3 +86,29 @@ test('greedy decoding of 32 tokens gives the same ids as the reference', () => {
   ctx.free();
   model.free();
 });
+
+// Continued in a second multi-token call: single tokens take the spec's
+// extra F16 roundings (§11.1), which the reference leaves out.
+test('a prompt spanning several blocks of the V cache, and a continuation of it, match the reference', () => {
+  const file = models[2].file();
+  const reference = ReferenceModel.load(file);
+  const model = nativeModel(file, 2);
+  const vocab = reference.hp.vocabSize;
+  const prompt = Array.from({ length: 250 }, (_, i) => (i * 37 + 11) % vocab);
+  const ctx = model.createContext(256);
+  const all = ctx.eval(prompt, { allLogits: true });
+  const expected = reference.forward(prompt);
+  for (const t of [0, 127, 128, 129, 200, 249]) {
+    const diff = maxAbsDiff(all.subarray(t * vocab, (t + 1) * vocab), expected[t]);
+    assert.ok(diff < 1e-4, `prompt position ${t} differs by ${diff}`);
+  }
+  const more = [3, 5, 8];
+  const got = ctx.eval(more, { allLogits: true });
+  const want = reference.forward(more);
+  for (let t = 0; t < more.length; t++) {
+    const diff = maxAbsDiff(got.subarray(t * vocab, (t + 1) * vocab), want[t]);
+    assert.ok(diff < 1e-4, `continuation position ${t} differs by ${diff}`);
+  }
+  ctx.free();
+  model.free();
+});

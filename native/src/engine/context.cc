@@ -42,9 +42,9 @@ Context::Context(Model& model, int capacity) : model_(model), hp_(model.hparams(
   chunk_ = std::min(kChunk, capacity);
   const size_t D = hp_.n_embd, F = hp_.n_ff, KV = hp_.kv_dim, C = chunk_;
   const size_t QKV = D + 2 * KV;
-  size_t kv = static_cast<size_t>(hp_.n_layer) * KV * static_cast<size_t>(capacity);
-  k_cache_.reset(kv);
-  v_cache_.reset(kv);
+  v_blocks_ = (capacity + kVBlock - 1) / kVBlock;
+  k_cache_.reset(static_cast<size_t>(hp_.n_layer) * KV * static_cast<size_t>(capacity));
+  v_cache_.reset(static_cast<size_t>(hp_.n_layer) * KV * static_cast<size_t>(v_blocks_) * kVBlock);
   x_.reset(C * D);
   xn_.reset(C * std::max(D, F));
   q8_.reset(C * std::max(D, F));
@@ -66,9 +66,11 @@ void Context::ensure_thread_scratch() {
   if (scores_.size() == n) return;
   scores_.clear();
   query_.clear();
+  lanes_.clear();
   for (size_t i = 0; i < n; ++i) {
     scores_.emplace_back(static_cast<size_t>(kGemvManyMax) * capacity_);
     query_.emplace_back(static_cast<size_t>(kGemvManyMax) * hp_.head_dim);
+    lanes_.emplace_back(static_cast<size_t>(kGemvManyMax) * hp_.head_dim * 16);
   }
 }
 
@@ -76,8 +78,8 @@ size_t Context::k_index(int layer, int kv_head, int pos) const {
   return ((static_cast<size_t>(layer) * hp_.n_head_kv + kv_head) * capacity_ + pos) * hp_.head_dim;
 }
 
-size_t Context::v_index(int layer, int kv_head, int dim) const {
-  return ((static_cast<size_t>(layer) * hp_.n_head_kv + kv_head) * hp_.head_dim + dim) * capacity_;
+size_t Context::v_block(int layer, int kv_head, int block) const {
+  return ((static_cast<size_t>(layer) * hp_.n_head_kv + kv_head) * v_blocks_ + block) * hp_.head_dim * kVBlock;
 }
 
 void Context::trim(int n) {
@@ -252,9 +254,10 @@ void Context::store_kv(int l, int n_tok, int pos0) {
       const float* vr = row + D + KV + g * hd;
       rope_neox(kr, half, c, sn);
       uint16_t* kc = k_cache_.data() + k_index(l, g, pos0 + t);
-      uint16_t* vc = v_cache_.data() + v_index(l, g, 0) + pos0 + t;
+      const int pos = pos0 + t;
+      uint16_t* vc = v_cache_.data() + v_block(l, g, pos / kVBlock) + pos % kVBlock;
       f32_to_f16_row(kr, hd, kc, 1);
-      f32_to_f16_row(vr, hd, vc, static_cast<size_t>(capacity_));
+      f32_to_f16_row(vr, hd, vc, kVBlock);
     }
   };
   if (n_tok == 1) {
@@ -299,9 +302,15 @@ void Context::attend(int l, int n_tok, int first_tok, int pos0, bool single) {
     if (single) {
       for (int i = 0; i < per; ++i) round_to_f16(scores + i * cap, n_kv);
     }
-    // out[d] = sum_p V[d][p] * p[p], f32 FMA over widened F16 (spec 3.5).
-    float* out = att_.data() + static_cast<size_t>(t) * D + h0 * hd;
-    k.f16_gemv_many(v_cache_.data() + v_index(l, g, 0), cap, n_kv, scores, cap, per, 0, hd, out, hd);
+    // out[d] = sum_p V[d][p] * p[p], f32 FMA over widened F16 (spec 3.5),
+    // accumulated block after block of the V cache.
+    float* lanes = lanes_[worker].data();
+    std::fill(lanes, lanes + static_cast<size_t>(per) * hd * 16, 0.0f);
+    for (int b = 0; b * kVBlock < n_kv; ++b) {
+      const int cols = std::min(kVBlock, n_kv - b * kVBlock);
+      k.f16_gemv_lanes(v_cache_.data() + v_block(l, g, b), kVBlock, cols, scores + b * kVBlock, cap, per, hd, lanes);
+    }
+    reduce_lanes(lanes, per * hd, att_.data() + static_cast<size_t>(t) * D + h0 * hd);
   });
 }
 

@@ -63,10 +63,14 @@ class Context {
   void head(const float* hidden_row, bool single, float* out);
   void ensure_thread_scratch();
   // K: [layer][kv_head][pos][head_dim], rows of one position, for the
-  // scores K.q. V: [layer][kv_head][head_dim][capacity], transposed (as the
-  // reference stores it), so V.p is one matrix-vector product per head.
+  // scores K.q. V: transposed (as the reference stores it, so V.p is a
+  // matrix-vector product per head) and cut into blocks of kVBlock
+  // positions: [layer][kv_head][block][head_dim][kVBlock]. A head's V then
+  // streams block after block from memory, instead of as head_dim rows a
+  // capacity apart, and a block's pages are touched only once reached.
+  static constexpr int kVBlock = 128;
   size_t k_index(int layer, int kv_head, int pos) const;
-  size_t v_index(int layer, int kv_head, int dim) const;
+  size_t v_block(int layer, int kv_head, int block) const;
 
   Model& model_;
   const Hparams hp_;
@@ -74,6 +78,7 @@ class Context {
   int length_ = 0;
   int vocab_ = 0;
   int chunk_ = 0;
+  int v_blocks_ = 0;  // V blocks per (layer, kv head)
 
   AlignedBuffer<uint16_t> k_cache_, v_cache_;
 
@@ -89,8 +94,10 @@ class Context {
   AlignedBuffer<float> rope_cos_, rope_sin_;  // [chunk][head_dim / 2]
   AlignedBuffer<float> head_in_;  // [n_embd]
   AlignedBuffer<int32_t> head_dot_;  // [vocab]
-  // Per worker thread: attention scores [capacity] and a rounded query [head_dim].
-  std::vector<AlignedBuffer<float>> scores_, query_;
+  // Per worker thread, for the query heads of one attention job: scores
+  // [kGemvManyMax][capacity], rounded queries [kGemvManyMax][head_dim] and
+  // the V products' accumulators [kGemvManyMax][head_dim][16].
+  std::vector<AlignedBuffer<float>> scores_, query_, lanes_;
 };
 
 }  // namespace bitnet

@@ -105,6 +105,16 @@ struct KernelTable {
   // group share every K row and every V row.
   void (*f16_gemv_many)(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x,
                         int r0, int r1, float* out, size_t ldo);
+
+  // The accumulation half of f16_gemv_many, for rows stored in column
+  // blocks: for j in [0, n_x), r in [0, rows) and c in [0, cols),
+  //   l[c % 16] = fmaf(f16(a[r * lda + c]), x[j * ldx + c], l[c % 16])
+  // in order of c, where l = lanes + (j * rows + r) * 16 carries the 16
+  // accumulators between calls. Calls over consecutive column blocks that
+  // each start at a multiple of 16 columns, then reduce_lanes (below), give
+  // f16_gemv's bits. Attention's V, cached in blocks of positions.
+  void (*f16_gemv_lanes)(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x,
+                         int rows, float* lanes);
 };
 
 const KernelTable& scalar_kernels();
@@ -114,6 +124,10 @@ const KernelTable& best_kernels();
 
 // Every table this CPU can run, scalar first. Tests compare them all.
 std::vector<const KernelTable*> runnable_kernels();
+
+// out[i] = the canonical halving-tree sum (see f16_gemv) of lanes[16 * i ..
+// 16 * i + 15], for i in [0, n). Finishes f16_gemv_lanes.
+void reduce_lanes(const float* lanes, int n, float* out);
 
 // IEEE half <-> float, exact widening and round-to-nearest-even narrowing.
 float f16_to_f32(uint16_t h);

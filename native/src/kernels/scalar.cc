@@ -77,6 +77,17 @@ void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, i
   }
 }
 
+void f16_gemv_lanes(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x, int rows,
+                    float* lanes) {
+  for (int j = 0; j < n_x; ++j) {
+    for (int r = 0; r < rows; ++r) {
+      float* l = lanes + (static_cast<size_t>(j) * rows + r) * 16;
+      const uint16_t* row = a + static_cast<size_t>(r) * lda;
+      for (int c = 0; c < cols; ++c) l[c % 16] = std::fma(f16_to_f32(row[c]), x[j * ldx + c], l[c % 16]);
+    }
+  }
+}
+
 void f16_gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x, int r0, int r1,
                    float* out, size_t ldo) {
   for (int j = 0; j < n_x; ++j) f16_gemv(a, lda, cols, x + j * ldx, r0, r1, out + j * ldo);
@@ -84,9 +95,20 @@ void f16_gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size
 
 }  // namespace
 
+void reduce_lanes(const float* lanes, int n, float* out) {
+  for (int i = 0; i < n; ++i) {
+    float acc[16];
+    for (int l = 0; l < 16; ++l) acc[l] = lanes[16 * i + l];
+    for (int l = 0; l < 8; ++l) acc[l] += acc[l + 8];
+    for (int l = 0; l < 4; ++l) acc[l] += acc[l + 4];
+    for (int l = 0; l < 2; ++l) acc[l] += acc[l + 2];
+    out[i] = acc[0] + acc[1];
+  }
+}
+
 const KernelTable& scalar_kernels() {
   static const KernelTable table = {"scalar", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv,
-                                    f16_gemv_many};
+                                    f16_gemv_many, f16_gemv_lanes};
   return table;
 }
 

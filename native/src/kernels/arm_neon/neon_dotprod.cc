@@ -256,13 +256,15 @@ void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, i
 
 // Rows one at a time against NX vectors: each 16-column step widens the
 // row once for 4 * NX independent fma chains. The ragged tail is
-// zero-padded as in f16_gemv.
+// zero-padded as in f16_gemv. With `lanes` the accumulators of (vector j,
+// row r) start from and go back to lanes[(j * r1 + r) * 16 ..]
+// (f16_gemv_lanes, r0 == 0); without, they start at zero and are reduced
+// into out[j * ldo + r].
 template <int NX>
-void gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int r0, int r1, float* out,
-               size_t ldo) {
+void gemv_rows(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int r0, int r1, float* lanes,
+               float* out, size_t ldo) {
   const int full = cols & ~15, tail = cols - full;
   float xt[NX][16] = {};
-#pragma GCC unroll 4
   for (int j = 0; j < NX; ++j)
     for (int c = 0; c < tail; ++c) xt[j][c] = x[j * ldx + full + c];
   uint16_t at[16] = {0};
@@ -270,7 +272,9 @@ void gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size_t l
     const uint16_t* row = a + static_cast<size_t>(r) * lda;
     Acc16 acc[NX];
 #pragma GCC unroll 4
-    for (int j = 0; j < NX; ++j) acc[j] = {{vdupq_n_f32(0), vdupq_n_f32(0), vdupq_n_f32(0), vdupq_n_f32(0)}};
+    for (int j = 0; j < NX; ++j) {
+      for (int i = 0; i < 4; ++i) acc[j].v[i] = lanes ? vld1q_f32(lanes + (static_cast<size_t>(j) * r1 + r) * 16 + 4 * i) : vdupq_n_f32(0);
+    }
     auto step = [&](const uint16_t* w, int c, bool padded) {
       const float16x8_t h0 = vreinterpretq_f16_u16(vld1q_u16(w)), h1 = vreinterpretq_f16_u16(vld1q_u16(w + 8));
       const float32x4_t w0 = vcvt_f32_f16(vget_low_f16(h0)), w1 = vcvt_high_f32_f16(h0);
@@ -290,25 +294,35 @@ void gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size_t l
       step(at, full, true);
     }
 #pragma GCC unroll 4
-    for (int j = 0; j < NX; ++j) out[j * ldo + r] = reduce16(acc[j]);
+    for (int j = 0; j < NX; ++j) {
+      if (lanes) {
+        for (int i = 0; i < 4; ++i) vst1q_f32(lanes + (static_cast<size_t>(j) * r1 + r) * 16 + 4 * i, acc[j].v[i]);
+      } else {
+        out[j * ldo + r] = reduce16(acc[j]);
+      }
+    }
   }
 }
 
+using GemvRowsFn = void (*)(const uint16_t*, size_t, int, const float*, size_t, int, int, float*, float*, size_t);
+constexpr GemvRowsFn gemv_rows_fns[kGemvManyMax] = {&gemv_rows<1>, &gemv_rows<2>, &gemv_rows<3>, &gemv_rows<4>};
+
 void f16_gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x, int r0, int r1,
                    float* out, size_t ldo) {
-  switch (n_x) {
-    case 1: return f16_gemv(a, lda, cols, x, r0, r1, out);
-    case 2: return gemv_many<2>(a, lda, cols, x, ldx, r0, r1, out, ldo);
-    case 3: return gemv_many<3>(a, lda, cols, x, ldx, r0, r1, out, ldo);
-    default: return gemv_many<4>(a, lda, cols, x, ldx, r0, r1, out, ldo);
-  }
+  if (n_x == 1) return f16_gemv(a, lda, cols, x, r0, r1, out);
+  gemv_rows_fns[n_x - 1](a, lda, cols, x, ldx, r0, r1, nullptr, out, ldo);
+}
+
+void f16_gemv_lanes(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x, int rows,
+                    float* lanes) {
+  gemv_rows_fns[n_x - 1](a, lda, cols, x, ldx, 0, rows, lanes, nullptr, 0);
 }
 
 }  // namespace
 
 const KernelTable& neon_dotprod_kernels() {
   static const KernelTable table = {"neon-dotprod", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv,
-                                    f16_gemv_many};
+                                    f16_gemv_many, f16_gemv_lanes};
   return table;
 }
 

@@ -287,13 +287,14 @@ void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, i
 
 // Rows one at a time against NX vectors: each 16-column step widens the
 // row once for 2 * NX independent fma chains. The ragged tail is zero-padded
-// as in f16_gemv.
+// as in f16_gemv. With `lanes` the accumulators of (vector j, row r) start
+// from and go back to lanes[(j * r1 + r) * 16 ..] (f16_gemv_lanes, r0 == 0);
+// without, they start at zero and are reduced into out[j * ldo + r].
 template <int NX>
-void gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int r0, int r1, float* out,
-               size_t ldo) {
+void gemv_rows(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int r0, int r1, float* lanes,
+               float* out, size_t ldo) {
   const int full = cols & ~15, tail = cols - full;
   alignas(32) float xt[NX][16] = {};
-#pragma GCC unroll 4
   for (int j = 0; j < NX; ++j)
     for (int c = 0; c < tail; ++c) xt[j][c] = x[j * ldx + full + c];
   alignas(16) uint16_t at[16] = {0};
@@ -301,7 +302,15 @@ void gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size_t l
     const uint16_t* row = a + static_cast<size_t>(r) * lda;
     __m256 lo[NX], hi[NX];
 #pragma GCC unroll 4
-    for (int j = 0; j < NX; ++j) lo[j] = hi[j] = _mm256_setzero_ps();
+    for (int j = 0; j < NX; ++j) {
+      if (lanes) {
+        const float* l = lanes + (static_cast<size_t>(j) * r1 + r) * 16;
+        lo[j] = _mm256_loadu_ps(l);
+        hi[j] = _mm256_loadu_ps(l + 8);
+      } else {
+        lo[j] = hi[j] = _mm256_setzero_ps();
+      }
+    }
     for (int c = 0; c < full; c += 16) {
       const __m256 wl = load_f16x8(row + c), wh = load_f16x8(row + c + 8);
 #pragma GCC unroll 4
@@ -320,24 +329,37 @@ void gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size_t l
       }
     }
 #pragma GCC unroll 4
-    for (int j = 0; j < NX; ++j) out[j * ldo + r] = reduce16(lo[j], hi[j]);
+    for (int j = 0; j < NX; ++j) {
+      if (lanes) {
+        float* l = lanes + (static_cast<size_t>(j) * r1 + r) * 16;
+        _mm256_storeu_ps(l, lo[j]);
+        _mm256_storeu_ps(l + 8, hi[j]);
+      } else {
+        out[j * ldo + r] = reduce16(lo[j], hi[j]);
+      }
+    }
   }
 }
 
+using GemvRowsFn = void (*)(const uint16_t*, size_t, int, const float*, size_t, int, int, float*, float*, size_t);
+constexpr GemvRowsFn gemv_rows_fns[kGemvManyMax] = {&gemv_rows<1>, &gemv_rows<2>, &gemv_rows<3>, &gemv_rows<4>};
+
 void f16_gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x, int r0, int r1,
                    float* out, size_t ldo) {
-  switch (n_x) {
-    case 1: return f16_gemv(a, lda, cols, x, r0, r1, out);
-    case 2: return gemv_many<2>(a, lda, cols, x, ldx, r0, r1, out, ldo);
-    case 3: return gemv_many<3>(a, lda, cols, x, ldx, r0, r1, out, ldo);
-    default: return gemv_many<4>(a, lda, cols, x, ldx, r0, r1, out, ldo);
-  }
+  if (n_x == 1) return f16_gemv(a, lda, cols, x, r0, r1, out);
+  gemv_rows_fns[n_x - 1](a, lda, cols, x, ldx, r0, r1, nullptr, out, ldo);
+}
+
+void f16_gemv_lanes(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x, int rows,
+                    float* lanes) {
+  gemv_rows_fns[n_x - 1](a, lda, cols, x, ldx, 0, rows, lanes, nullptr, 0);
 }
 
 }  // namespace
 
 const KernelTable& avx2_kernels() {
-  static const KernelTable table = {"avx2", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv, f16_gemv_many};
+  static const KernelTable table = {"avx2", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv, f16_gemv_many,
+                                    f16_gemv_lanes};
   return table;
 }
 

@@ -292,10 +292,13 @@ void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, i
 
 // Rows one at a time against NX vectors: the row's two 8-lane halves are
 // widened once and feed 2 * NX independent fma chains. (Two rows at a time
-// measured slower: the loads, not the fmas, bound this loop.)
+// measured slower: the loads, not the fmas, bound this loop.) With `lanes`
+// the accumulators of (vector j, row r) start from and go back to
+// lanes[(j * r1 + r) * 16 ..] (f16_gemv_lanes, r0 == 0); without, they start
+// at zero and are reduced into out[j * ldo + r] (f16_gemv_many).
 template <int NX>
-void gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int r0, int r1, float* out,
-               size_t ldo) {
+void gemv_rows(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int r0, int r1, float* lanes,
+               float* out, size_t ldo) {
   const int full = cols & ~15;
   const __mmask16 tm = static_cast<__mmask16>((1u << (cols - full)) - 1);
   const __mmask8 ml = static_cast<__mmask8>(tm), mh = static_cast<__mmask8>(tm >> 8);
@@ -303,7 +306,14 @@ void gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size_t l
     const uint16_t* row = a + static_cast<size_t>(r) * lda;
     Acc16 acc[NX];
 #pragma GCC unroll 4
-    for (int j = 0; j < NX; ++j) acc[j] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int j = 0; j < NX; ++j) {
+      if (lanes) {
+        const float* l = lanes + (static_cast<size_t>(j) * r1 + r) * 16;
+        acc[j] = {_mm256_loadu_ps(l), _mm256_loadu_ps(l + 8)};
+      } else {
+        acc[j] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+      }
+    }
     for (int c = 0; c < full; c += 16) {
       const __m256 lo = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + c)));
       const __m256 hi = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + c + 8)));
@@ -325,25 +335,37 @@ void gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size_t l
       }
     }
 #pragma GCC unroll 4
-    for (int j = 0; j < NX; ++j) out[j * ldo + r] = reduce16(acc[j]);
+    for (int j = 0; j < NX; ++j) {
+      if (lanes) {
+        float* l = lanes + (static_cast<size_t>(j) * r1 + r) * 16;
+        _mm256_storeu_ps(l, acc[j].lo);
+        _mm256_storeu_ps(l + 8, acc[j].hi);
+      } else {
+        out[j * ldo + r] = reduce16(acc[j]);
+      }
+    }
   }
 }
 
+using GemvRowsFn = void (*)(const uint16_t*, size_t, int, const float*, size_t, int, int, float*, float*, size_t);
+constexpr GemvRowsFn gemv_rows_fns[kGemvManyMax] = {&gemv_rows<1>, &gemv_rows<2>, &gemv_rows<3>, &gemv_rows<4>};
+
 void f16_gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x, int r0, int r1,
                    float* out, size_t ldo) {
-  switch (n_x) {
-    case 1: return f16_gemv(a, lda, cols, x, r0, r1, out);
-    case 2: return gemv_many<2>(a, lda, cols, x, ldx, r0, r1, out, ldo);
-    case 3: return gemv_many<3>(a, lda, cols, x, ldx, r0, r1, out, ldo);
-    default: return gemv_many<4>(a, lda, cols, x, ldx, r0, r1, out, ldo);
-  }
+  if (n_x == 1) return f16_gemv(a, lda, cols, x, r0, r1, out);
+  gemv_rows_fns[n_x - 1](a, lda, cols, x, ldx, r0, r1, nullptr, out, ldo);
+}
+
+void f16_gemv_lanes(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x, int rows,
+                    float* lanes) {
+  gemv_rows_fns[n_x - 1](a, lda, cols, x, ldx, 0, rows, lanes, nullptr, 0);
 }
 
 }  // namespace
 
 const KernelTable& avx512_vnni_kernels() {
   static const KernelTable table = {"avx512-vnni", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv,
-                                    f16_gemv_many};
+                                    f16_gemv_many, f16_gemv_lanes};
   return table;
 }
 

@@ -56,7 +56,9 @@ test('eval returns finite logits for the last token as a view that the next eval
     const ctx = model.createContext(64);
     assert.equal(ctx.capacity, 64);
     assert.equal(ctx.length, 0);
-    assert.equal(ctx.kvBytes, 64 * info.hparams.blockCount * 2 * 2 * (info.hparams.embeddingLength / info.hparams.headCount) * info.hparams.headCountKv);
+    // F16 K and V for every layer and KV head; V is kept in blocks of 128 positions.
+    const perPosition = info.hparams.blockCount * 2 * (info.hparams.embeddingLength / info.hparams.headCount) * info.hparams.headCountKv;
+    assert.equal(ctx.kvBytes, (64 + 128) * perPosition);
     const first = ctx.eval([128000, 9906, 1917]);
     assert.equal(first.length, vocab);
     assert.ok(first.every(Number.isFinite));

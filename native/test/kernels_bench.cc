@@ -24,6 +24,13 @@ double now_s() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+// The per-token sums of q that ternary_gemm takes.
+std::vector<int32_t> token_sums(const std::vector<int8_t>& q, int cols) {
+  std::vector<int32_t> sums(q.size() / cols, 0);
+  for (size_t i = 0; i < q.size(); ++i) sums[i / cols] += q[i];
+  return sums;
+}
+
 uint8_t* alloc64(size_t n) { return static_cast<uint8_t*>(std::aligned_alloc(64, (n + 63) / 64 * 64)); }
 
 // Runs fn(i) for i = 0, 1, ... until `budget` seconds pass (at least
@@ -118,10 +125,11 @@ int main(int argc, char** argv) {
     TernarySet set(sh[0], sh[1], 320u << 20);  // 10x the L3
     std::vector<int8_t> q(sh[1]);
     for (auto& v : q) v = static_cast<int8_t>(static_cast<int>(rng() % 255) - 127);
+    std::vector<int32_t> sums = token_sums(q, sh[1]);
     std::vector<int32_t> dot(sh[0]);
     for (auto* k : tables) {
       double t = time_call([&](long i) {
-        k->ternary_gemm(set.mats[i % set.mats.size()], q.data(), 1, 0, sh[0], dot.data(), sh[0]);
+        k->ternary_gemm(set.mats[i % set.mats.size()], q.data(), sums.data(), 1, 0, sh[0], dot.data(), sh[0]);
       }, std::strcmp(k->name, "scalar") ? 0.6 : 0.3);
       std::printf("  %-12s %5d x %-5d %9.1f us  %6.1f GB/s  %6.1f Gweight/s\n", k->name, sh[0], sh[1], t * 1e6,
                   set.bytes / t / 1e9, double(sh[0]) * sh[1] / t / 1e9);
@@ -138,7 +146,7 @@ int main(int argc, char** argv) {
         double start = now_s();
         for (long i = 0; now_s() - start < 0.6; ++i) {
           double t0 = now_s();
-          k->ternary_gemm(set.mats[i % set.mats.size()], q.data(), 1, r0, r1, d.data(), sh[0]);
+          k->ternary_gemm(set.mats[i % set.mats.size()], q.data(), sums.data(), 1, r0, r1, d.data(), sh[0]);
           best[id] = std::min(best[id], now_s() - t0);
         }
       };
@@ -154,7 +162,7 @@ int main(int argc, char** argv) {
     for (auto* k : tables) {
       if (!std::strcmp(k->name, "scalar")) continue;
       double t = time_call([&](long) {
-        k->ternary_gemm(set.mats[0], q.data(), 1, 0, sh[0], dot.data(), sh[0]);
+        k->ternary_gemm(set.mats[0], q.data(), sums.data(), 1, 0, sh[0], dot.data(), sh[0]);
       }, 0.4);
       std::printf("  %-12s %5d x %-5d %9.1f us  %6.1f GB/s  (cache-resident)\n", k->name, sh[0], sh[1], t * 1e6,
                   set.bytes / t / 1e9);
@@ -167,11 +175,12 @@ int main(int argc, char** argv) {
       TernarySet set(sh[0], sh[1], 0);
       std::vector<int8_t> q(static_cast<size_t>(n_tok) * sh[1]);
       for (auto& v : q) v = static_cast<int8_t>(static_cast<int>(rng() % 255) - 127);
+      std::vector<int32_t> sums = token_sums(q, sh[1]);
       std::vector<int32_t> dot(static_cast<size_t>(n_tok) * sh[0]);
       for (auto* k : tables) {
         if (!std::strcmp(k->name, "scalar") && n_tok > 16) continue;
         double t = time_call([&](long) {
-          k->ternary_gemm(set.mats[0], q.data(), n_tok, 0, sh[0], dot.data(), sh[0]);
+          k->ternary_gemm(set.mats[0], q.data(), sums.data(), n_tok, 0, sh[0], dot.data(), sh[0]);
         }, 0.6);
         double macs = double(n_tok) * sh[0] * sh[1];
         // The same work in 112-row slices (short calls, so the fastest call
@@ -179,7 +188,7 @@ int main(int argc, char** argv) {
         const int slice = 112;
         double ts = time_call([&](long i) {
           int r0 = static_cast<int>((i * slice) % (sh[0] - slice + 1)) / 16 * 16;
-          k->ternary_gemm(set.mats[0], q.data(), n_tok, r0, r0 + slice, dot.data(), sh[0]);
+          k->ternary_gemm(set.mats[0], q.data(), sums.data(), n_tok, r0, r0 + slice, dot.data(), sh[0]);
         }, 0.6);
         double slice_rate = double(n_tok) * slice * sh[1] / ts / 1e9;
         std::printf("  %-12s n_tok=%-3d %5d x %-5d %10.1f us  %6.1f GMAC/s  %7.1f us/token  (%.1f GMAC/s in 112-row slices)\n",

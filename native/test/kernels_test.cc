@@ -28,6 +28,13 @@ std::mt19937_64 rng(20261121);
 int rand_int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
 float rand_float(float lo, float hi) { return std::uniform_real_distribution<float>(lo, hi)(rng); }
 
+// The per-token sums of q that ternary_gemm takes (quantize_row_i8 gives them).
+std::vector<int32_t> token_sums(const std::vector<int8_t>& q, int cols) {
+  std::vector<int32_t> sums(q.size() / cols, 0);
+  for (size_t i = 0; i < q.size(); ++i) sums[i / cols] += q[i];
+  return sums;
+}
+
 uint32_t bits_of(float f) {
   uint32_t u;
   std::memcpy(&u, &f, 4);
@@ -225,7 +232,7 @@ void test_ternary_gemm() {
       for (const KernelTable* k : runnable_kernels()) {
         for (auto& range : ranges) {
           std::vector<int32_t> got(static_cast<size_t>(n_tok) * ld, 0x5a5a5a5a);
-          k->ternary_gemm(w, q.data(), n_tok, range[0], range[1], got.data(), ld);
+          k->ternary_gemm(w, q.data(), token_sums(q, cols).data(), n_tok, range[0], range[1], got.data(), ld);
           int bad = 0, stray = 0;
           for (int tk = 0; tk < n_tok; ++tk)
             for (int r = 0; r < ld; ++r) {
@@ -247,15 +254,15 @@ void test_ternary_gemm() {
     std::vector<int8_t> q(static_cast<size_t>(3) * cols);
     for (auto& v : q) v = static_cast<int8_t>(rand_int(-128, 127));
     std::vector<int32_t> want(static_cast<size_t>(3) * rows), got(want.size());
-    ref.ternary_gemm(w, q.data(), 3, 0, rows, want.data(), rows);
+    ref.ternary_gemm(w, q.data(), token_sums(q, cols).data(), 3, 0, rows, want.data(), rows);
     for (const KernelTable* k : runnable_kernels()) {
       std::fill(got.begin(), got.end(), 17);
-      k->ternary_gemm(w, q.data(), 3, 0, 0, got.data(), rows);
-      k->ternary_gemm(w, q.data(), 1, 0, 0, got.data(), rows);
+      k->ternary_gemm(w, q.data(), token_sums(q, cols).data(), 3, 0, 0, got.data(), rows);
+      k->ternary_gemm(w, q.data(), token_sums(q, cols).data(), 1, 0, 0, got.data(), rows);
       CHECK(std::count(got.begin(), got.end(), 17) == static_cast<long>(got.size()), "%s empty range wrote", k->name);
-      k->ternary_gemm(wu, q.data(), 3, 0, rows, got.data(), rows);
+      k->ternary_gemm(wu, q.data(), token_sums(q, cols).data(), 3, 0, rows, got.data(), rows);
       CHECK(got == want, "%s ternary_gemm on unaligned packed weights %dx%d", k->name, rows, cols);
-      k->ternary_gemm(wu, q.data(), 1, 0, rows, got.data(), rows);
+      k->ternary_gemm(wu, q.data(), token_sums(q, cols).data(), 1, 0, rows, got.data(), rows);
       CHECK(std::equal(want.begin(), want.begin() + rows, got.begin()), "%s gemv on unaligned packed weights", k->name);
     }
   }
@@ -278,10 +285,10 @@ void test_ternary_gemm_all_token_counts() {
     std::vector<int8_t> q(static_cast<size_t>(n_tok) * cols);
     for (auto& v : q) v = static_cast<int8_t>(rand_int(-128, 127));
     std::vector<int32_t> want(static_cast<size_t>(n_tok) * rows);
-    scalar_kernels().ternary_gemm(w, q.data(), n_tok, 0, rows, want.data(), rows);
+    scalar_kernels().ternary_gemm(w, q.data(), token_sums(q, cols).data(), n_tok, 0, rows, want.data(), rows);
     for (const KernelTable* k : runnable_kernels()) {
       std::vector<int32_t> got(want.size(), 0);
-      k->ternary_gemm(w, q.data(), n_tok, 16, rows, got.data(), rows);
+      k->ternary_gemm(w, q.data(), token_sums(q, cols).data(), n_tok, 16, rows, got.data(), rows);
       bool ok = true;
       for (int tk = 0; tk < n_tok; ++tk)
         for (int r = 16; r < rows; ++r) ok &= got[tk * rows + r] == want[tk * rows + r];
@@ -362,8 +369,8 @@ void test_f16_kernels() {
             r0, r1, bad);
     }
   }
-  // f16_gemv_lanes over column blocks that start at multiples of 16, then
-  // reduce_lanes, equals f16_gemv, in every table.
+  // f16_gemv_lanes over column blocks that start at multiples of 16, the
+  // last one reducing, equals f16_gemv, in every table.
   for (int trial = 0; trial < 60; ++trial) {
     int rows = rand_int(1, 40), cols = trial < 3 ? 300 : rand_int(1, 300), n_x = 1 + trial % kGemvManyMax;
     int block = 16 * rand_int(1, 5);
@@ -376,9 +383,11 @@ void test_f16_kernels() {
     for (int j = 0; j < n_x; ++j) ref.f16_gemv(a.data(), lda, cols, x.data() + j * ldx, 0, rows, want.data() + j * rows);
     for (const KernelTable* k : runnable_kernels()) {
       std::vector<float> lanes(n_x * rows * 16, 0.0f), got(n_x * rows);
-      for (int c0 = 0; c0 < cols; c0 += block)
-        k->f16_gemv_lanes(a.data() + c0, lda, std::min(block, cols - c0), x.data() + c0, ldx, n_x, rows, lanes.data());
-      reduce_lanes(lanes.data(), n_x * rows, got.data());
+      for (int c0 = 0; c0 < cols; c0 += block) {
+        const bool last = c0 + block >= cols;
+        k->f16_gemv_lanes(a.data() + c0, lda, std::min(block, cols - c0), x.data() + c0, ldx, n_x, rows, lanes.data(),
+                          last ? got.data() : nullptr);
+      }
       int bad = 0;
       for (size_t i = 0; i < got.size(); ++i) bad += bits_of(got[i]) != bits_of(want[i]);
       CHECK(bad == 0, "%s f16_gemv_lanes %d vectors, %dx%d in blocks of %d: %d values differ", k->name, n_x, rows,

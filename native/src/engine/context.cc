@@ -179,7 +179,7 @@ void Context::layer_forward(int l, int n_tok, int pos0, bool single, Rows rows) 
       while (c >= rc[m].count) c -= rc[m++].count;
       const TernaryMatrix& w = *mats[m];
       const int r0 = rc[m].begin(c), r1 = rc[m].end(c);
-      k.ternary_gemm(w, q8_.data(), n_tok, r0, r1, dot + col0[m], QKV);
+      k.ternary_gemm(w, q8_.data(), q8_sum_.data(), n_tok, r0, r1, dot + col0[m], QKV);
       for (int t = 0; t < n_tok; ++t) {
         const size_t at = static_cast<size_t>(t) * QKV + col0[m] + r0;
         bitlinear_out(dot + at, r1 - r0, s[t], w.scale, qkv_.data() + at);
@@ -205,8 +205,9 @@ void Context::layer_forward(int l, int n_tok, int pos0, bool single, Rows rows) 
     const int r0 = rc_f.begin(c), r1 = rc_f.end(c);
     const int8_t* q = q8_.data() + static_cast<size_t>(first) * D;
     int32_t* d0 = dot + static_cast<size_t>(first) * 2 * F;
-    k.ternary_gemm(up, q, n_tok - first, r0, r1, d0, 2 * F);
-    k.ternary_gemm(gate, q, n_tok - first, r0, r1, d0 + F, 2 * F);
+    const int32_t* q_sum = q8_sum_.data() + first;
+    k.ternary_gemm(up, q, q_sum, n_tok - first, r0, r1, d0, 2 * F);
+    k.ternary_gemm(gate, q, q_sum, n_tok - first, r0, r1, d0 + F, 2 * F);
     for (int t = first; t < n_tok; ++t) {
       const int32_t* d = dot + static_cast<size_t>(t) * 2 * F;
       bitlinear_relu_sq_mul(d + r0, d + F + r0, r1 - r0, s[t], up.scale, gate.scale,
@@ -230,7 +231,7 @@ void Context::residual_bitlinear(const TernaryMatrix& w, int in_dim, int n_tok, 
   pool.run_chunks(rc.count, [&](int c, int) {
     const int r0 = rc.begin(c), r1 = rc.end(c);
     const int8_t* q = q8_.data() + static_cast<size_t>(first) * in_dim;
-    k.ternary_gemm(w, q, n_tok - first, r0, r1, dot + static_cast<size_t>(first) * D, D);
+    k.ternary_gemm(w, q, q8_sum_.data() + first, n_tok - first, r0, r1, dot + static_cast<size_t>(first) * D, D);
     for (int t = first; t < n_tok; ++t) {
       const size_t at = static_cast<size_t>(t) * D + r0;
       bitlinear_out_add(dot + at, r1 - r0, s[t], w.scale, x + at);
@@ -305,12 +306,14 @@ void Context::attend(int l, int n_tok, int first_tok, int pos0, bool single) {
     // out[d] = sum_p V[d][p] * p[p], f32 FMA over widened F16 (spec 3.5),
     // accumulated block after block of the V cache.
     float* lanes = lanes_[worker].data();
+    float* out = att_.data() + static_cast<size_t>(t) * D + h0 * hd;
     std::fill(lanes, lanes + static_cast<size_t>(per) * hd * 16, 0.0f);
     for (int b = 0; b * kVBlock < n_kv; ++b) {
       const int cols = std::min(kVBlock, n_kv - b * kVBlock);
-      k.f16_gemv_lanes(v_cache_.data() + v_block(l, g, b), kVBlock, cols, scores + b * kVBlock, cap, per, hd, lanes);
+      const bool last = (b + 1) * kVBlock >= n_kv;
+      k.f16_gemv_lanes(v_cache_.data() + v_block(l, g, b), kVBlock, cols, scores + b * kVBlock, cap, per, hd, lanes,
+                       last ? out : nullptr);
     }
-    reduce_lanes(lanes, per * hd, att_.data() + static_cast<size_t>(t) * D + h0 * hd);
   });
 }
 

@@ -75,11 +75,12 @@ struct KernelTable {
   // Exact integer ternary products for rows [r0, r1) and n_tok tokens:
   // dot[t * ld + r] = sum_c w(r, c) * q[t * w.cols + c], in int32 (no
   // int16 intermediate, so no wraparound for any q; cols <= 65536, a
-  // multiple of 16). r0 % kTernaryRowGroup
-  // == 0; r1 % kTernaryRowGroup == 0 or r1 == w.rows. n_tok == 1 is the
-  // decode (matrix-vector) path; larger n_tok unpacks each weight tile once
-  // and reuses it for a block of tokens (prefill).
-  void (*ternary_gemm)(const TernaryMatrix& w, const int8_t* q, int n_tok,
+  // multiple of 16). q_sum[t] is the sum of token t's q (quantize_row_i8
+  // gives it): the SIMD tables multiply codes (w + 1) and subtract it.
+  // r0 % kTernaryRowGroup == 0; r1 % kTernaryRowGroup == 0 or r1 == w.rows.
+  // n_tok == 1 is the decode (matrix-vector) path; larger n_tok unpacks
+  // each weight tile once and reuses it for a block of tokens (prefill).
+  void (*ternary_gemm)(const TernaryMatrix& w, const int8_t* q, const int32_t* q_sum, int n_tok,
                        int r0, int r1, int32_t* dot, int ld);
 
   // out[r] = sum_c a[r * lda + c] * q[c] over int8 rows, for r in [r0, r1),
@@ -106,15 +107,17 @@ struct KernelTable {
   void (*f16_gemv_many)(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x,
                         int r0, int r1, float* out, size_t ldo);
 
-  // The accumulation half of f16_gemv_many, for rows stored in column
-  // blocks: for j in [0, n_x), r in [0, rows) and c in [0, cols),
+  // f16_gemv_many over rows stored in blocks of columns: for j in [0, n_x),
+  // r in [0, rows) and c in [0, cols), in order of c,
   //   l[c % 16] = fmaf(f16(a[r * lda + c]), x[j * ldx + c], l[c % 16])
-  // in order of c, where l = lanes + (j * rows + r) * 16 carries the 16
-  // accumulators between calls. Calls over consecutive column blocks that
-  // each start at a multiple of 16 columns, then reduce_lanes (below), give
-  // f16_gemv's bits. Attention's V, cached in blocks of positions.
+  // where l = lanes + (j * rows + r) * 16 carries the 16 accumulators from
+  // one block to the next (zero them before the first). With `out`, the
+  // call is the last block: the accumulators are reduced as in f16_gemv into
+  // out[j * rows + r] instead of kept. Blocks that each start at a multiple
+  // of 16 columns give f16_gemv's bits. Attention's V, cached in blocks of
+  // positions.
   void (*f16_gemv_lanes)(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x,
-                         int rows, float* lanes);
+                         int rows, float* lanes, float* out);
 };
 
 const KernelTable& scalar_kernels();
@@ -124,10 +127,6 @@ const KernelTable& best_kernels();
 
 // Every table this CPU can run, scalar first. Tests compare them all.
 std::vector<const KernelTable*> runnable_kernels();
-
-// out[i] = the canonical halving-tree sum (see f16_gemv) of lanes[16 * i ..
-// 16 * i + 15], for i in [0, n). Finishes f16_gemv_lanes.
-void reduce_lanes(const float* lanes, int n, float* out);
 
 // IEEE half <-> float, exact widening and round-to-nearest-even narrowing.
 float f16_to_f32(uint16_t h);

@@ -29,7 +29,8 @@ float quantize_row_i8(const float* x, int n, int8_t* q, int32_t* q_sum) {
   return s;
 }
 
-void ternary_gemm(const TernaryMatrix& w, const int8_t* q, int n_tok, int r0, int r1,
+// Multiplies codes - 1 directly, so it never needs q_sum.
+void ternary_gemm(const TernaryMatrix& w, const int8_t* q, const int32_t* /*q_sum*/, int n_tok, int r0, int r1,
                   int32_t* dot, int ld) {
   const int cols = w.cols;
   for (int g0 = r0; g0 < r1; g0 += kTernaryRowGroup) {
@@ -64,26 +65,32 @@ void i8_gemv(const int8_t* a, size_t lda, int cols, const int8_t* q, int r0, int
   }
 }
 
+// The halving tree of f16_gemv over 16 accumulators.
+float reduce16(float* acc) {
+  for (int l = 0; l < 8; ++l) acc[l] += acc[l + 8];
+  for (int l = 0; l < 4; ++l) acc[l] += acc[l + 4];
+  for (int l = 0; l < 2; ++l) acc[l] += acc[l + 2];
+  return acc[0] + acc[1];
+}
+
 void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, int r1,
               float* out) {
   for (int r = r0; r < r1; ++r) {
     const uint16_t* row = a + static_cast<size_t>(r) * lda;
     float acc[16] = {0};
     for (int c = 0; c < cols; ++c) acc[c % 16] = std::fma(f16_to_f32(row[c]), x[c], acc[c % 16]);
-    for (int l = 0; l < 8; ++l) acc[l] += acc[l + 8];
-    for (int l = 0; l < 4; ++l) acc[l] += acc[l + 4];
-    for (int l = 0; l < 2; ++l) acc[l] += acc[l + 2];
-    out[r] = acc[0] + acc[1];
+    out[r] = reduce16(acc);
   }
 }
 
 void f16_gemv_lanes(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x, int rows,
-                    float* lanes) {
+                    float* lanes, float* out) {
   for (int j = 0; j < n_x; ++j) {
     for (int r = 0; r < rows; ++r) {
       float* l = lanes + (static_cast<size_t>(j) * rows + r) * 16;
       const uint16_t* row = a + static_cast<size_t>(r) * lda;
       for (int c = 0; c < cols; ++c) l[c % 16] = std::fma(f16_to_f32(row[c]), x[j * ldx + c], l[c % 16]);
+      if (out) out[j * rows + r] = reduce16(l);
     }
   }
 }
@@ -94,17 +101,6 @@ void f16_gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size
 }
 
 }  // namespace
-
-void reduce_lanes(const float* lanes, int n, float* out) {
-  for (int i = 0; i < n; ++i) {
-    float acc[16];
-    for (int l = 0; l < 16; ++l) acc[l] = lanes[16 * i + l];
-    for (int l = 0; l < 8; ++l) acc[l] += acc[l + 8];
-    for (int l = 0; l < 4; ++l) acc[l] += acc[l + 4];
-    for (int l = 0; l < 2; ++l) acc[l] += acc[l + 2];
-    out[i] = acc[0] + acc[1];
-  }
-}
 
 const KernelTable& scalar_kernels() {
   static const KernelTable table = {"scalar", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv,

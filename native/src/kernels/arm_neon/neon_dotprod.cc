@@ -19,16 +19,6 @@
 namespace bitnet {
 namespace {
 
-int32_t sum_i8(const int8_t* q, int n) {
-  int32x4_t acc = vdupq_n_s32(0);
-  const int8x16_t ones = vdupq_n_s8(1);
-  int c = 0;
-  for (; c + 16 <= n; c += 16) acc = vdotq_s32(acc, vld1q_s8(q + c), ones);
-  int32_t s = vaddvq_s32(acc);
-  for (; c < n; ++c) s += q[c];
-  return s;
-}
-
 // The scalar rule for one element, for tails (same code as the reference).
 inline int quantize_one(float x, float s) {
   float v = std::nearbyint(x * s);
@@ -102,10 +92,10 @@ inline int32x4_t dot_tile(int32x4_t acc, const Codes& c, int8x16_t qv) {
 
 // Two accumulators per quarter (column groups 0-1 and 2-3) halve the chain
 // of dependent sdot instructions per tile.
-void gemv(const TernaryMatrix& w, const int8_t* q, int r0, int r1, int32_t* dot) {
+void gemv(const TernaryMatrix& w, const int8_t* q, int32_t q_sum, int r0, int r1, int32_t* dot) {
   const int cols = w.cols, tiles = cols / 16;
   const size_t group_bytes = static_cast<size_t>(4) * cols;
-  const int32x4_t qsum = vdupq_n_s32(sum_i8(q, cols));
+  const int32x4_t qsum = vdupq_n_s32(q_sum);
   for (int r = r0; r < r1; r += 16) {
     const uint8_t* g = w.packed + (r / 16) * group_bytes;
     int32x4_t a[4], b[4];
@@ -147,14 +137,14 @@ constexpr int kTokenBlock = 8;
 const GemmQuarterFn gemm_fns[kTokenBlock] = {gemm_quarter<1>, gemm_quarter<2>, gemm_quarter<3>, gemm_quarter<4>,
                                              gemm_quarter<5>, gemm_quarter<6>, gemm_quarter<7>, gemm_quarter<8>};
 
-void ternary_gemm(const TernaryMatrix& w, const int8_t* q, int n_tok, int r0, int r1, int32_t* dot, int ld) {
+void ternary_gemm(const TernaryMatrix& w, const int8_t* q, const int32_t* q_sum, int n_tok, int r0, int r1,
+                  int32_t* dot, int ld) {
   if (n_tok == 1) {
-    gemv(w, q, r0, r1, dot);
+    gemv(w, q, q_sum[0], r0, r1, dot);
     return;
   }
   const int cols = w.cols, tiles = cols / 16;
   const size_t group_bytes = static_cast<size_t>(4) * cols;
-  int32_t qsums[kTokenBlock];
   // Cache blocking: a chunk of row groups (about 192 KiB of weights) meets
   // every block of tokens before the next chunk is touched.
   const int chunk_groups = static_cast<int>(std::max<size_t>(1, (192u << 10) / group_bytes));
@@ -163,7 +153,7 @@ void ternary_gemm(const TernaryMatrix& w, const int8_t* q, int n_tok, int r0, in
     for (int t0 = 0; t0 < n_tok; t0 += kTokenBlock) {
       const int nt = std::min(kTokenBlock, n_tok - t0);
       const int8_t* qt = q + static_cast<size_t>(t0) * cols;
-      for (int t = 0; t < nt; ++t) qsums[t] = sum_i8(qt + static_cast<size_t>(t) * cols, cols);
+      const int32_t* qsums = q_sum + t0;
       for (int r = c0; r < c1; r += 16) {
         const uint8_t* g = w.packed + (r / 16) * group_bytes;
         int32_t* d = dot + static_cast<size_t>(t0) * ld + r;
@@ -256,10 +246,10 @@ void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, i
 
 // Rows one at a time against NX vectors: each 16-column step widens the
 // row once for 4 * NX independent fma chains. The ragged tail is
-// zero-padded as in f16_gemv. With `lanes` the accumulators of (vector j,
-// row r) start from and go back to lanes[(j * r1 + r) * 16 ..]
-// (f16_gemv_lanes, r0 == 0); without, they start at zero and are reduced
-// into out[j * ldo + r].
+// zero-padded as in f16_gemv. The accumulators of (vector j, row r) start
+// from lanes[(j * r1 + r) * 16 ..] when `lanes` is given (f16_gemv_lanes,
+// r0 == 0), else from zero; they end reduced into out[j * ldo + r] when
+// `out` is given, else back in lanes.
 template <int NX>
 void gemv_rows(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int r0, int r1, float* lanes,
                float* out, size_t ldo) {
@@ -295,7 +285,7 @@ void gemv_rows(const uint16_t* a, size_t lda, int cols, const float* x, size_t l
     }
 #pragma GCC unroll 4
     for (int j = 0; j < NX; ++j) {
-      if (lanes) {
+      if (!out) {
         for (int i = 0; i < 4; ++i) vst1q_f32(lanes + (static_cast<size_t>(j) * r1 + r) * 16 + 4 * i, acc[j].v[i]);
       } else {
         out[j * ldo + r] = reduce16(acc[j]);
@@ -314,8 +304,8 @@ void f16_gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size
 }
 
 void f16_gemv_lanes(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x, int rows,
-                    float* lanes) {
-  gemv_rows_fns[n_x - 1](a, lda, cols, x, ldx, 0, rows, lanes, nullptr, 0);
+                    float* lanes, float* out) {
+  gemv_rows_fns[n_x - 1](a, lda, cols, x, ldx, 0, rows, lanes, out, rows);
 }
 
 }  // namespace

@@ -36,19 +36,6 @@ inline int32_t hsum_epi32(__m256i v) {
   return _mm_cvtsi128_si32(s);
 }
 
-int32_t sum_i8(const int8_t* q, int n) {
-  const __m256i ones = _mm256_set1_epi16(1);
-  __m256i acc = _mm256_setzero_si256();
-  int c = 0;
-  for (; c + 16 <= n; c += 16) {
-    __m256i v = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q + c)));
-    acc = _mm256_add_epi32(acc, _mm256_madd_epi16(v, ones));
-  }
-  int32_t s = hsum_epi32(acc);
-  for (; c < n; ++c) s += q[c];
-  return s;
-}
-
 // The scalar rule for one element, for tails (same code as the reference).
 inline int quantize_one(float x, float s) {
   float v = std::nearbyint(x * s);
@@ -113,10 +100,10 @@ inline void store_rows(int32_t* dst, __m256i v, int n_rows) {
   }
 }
 
-void gemv(const TernaryMatrix& w, const int8_t* q, int r0, int r1, int32_t* dot) {
+void gemv(const TernaryMatrix& w, const int8_t* q, int32_t q_sum, int r0, int r1, int32_t* dot) {
   const int cols = w.cols, tiles = cols / 16;
   const size_t group_bytes = static_cast<size_t>(4) * cols;
-  const __m256i qsum = _mm256_set1_epi32(sum_i8(q, cols));
+  const __m256i qsum = _mm256_set1_epi32(q_sum);
   const __m256i m3 = _mm256_set1_epi8(3), ones16 = _mm256_set1_epi16(1);
   for (int r = r0; r < r1; r += 16) {
     const uint8_t* g = w.packed + (r / 16) * group_bytes;
@@ -169,14 +156,14 @@ constexpr int kTokenBlock = 8;
 const GemmHalfFn gemm_fns[kTokenBlock] = {gemm_half<1>, gemm_half<2>, gemm_half<3>, gemm_half<4>,
                                           gemm_half<5>, gemm_half<6>, gemm_half<7>, gemm_half<8>};
 
-void ternary_gemm(const TernaryMatrix& w, const int8_t* q, int n_tok, int r0, int r1, int32_t* dot, int ld) {
+void ternary_gemm(const TernaryMatrix& w, const int8_t* q, const int32_t* q_sum, int n_tok, int r0, int r1,
+                  int32_t* dot, int ld) {
   if (n_tok == 1) {
-    gemv(w, q, r0, r1, dot);
+    gemv(w, q, q_sum[0], r0, r1, dot);
     return;
   }
   const int cols = w.cols, tiles = cols / 16;
   const size_t group_bytes = static_cast<size_t>(4) * cols;
-  int32_t qsums[kTokenBlock];
   // Cache blocking: a chunk of row groups (about 192 KiB of weights, kept in
   // L2) meets every block of tokens before the next chunk is touched.
   const int chunk_groups = static_cast<int>(std::max<size_t>(1, (192u << 10) / group_bytes));
@@ -185,7 +172,7 @@ void ternary_gemm(const TernaryMatrix& w, const int8_t* q, int n_tok, int r0, in
     for (int t0 = 0; t0 < n_tok; t0 += kTokenBlock) {
       const int nt = std::min(kTokenBlock, n_tok - t0);
       const int8_t* qt = q + static_cast<size_t>(t0) * cols;
-      for (int t = 0; t < nt; ++t) qsums[t] = sum_i8(qt + static_cast<size_t>(t) * cols, cols);
+      const int32_t* qsums = q_sum + t0;
       for (int r = c0; r < c1; r += 16) {
         const uint8_t* g = w.packed + (r / 16) * group_bytes;
         int32_t* d = dot + static_cast<size_t>(t0) * ld + r;
@@ -287,9 +274,10 @@ void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, i
 
 // Rows one at a time against NX vectors: each 16-column step widens the
 // row once for 2 * NX independent fma chains. The ragged tail is zero-padded
-// as in f16_gemv. With `lanes` the accumulators of (vector j, row r) start
-// from and go back to lanes[(j * r1 + r) * 16 ..] (f16_gemv_lanes, r0 == 0);
-// without, they start at zero and are reduced into out[j * ldo + r].
+// as in f16_gemv. The accumulators of (vector j, row r) start from
+// lanes[(j * r1 + r) * 16 ..] when `lanes` is given (f16_gemv_lanes,
+// r0 == 0), else from zero; they end reduced into out[j * ldo + r] when
+// `out` is given, else back in lanes.
 template <int NX>
 void gemv_rows(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int r0, int r1, float* lanes,
                float* out, size_t ldo) {
@@ -330,7 +318,7 @@ void gemv_rows(const uint16_t* a, size_t lda, int cols, const float* x, size_t l
     }
 #pragma GCC unroll 4
     for (int j = 0; j < NX; ++j) {
-      if (lanes) {
+      if (!out) {
         float* l = lanes + (static_cast<size_t>(j) * r1 + r) * 16;
         _mm256_storeu_ps(l, lo[j]);
         _mm256_storeu_ps(l + 8, hi[j]);
@@ -351,8 +339,8 @@ void f16_gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size
 }
 
 void f16_gemv_lanes(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x, int rows,
-                    float* lanes) {
-  gemv_rows_fns[n_x - 1](a, lda, cols, x, ldx, 0, rows, lanes, nullptr, 0);
+                    float* lanes, float* out) {
+  gemv_rows_fns[n_x - 1](a, lda, cols, x, ldx, 0, rows, lanes, out, rows);
 }
 
 }  // namespace

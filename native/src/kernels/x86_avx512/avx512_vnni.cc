@@ -131,10 +131,10 @@ inline void store_rows(int32_t* dst, __m512i v, int n_rows) {
   else _mm512_mask_storeu_epi32(dst, static_cast<__mmask16>((1u << n_rows) - 1), v);
 }
 
-void gemv(const TernaryMatrix& w, const int8_t* q, int r0, int r1, int32_t* dot) {
+void gemv(const TernaryMatrix& w, const int8_t* q, int32_t q_sum, int r0, int r1, int32_t* dot) {
   const int cols = w.cols, tiles = cols / 16;
   const size_t group_bytes = static_cast<size_t>(4) * cols;
-  const __m512i qsum = _mm512_set1_epi32(sum_i8(q, cols));
+  const __m512i qsum = _mm512_set1_epi32(q_sum);
   for (int r = r0; r < r1; r += 16) {
     const __m512i acc = gemv_group(w.packed + (r / 16) * group_bytes, tiles, q);
     store_rows(dot + r, _mm512_sub_epi32(acc, qsum), r1 - r);
@@ -181,14 +181,14 @@ constexpr GemmGroupFn GemmTable<N...>::fns[sizeof...(N)];
 constexpr int kTokenBlock = 16;
 const GemmGroupFn* gemm_fns = GemmTable<0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15>::fns;
 
-void ternary_gemm(const TernaryMatrix& w, const int8_t* q, int n_tok, int r0, int r1, int32_t* dot, int ld) {
+void ternary_gemm(const TernaryMatrix& w, const int8_t* q, const int32_t* q_sum, int n_tok, int r0, int r1,
+                  int32_t* dot, int ld) {
   if (n_tok == 1) {
-    gemv(w, q, r0, r1, dot);
+    gemv(w, q, q_sum[0], r0, r1, dot);
     return;
   }
   const int cols = w.cols, tiles = cols / 16;
   const size_t group_bytes = static_cast<size_t>(4) * cols;
-  int32_t qsums[kTokenBlock];
   // Cache blocking: a chunk of row groups (about 192 KiB of weights, kept in
   // L2) meets every block of 16 tokens before the next chunk is touched.
   const int chunk_groups = static_cast<int>(std::max<size_t>(1, (192u << 10) / group_bytes));
@@ -197,7 +197,7 @@ void ternary_gemm(const TernaryMatrix& w, const int8_t* q, int n_tok, int r0, in
     for (int t0 = 0; t0 < n_tok; t0 += kTokenBlock) {
       const int nt = std::min(kTokenBlock, n_tok - t0);
       const int8_t* qt = q + static_cast<size_t>(t0) * cols;
-      for (int t = 0; t < nt; ++t) qsums[t] = sum_i8(qt + static_cast<size_t>(t) * cols, cols);
+      const int32_t* qsums = q_sum + t0;
       for (int r = c0; r < c1; r += 16) {
         gemm_fns[nt - 1](w.packed + (r / 16) * group_bytes, tiles, qt, cols, qsums,
                          dot + static_cast<size_t>(t0) * ld + r, ld, std::min(16, c1 - r));
@@ -292,10 +292,10 @@ void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, i
 
 // Rows one at a time against NX vectors: the row's two 8-lane halves are
 // widened once and feed 2 * NX independent fma chains. (Two rows at a time
-// measured slower: the loads, not the fmas, bound this loop.) With `lanes`
-// the accumulators of (vector j, row r) start from and go back to
-// lanes[(j * r1 + r) * 16 ..] (f16_gemv_lanes, r0 == 0); without, they start
-// at zero and are reduced into out[j * ldo + r] (f16_gemv_many).
+// measured slower: the loads, not the fmas, bound this loop.) The
+// accumulators of (vector j, row r) start from lanes[(j * r1 + r) * 16 ..]
+// when `lanes` is given (f16_gemv_lanes, r0 == 0), else from zero; they end
+// reduced into out[j * ldo + r] when `out` is given, else back in lanes.
 template <int NX>
 void gemv_rows(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int r0, int r1, float* lanes,
                float* out, size_t ldo) {
@@ -336,7 +336,7 @@ void gemv_rows(const uint16_t* a, size_t lda, int cols, const float* x, size_t l
     }
 #pragma GCC unroll 4
     for (int j = 0; j < NX; ++j) {
-      if (lanes) {
+      if (!out) {
         float* l = lanes + (static_cast<size_t>(j) * r1 + r) * 16;
         _mm256_storeu_ps(l, acc[j].lo);
         _mm256_storeu_ps(l + 8, acc[j].hi);
@@ -357,8 +357,8 @@ void f16_gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size
 }
 
 void f16_gemv_lanes(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x, int rows,
-                    float* lanes) {
-  gemv_rows_fns[n_x - 1](a, lda, cols, x, ldx, 0, rows, lanes, nullptr, 0);
+                    float* lanes, float* out) {
+  gemv_rows_fns[n_x - 1](a, lda, cols, x, ldx, 0, rows, lanes, out, rows);
 }
 
 }  // namespace

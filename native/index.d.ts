@@ -8,6 +8,8 @@ export interface CpuFeatures {
   f16c: boolean;
   avx512: boolean;
   avx512vnni: boolean;
+  /** AMX-INT8 tiles, usable by this process (prefill runs on them). */
+  amx: boolean;
   neon: boolean;
   dotprod: boolean;
   logicalCores: number;

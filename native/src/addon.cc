@@ -340,6 +340,7 @@ Napi::Value CpuFeatures(const Napi::CallbackInfo& info) {
   out.Set("f16c", f.f16c);
   out.Set("avx512", f.avx512);
   out.Set("avx512vnni", f.avx512vnni);
+  out.Set("amx", f.amx);
   out.Set("neon", f.neon);
   out.Set("dotprod", f.dotprod);
   out.Set("logicalCores", f.logical_cores);

@@ -11,6 +11,7 @@ struct CpuFeatures {
   bool f16c = false;
   bool avx512 = false;      // F + BW + VL + DQ, the subset our kernels use
   bool avx512vnni = false;
+  bool amx = false;         // AMX-TILE + AMX-INT8, with the tile state granted by the OS
   bool neon = false;
   bool dotprod = false;     // ARMv8.2 SDOT/UDOT
   int logical_cores = 1;

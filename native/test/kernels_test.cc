@@ -212,7 +212,7 @@ void test_ternary_gemm() {
     w.cols = cols;
     w.scale = 1.0f;
     w.packed = packed.p;
-    for (int n_tok : {1, 2, 3, 5, 8, 16, 17}) {
+    for (int n_tok : {1, 2, 3, 5, 8, 16, 17, 40, 77}) {
       std::vector<int8_t> q(static_cast<size_t>(n_tok) * cols);
       int qmode = rand_int(0, 2);
       for (auto& v : q) v = static_cast<int8_t>(qmode == 0 ? -128 : qmode == 1 ? 127 : rand_int(-128, 127));

@@ -13,6 +13,8 @@ std::vector<const KernelTable*> runnable_kernels() {
   if (cpu.avx2 && cpu.fma && cpu.f16c) tables.push_back(&avx2_kernels());
   if (cpu.avx2 && cpu.fma && cpu.f16c && cpu.avx512 && cpu.avx512vnni)
     tables.push_back(&avx512_vnni_kernels());
+  if (cpu.avx2 && cpu.fma && cpu.f16c && cpu.avx512 && cpu.avx512vnni && cpu.amx)
+    tables.push_back(&avx512_amx_kernels());
 #endif
 #if defined(__aarch64__)
   if (cpu.neon && cpu.dotprod) tables.push_back(&neon_dotprod_kernels());

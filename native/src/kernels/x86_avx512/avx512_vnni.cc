@@ -40,6 +40,12 @@ inline __m512i dpbusd_bcast(__m512i acc, __m512i codes, const int8_t* p) {
 #endif
 }
 
+// Weights stream through the decode kernels once per token. Asking for the
+// line 1 KiB ahead keeps more misses in flight than the hardware prefetcher
+// alone: measured on a Sapphire Rapids-class core, decode 12% faster at 1
+// and 2 threads (512 B and 2 KiB ahead: less; T1/NTA hints: slower).
+constexpr int kPrefetch = 1024;
+
 inline __mmask64 tail_mask64(int n) { return n >= 64 ? ~__mmask64(0) : (__mmask64(1) << n) - 1; }
 
 // sum of q[0..n) in int32.
@@ -98,6 +104,8 @@ inline __m512i gemv_group(const uint8_t* w, int tiles, const int8_t* q) {
   int k = 0;
   for (; k + 2 <= tiles; k += 2) {
     const int8_t* qk = q + 16 * k;
+    _mm_prefetch(reinterpret_cast<const char*>(w + 64 * static_cast<size_t>(k) + kPrefetch), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(w + 64 * static_cast<size_t>(k) + kPrefetch + 64), _MM_HINT_T0);
     const __m512i v = _mm512_loadu_si512(w + 64 * static_cast<size_t>(k));
     const __m512i u = _mm512_loadu_si512(w + 64 * static_cast<size_t>(k) + 64);
     a0 = dpbusd_bcast(a0, _mm512_and_si512(v, m0), qk);
@@ -218,6 +226,7 @@ void i8_gemv(const int8_t* a, size_t lda, int cols, const int8_t* q, int r0, int
     const int8_t* row = a + static_cast<size_t>(r) * lda;
     __m512i acc0 = _mm512_setzero_si512(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
     for (int c = 0; c < full; c += 256) {
+      for (int p = 0; p < 256; p += 64) _mm_prefetch(reinterpret_cast<const char*>(row + c + kPrefetch + p), _MM_HINT_T0);
       acc0 = _mm512_dpbusd_epi32(acc0, _mm512_xor_si512(_mm512_loadu_si512(row + c), flip), _mm512_loadu_si512(q + c));
       acc1 = _mm512_dpbusd_epi32(acc1, _mm512_xor_si512(_mm512_loadu_si512(row + c + 64), flip),
                                  _mm512_loadu_si512(q + c + 64));

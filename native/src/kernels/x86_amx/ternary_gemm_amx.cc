@@ -1,7 +1,7 @@
-// AMX-INT8 prefill kernel: the AVX-512 VNNI table with a ternary_gemm that
-// runs blocks of tokens through Intel's tile matrix unit. Compiled with the
-// AVX-512 and AMX flags in this folder only; dispatch.cc uses it only when
-// the CPU has AMX-INT8 and the OS has granted this process the tile state.
+// ternary_gemm on AMX-INT8: blocks of tokens through Intel's tile matrix
+// unit. Compiled with the AVX-512 and AMX flags of this folder only;
+// dispatch.cc uses it only when the CPU has AMX-INT8 and the OS has granted
+// this process the tile state.
 //
 // One tdpbssd multiplies a 16 x 64 int8 tile by a 64 x 16 one into 16 x 16
 // int32 sums: 16,384 exact multiply-adds, against 64 for one vpdpbusd. The
@@ -27,8 +27,10 @@
 #include <vector>
 
 #include "kernels/isa_tables.h"
+#include "kernels/x86_amx/intel_kernels.h"
 
 namespace bitnet {
+namespace intel {
 namespace {
 
 // Tiles 0-3 hold C (token block i, row group j at 2*i + j), 4-5 hold A
@@ -104,8 +106,10 @@ constexpr TileBlockFn tile_blocks[2][2] = {{&tile_block<1, 1>, &tile_block<1, 2>
 // Below this many tokens the VNNI kernel wins (unpacking is not repaid).
 constexpr int kMinTokens = 4;
 
-void ternary_gemm(const TernaryMatrix& w, const int8_t* q, const int32_t* q_sum, int n_tok, int r0, int r1,
-                  int32_t* dot, int ld) {
+}  // namespace
+
+void ternary_gemm_amx(const TernaryMatrix& w, const int8_t* q, const int32_t* q_sum, int n_tok, int r0, int r1,
+                      int32_t* dot, int ld) {
   const int cols = w.cols;
   if (n_tok < kMinTokens || cols % 64 != 0 || r0 >= r1) {
     avx512_vnni_kernels().ternary_gemm(w, q, q_sum, n_tok, r0, r1, dot, ld);
@@ -142,16 +146,5 @@ void ternary_gemm(const TernaryMatrix& w, const int8_t* q, const int32_t* q_sum,
   _tile_release();
 }
 
-}  // namespace
-
-const KernelTable& avx512_amx_kernels() {
-  static const KernelTable table = [] {
-    KernelTable t = avx512_vnni_kernels();
-    t.name = "avx512-amx";
-    t.ternary_gemm = ternary_gemm;
-    return t;
-  }();
-  return table;
-}
-
+}  // namespace intel
 }  // namespace bitnet

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { formatStats } from '../../src/commands/stats-report';
 import type { EngineStats } from '../../src/engine/protocol';
 
-const cpu = { arch: 'x64', avx2: true, fma: true, f16c: true, avx512: true, avx512vnni: true, neon: false, dotprod: false, logicalCores: 2, physicalCores: 2 } as const;
+const cpu = { arch: 'x64', avx2: true, fma: true, f16c: true, avx512: true, avx512vnni: true, amx: true, neon: false, dotprod: false, logicalCores: 2, physicalCores: 2 } as const;
 
-test('the stats page shows the model file, its size, load time, kernels, threads and KV memory per sequence', () => {
+test('the stats page shows the model file, its size, load time, kernels, CPU features, threads and KV memory per sequence', () => {
   const stats: EngineStats = {
     addonVersion: '0.1.0',
     cpu,
@@ -31,6 +31,7 @@ test('the stats page shows the model file, its size, load time, kernels, threads
   assert.match(page, /File: \/models\/m\.gguf \(1132\.3 MiB\)/);
   assert.match(page, /Loaded in 812 ms/);
   assert.match(page, /Kernels: avx512vnni, threads: 2/);
+  assert.match(page, /features: avx2, avx512, avx512vnni, amx$/m);
   assert.match(page, /KV cache, completion: 150\.0 MiB for 2048 tokens \(1500 in use\)/);
   assert.match(page, /KV cache, chat: 300\.0 MiB for 4096 tokens/);
   assert.match(page, /Completion: first token in 96 ms, 41\.3 tok\/s.*1497 reused/);

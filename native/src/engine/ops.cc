@@ -110,16 +110,23 @@ float exp_fixed(float x) {
 
 namespace {
 
-// w = e^(w * scale - max), returning the max. Elementwise, so it vectorizes.
+// w = e^(w * scale - max). Elementwise, so it vectorizes; the max runs in 16
+// independent lanes (one running max would be a chain of dependent compares,
+// slower than all the exponentials). Any order gives the same max, up to
+// the sign of a zero, which no w - max can tell apart.
 BITNET_VECTOR_CLONES
-float scaled_exp_row(float* w, int n, float scale) {
-  float m = -INFINITY;
-  for (int i = 0; i < n; ++i) {
-    w[i] = w[i] * scale;
-    m = w[i] > m ? w[i] : m;
+void scaled_exp_row(float* w, int n, float scale) {
+  for (int i = 0; i < n; ++i) w[i] = w[i] * scale;
+  float lane[16];
+  for (int l = 0; l < 16; ++l) lane[l] = -INFINITY;
+  int i = 0;
+  for (; i + 16 <= n; i += 16) {
+    for (int l = 0; l < 16; ++l) lane[l] = w[i + l] > lane[l] ? w[i + l] : lane[l];
   }
-  for (int i = 0; i < n; ++i) w[i] = exp_fixed(w[i] - m);
-  return m;
+  for (; i < n; ++i) lane[0] = w[i] > lane[0] ? w[i] : lane[0];
+  float m = lane[0];
+  for (int l = 1; l < 16; ++l) m = lane[l] > m ? lane[l] : m;
+  for (i = 0; i < n; ++i) w[i] = exp_fixed(w[i] - m);
 }
 
 BITNET_VECTOR_CLONES

@@ -34,7 +34,7 @@
       # must not abort the whole extension host.
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
       "conditions": [
-        ["target_arch=='x64'", { "dependencies": ["kernels_avx2", "kernels_avx512", "kernels_amx"] }],
+        ["target_arch=='x64'", { "dependencies": ["kernels_avx2", "kernels_avxvnni", "kernels_avx512", "kernels_amx"] }],
         ["target_arch=='arm64'", { "dependencies": ["kernels_neon"] }],
         ["OS=='linux'", { "libraries": ["-lpthread"] }]
       ]
@@ -49,6 +49,14 @@
           "sources": ["<!@(<(list) native/src/kernels/x86_avx2)"],
           "cflags": ["-mavx2", "-mfma", "-mf16c", "-fPIC"],
           "xcode_settings": { "OTHER_CFLAGS": ["-mavx2", "-mfma", "-mf16c"] },
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX2"] } }
+        },
+        {
+          "target_name": "kernels_avxvnni",
+          "type": "static_library",
+          "sources": ["<!@(<(list) native/src/kernels/x86_avxvnni)"],
+          "cflags": ["-mavx2", "-mfma", "-mf16c", "-mavxvnni", "-fPIC"],
+          "xcode_settings": { "OTHER_CFLAGS": ["-mavx2", "-mfma", "-mf16c", "-mavxvnni"] },
           "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX2"] } }
         },
         {

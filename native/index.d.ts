@@ -6,6 +6,8 @@ export interface CpuFeatures {
   avx2: boolean;
   fma: boolean;
   f16c: boolean;
+  /** 256-bit VNNI (Intel client cores since Alder Lake). */
+  avxvnni: boolean;
   avx512: boolean;
   avx512vnni: boolean;
   /** AMX-INT8 tiles, usable by this process (prefill runs on them). */

@@ -338,6 +338,7 @@ Napi::Value CpuFeatures(const Napi::CallbackInfo& info) {
   out.Set("avx2", f.avx2);
   out.Set("fma", f.fma);
   out.Set("f16c", f.f16c);
+  out.Set("avxvnni", f.avxvnni);
   out.Set("avx512", f.avx512);
   out.Set("avx512vnni", f.avx512vnni);
   out.Set("amx", f.amx);

@@ -57,6 +57,13 @@ bool detect_amx() {
   return false;  // only Linux is known to grant the state; other systems use AVX-512
 #endif
 }
+
+// CPUID leaf 7, subleaf 1, EAX bit 4. The YMM state it needs is the AVX2
+// table's, already checked by the caller.
+bool detect_avxvnni() {
+  unsigned a, b, c, d;
+  return __get_cpuid_count(7, 1, &a, &b, &c, &d) && ((a >> 4) & 1);
+}
 #endif
 
 CpuFeatures detect() {
@@ -73,6 +80,7 @@ CpuFeatures detect() {
              __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
   f.avx512vnni = f.avx512 && __builtin_cpu_supports("avx512vnni");
   f.amx = f.avx512vnni && detect_amx();
+  f.avxvnni = f.avx2 && detect_avxvnni();
 #endif
 #elif defined(__aarch64__)
   f.arch = "arm64";

@@ -9,6 +9,7 @@ struct CpuFeatures {
   bool avx2 = false;
   bool fma = false;
   bool f16c = false;
+  bool avxvnni = false;     // 256-bit VEX vpdpbusd (Intel client cores since Alder Lake)
   bool avx512 = false;      // F + BW + VL + DQ, the subset our kernels use
   bool avx512vnni = false;
   bool amx = false;         // AMX-TILE + AMX-INT8, with the tile state granted by the OS

@@ -3,7 +3,7 @@ import type { EngineStats, EngineStatus, GenerationStats } from '../engine/proto
 
 export function formatStats(stats: EngineStats, status: EngineStatus): string {
   const cpu = stats.cpu;
-  const features = (['avx2', 'avx512', 'avx512vnni', 'amx', 'neon', 'dotprod'] as const).filter((k) => cpu[k]);
+  const features = (['avx2', 'avxvnni', 'avx512', 'avx512vnni', 'amx', 'neon', 'dotprod'] as const).filter((k) => cpu[k]);
   const lines = [
     '# BitNet stats',
     '',

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { formatStats } from '../../src/commands/stats-report';
 import type { EngineStats } from '../../src/engine/protocol';
 
-const cpu = { arch: 'x64', avx2: true, fma: true, f16c: true, avx512: true, avx512vnni: true, amx: true, neon: false, dotprod: false, logicalCores: 2, physicalCores: 2 } as const;
+const cpu = { arch: 'x64', avx2: true, fma: true, f16c: true, avxvnni: true, avx512: true, avx512vnni: true, amx: true, neon: false, dotprod: false, logicalCores: 2, physicalCores: 2 } as const;
 
 test('the stats page shows the model file, its size, load time, kernels, CPU features, threads and KV memory per sequence', () => {
   const stats: EngineStats = {
@@ -31,7 +31,7 @@ test('the stats page shows the model file, its size, load time, kernels, CPU fea
   assert.match(page, /File: \/models\/m\.gguf \(1132\.3 MiB\)/);
   assert.match(page, /Loaded in 812 ms/);
   assert.match(page, /Kernels: avx512vnni, threads: 2/);
-  assert.match(page, /features: avx2, avx512, avx512vnni, amx$/m);
+  assert.match(page, /features: avx2, avxvnni, avx512, avx512vnni, amx$/m);
   assert.match(page, /KV cache, completion: 150\.0 MiB for 2048 tokens \(1500 in use\)/);
   assert.match(page, /KV cache, chat: 300\.0 MiB for 4096 tokens/);
   assert.match(page, /Completion: first token in 96 ms, 41\.3 tok\/s.*1497 reused/);

@@ -11,6 +11,7 @@ std::vector<const KernelTable*> runnable_kernels() {
   (void)cpu;
 #if defined(__x86_64__) || defined(_M_X64)
   if (cpu.avx2 && cpu.fma && cpu.f16c) tables.push_back(&avx2_kernels());
+  if (cpu.avx2 && cpu.fma && cpu.f16c && cpu.avxvnni) tables.push_back(&avx_vnni_kernels());
   if (cpu.avx2 && cpu.fma && cpu.f16c && cpu.avx512 && cpu.avx512vnni)
     tables.push_back(&avx512_vnni_kernels());
   if (cpu.avx2 && cpu.fma && cpu.f16c && cpu.avx512 && cpu.avx512vnni && cpu.amx)

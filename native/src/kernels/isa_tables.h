@@ -8,6 +8,7 @@ namespace bitnet {
 
 #if defined(__x86_64__) || defined(_M_X64)
 const KernelTable& avx2_kernels();         // x86_avx2/: AVX2 + FMA + F16C
+const KernelTable& avx_vnni_kernels();     // x86_avxvnni/: the above, integer products on AVX-VNNI
 const KernelTable& avx512_vnni_kernels();  // x86_avx512/: AVX-512 F/BW/VL/DQ + VNNI
 const KernelTable& avx512_amx_kernels();   // x86_amx/: the above, prefill on AMX-INT8 tiles
 #endif

@@ -64,7 +64,7 @@ void ternary_pack_i2s_rows(const uint8_t* i2s, int rows, int cols, int r0, int r
 int ternary_at(const uint8_t* packed, int rows, int cols, int r, int c);
 
 struct KernelTable {
-  const char* name;  // "scalar", "avx2", "avx512-vnni", "avx512-amx", "neon-dotprod"
+  const char* name;  // "scalar", "avx2", "avx-vnni", "avx512-vnni", "avx512-amx", "neon-dotprod"
 
   // Per-token absmax int8 quantization (spec 3.3): max = max(1e-5, max|x|)
   // in double, s = (float)(127 / max), q = round-half-even(f32(x * s))

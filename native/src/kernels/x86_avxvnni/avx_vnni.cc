@@ -1,0 +1,195 @@
+// AVX-VNNI kernels: the AVX2 table with its integer products on the 256-bit
+// (VEX) vpdpbusd that Intel client cores have without AVX-512 (Alder Lake
+// and later). Compiled with these flags only in this folder; dispatch.cc
+// calls in here only when the CPU has them.
+//
+// vpdpbusd multiplies u8 codes by s8 activations and adds each group of four
+// products to an int32 lane, with no int16 step: one instruction for what
+// the AVX2 table does with vpmaddubsw + vpaddw + vpmaddwd. A 64-byte tile of
+// the runtime layout (kernels.h) is two 32-byte halves of 8 rows each.
+// With codes in {0, 1, 2}, sum code*q - sum q = sum t*q exactly.
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/isa_tables.h"
+
+namespace bitnet {
+namespace {
+
+inline __m256i bcast4(const int8_t* p) {
+  int32_t v;
+  std::memcpy(&v, p, 4);
+  return _mm256_set1_epi32(v);
+}
+
+inline __m256i dpbusd(__m256i acc, __m256i u8, __m256i s8) { return _mm256_dpbusd_avx_epi32(acc, u8, s8); }
+
+inline int32_t hsum_epi32(__m256i v) {
+  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
+  return _mm_cvtsi128_si32(s);
+}
+
+inline void store_rows(int32_t* dst, __m256i v, int n_rows) {
+  if (n_rows >= 8) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), v);
+  } else if (n_rows > 0) {
+    alignas(32) int32_t tmp[8];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(tmp), v);
+    std::memcpy(dst, tmp, sizeof(int32_t) * n_rows);
+  }
+}
+
+// Weights stream through decode once per token; asking for them 1 KiB ahead
+// keeps more misses in flight (as in the AVX-512 table).
+constexpr int kPrefetch = 1024;
+
+// Decode: one group of 16 rows (two halves) against one activation row.
+// Masking with 0x03 << 2s leaves code * 4^s, so the loop needs no shifts:
+// accumulator s collects 4^s * sum code*q, scaled back at the end (exact:
+// every term is a multiple of 4^s; |sum| < 2^31 for cols <= 65536).
+inline void gemv_group(const uint8_t* w, int tiles, const int8_t* q, __m256i* lo, __m256i* hi) {
+  __m256i a[4], b[4];
+  for (int s = 0; s < 4; ++s) a[s] = b[s] = _mm256_setzero_si256();
+  const __m256i m[4] = {_mm256_set1_epi8(0x03), _mm256_set1_epi8(0x0c), _mm256_set1_epi8(0x30),
+                        _mm256_set1_epi8(static_cast<char>(0xc0))};
+  for (int k = 0; k < tiles; ++k) {
+    const uint8_t* t = w + 64 * static_cast<size_t>(k);
+    _mm_prefetch(reinterpret_cast<const char*>(t + kPrefetch), _MM_HINT_T0);
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t));
+    const __m256i u = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t + 32));
+    const int8_t* qk = q + 16 * k;
+#pragma GCC unroll 4
+    for (int s = 0; s < 4; ++s) {
+      const __m256i x = bcast4(qk + 4 * s);
+      a[s] = dpbusd(a[s], _mm256_and_si256(v, m[s]), x);
+      b[s] = dpbusd(b[s], _mm256_and_si256(u, m[s]), x);
+    }
+  }
+  *lo = _mm256_add_epi32(_mm256_add_epi32(a[0], _mm256_srai_epi32(a[1], 2)),
+                         _mm256_add_epi32(_mm256_srai_epi32(a[2], 4), _mm256_srai_epi32(a[3], 6)));
+  *hi = _mm256_add_epi32(_mm256_add_epi32(b[0], _mm256_srai_epi32(b[1], 2)),
+                         _mm256_add_epi32(_mm256_srai_epi32(b[2], 4), _mm256_srai_epi32(b[3], 6)));
+}
+
+void gemv(const TernaryMatrix& w, const int8_t* q, int32_t q_sum, int r0, int r1, int32_t* dot) {
+  const int tiles = w.cols / 16;
+  const size_t group_bytes = static_cast<size_t>(4) * w.cols;
+  const __m256i qsum = _mm256_set1_epi32(q_sum);
+  for (int r = r0; r < r1; r += 16) {
+    __m256i lo, hi;
+    gemv_group(w.packed + (r / 16) * group_bytes, tiles, q, &lo, &hi);
+    store_rows(dot + r, _mm256_sub_epi32(lo, qsum), r1 - r);
+    store_rows(dot + r + 8, _mm256_sub_epi32(hi, qsum), r1 - r - 8);
+  }
+}
+
+// Prefill: one 8-row half of a group against NT tokens; each half-tile is
+// unpacked to codes once and used for all NT tokens.
+template <int NT>
+void gemm_half(const uint8_t* w, int tiles, const int8_t* q, size_t q_stride, const int32_t* qsums, int32_t* dot,
+               int ld, int n_rows) {
+  __m256i acc[NT];
+  for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_si256();
+  const __m256i m3 = _mm256_set1_epi8(3);
+  for (int k = 0; k < tiles; ++k) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 64 * static_cast<size_t>(k)));
+    const __m256i c0 = _mm256_and_si256(v, m3);
+    const __m256i c1 = _mm256_and_si256(_mm256_srli_epi16(v, 2), m3);
+    const __m256i c2 = _mm256_and_si256(_mm256_srli_epi16(v, 4), m3);
+    const __m256i c3 = _mm256_and_si256(_mm256_srli_epi16(v, 6), m3);
+    const int8_t* qk = q + 16 * k;
+#pragma GCC unroll 8
+    for (int t = 0; t < NT; ++t) {
+      const int8_t* qt = qk + t * q_stride;
+      acc[t] = dpbusd(acc[t], c0, bcast4(qt));
+      acc[t] = dpbusd(acc[t], c1, bcast4(qt + 4));
+      acc[t] = dpbusd(acc[t], c2, bcast4(qt + 8));
+      acc[t] = dpbusd(acc[t], c3, bcast4(qt + 12));
+    }
+  }
+  for (int t = 0; t < NT; ++t)
+    store_rows(dot + static_cast<size_t>(t) * ld, _mm256_sub_epi32(acc[t], _mm256_set1_epi32(qsums[t])), n_rows);
+}
+
+using GemmHalfFn = void (*)(const uint8_t*, int, const int8_t*, size_t, const int32_t*, int32_t*, int, int);
+constexpr int kTokenBlock = 8;
+const GemmHalfFn gemm_fns[kTokenBlock] = {gemm_half<1>, gemm_half<2>, gemm_half<3>, gemm_half<4>,
+                                          gemm_half<5>, gemm_half<6>, gemm_half<7>, gemm_half<8>};
+
+void ternary_gemm(const TernaryMatrix& w, const int8_t* q, const int32_t* q_sum, int n_tok, int r0, int r1,
+                  int32_t* dot, int ld) {
+  if (n_tok == 1) {
+    gemv(w, q, q_sum[0], r0, r1, dot);
+    return;
+  }
+  const int cols = w.cols, tiles = cols / 16;
+  const size_t group_bytes = static_cast<size_t>(4) * cols;
+  // Cache blocking: a chunk of row groups (about 192 KiB of weights, kept in
+  // L2) meets every block of tokens before the next chunk is touched.
+  const int chunk_groups = static_cast<int>(std::max<size_t>(1, (192u << 10) / group_bytes));
+  for (int c0 = r0; c0 < r1; c0 += chunk_groups * 16) {
+    const int c1 = std::min(r1, c0 + chunk_groups * 16);
+    for (int t0 = 0; t0 < n_tok; t0 += kTokenBlock) {
+      const int nt = std::min(kTokenBlock, n_tok - t0);
+      const int8_t* qt = q + static_cast<size_t>(t0) * cols;
+      for (int r = c0; r < c1; r += 16) {
+        const uint8_t* g = w.packed + (r / 16) * group_bytes;
+        int32_t* d = dot + static_cast<size_t>(t0) * ld + r;
+        gemm_fns[nt - 1](g, tiles, qt, cols, q_sum + t0, d, ld, std::min(8, c1 - r));
+        if (c1 - r > 8) gemm_fns[nt - 1](g + 32, tiles, qt, cols, q_sum + t0, d + 8, ld, std::min(8, c1 - r - 8));
+      }
+    }
+  }
+}
+
+// out[r] = sum a*q with a as u8 (a + 128): sum (a+128)*q - 128 * sum q.
+// One row at a time, so the head streams as one sequential read per core.
+void i8_gemv(const int8_t* a, size_t lda, int cols, const int8_t* q, int r0, int r1, int32_t* out) {
+  const int full = cols & ~127, full32 = cols & ~31;
+  // The bias covers the columns the vector loop flips; the tail is plain.
+  int32_t q_total = 0;
+  for (int c = 0; c < full32; ++c) q_total += q[c];
+  const int32_t bias = 128 * q_total;
+  const __m256i flip = _mm256_set1_epi8(static_cast<char>(0x80));
+  for (int r = r0; r < r1; ++r) {
+    const int8_t* row = a + static_cast<size_t>(r) * lda;
+    __m256i acc0 = _mm256_setzero_si256(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    auto load = [](const int8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); };
+    for (int c = 0; c < full; c += 128) {
+      _mm_prefetch(reinterpret_cast<const char*>(row + c + kPrefetch), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(row + c + kPrefetch + 64), _MM_HINT_T0);
+      acc0 = dpbusd(acc0, _mm256_xor_si256(load(row + c), flip), load(q + c));
+      acc1 = dpbusd(acc1, _mm256_xor_si256(load(row + c + 32), flip), load(q + c + 32));
+      acc2 = dpbusd(acc2, _mm256_xor_si256(load(row + c + 64), flip), load(q + c + 64));
+      acc3 = dpbusd(acc3, _mm256_xor_si256(load(row + c + 96), flip), load(q + c + 96));
+    }
+    for (int c = full; c < full32; c += 32) acc0 = dpbusd(acc0, _mm256_xor_si256(load(row + c), flip), load(q + c));
+    int32_t s = hsum_epi32(_mm256_add_epi32(_mm256_add_epi32(acc0, acc1), _mm256_add_epi32(acc2, acc3))) - bias;
+    for (int c = full32; c < cols; ++c) s += row[c] * q[c];
+    out[r] = s;
+  }
+}
+
+}  // namespace
+
+const KernelTable& avx_vnni_kernels() {
+  static const KernelTable table = [] {
+    KernelTable t = avx2_kernels();
+    t.name = "avx-vnni";
+    t.ternary_gemm = ternary_gemm;
+    t.i8_gemv = i8_gemv;
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace bitnet

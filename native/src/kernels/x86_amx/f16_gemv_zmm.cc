@@ -1,8 +1,8 @@
 // f16_gemv, f16_gemv_many and f16_gemv_lanes for Intel cores with AMX:
 // attention's scores (K rows) and weighted values (V rows), and the exact
-// F16 head. The 16 canonical lanes of
-// kernels.h are one zmm register, so lane l of a 16-column step is column
-// c + l and every lane runs the same fmaf chain as the scalar reference.
+// F16 head. The 16 canonical lanes of kernels.h are one zmm register, so
+// lane l of a 16-column step is column c + l and every lane runs the same
+// fmaf chain as the scalar reference.
 // Four rows at a time against up to four vectors: each step widens four
 // rows and loads each vector once for 16 multiply-adds (one row at a time
 // would load a vector for every multiply-add and be bound by loads).
@@ -83,12 +83,12 @@ void rows_block(const uint16_t* a, size_t lda, int cols, const float* x, size_t 
     }
 }
 
-template <int NX>
+template <int NX, bool kStream = false>
 void rows_range(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int r0, int r1, int rows,
                 float* lanes, float* out, size_t ldo) {
   int r = r0;
-  for (; r + 4 <= r1; r += 4) rows_block<4, NX>(a, lda, cols, x, ldx, r, rows, lanes, out, ldo);
-  for (; r < r1; ++r) rows_block<1, NX>(a, lda, cols, x, ldx, r, rows, lanes, out, ldo);
+  for (; r + 4 <= r1; r += 4) rows_block<4, NX, kStream>(a, lda, cols, x, ldx, r, rows, lanes, out, ldo);
+  for (; r < r1; ++r) rows_block<1, NX, kStream>(a, lda, cols, x, ldx, r, rows, lanes, out, ldo);
 }
 
 using RowsRangeFn = void (*)(const uint16_t*, size_t, int, const float*, size_t, int, int, int, float*, float*,
@@ -98,10 +98,8 @@ constexpr RowsRangeFn rows_range_fns[kGemvManyMax] = {&rows_range<1>, &rows_rang
 }  // namespace
 
 void f16_gemv_zmm(const uint16_t* a, size_t lda, int cols, const float* x, int r0, int r1, float* out) {
-  if (cols < 1024) return rows_range<1>(a, lda, cols, x, 0, r0, r1, r1, nullptr, out, 0);
-  int r = r0;
-  for (; r + 4 <= r1; r += 4) rows_block<4, 1, true>(a, lda, cols, x, 0, r, r1, nullptr, out, 0);
-  for (; r < r1; ++r) rows_block<1, 1, true>(a, lda, cols, x, 0, r, r1, nullptr, out, 0);
+  if (cols < 1024) rows_range<1>(a, lda, cols, x, 0, r0, r1, r1, nullptr, out, 0);
+  else rows_range<1, true>(a, lda, cols, x, 0, r0, r1, r1, nullptr, out, 0);
 }
 
 void f16_gemv_many_zmm(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x, int r0, int r1,

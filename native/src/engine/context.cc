@@ -57,6 +57,8 @@ Context::Context(Model& model, int capacity) : model_(model), hp_(model.hparams(
   rope_cos_.reset(C * hp_.head_dim / 2);
   rope_sin_.reset(C * hp_.head_dim / 2);
   head_in_.reset(D);
+  one_query_.reset(static_cast<size_t>(hp_.n_head) * hp_.head_dim);
+  one_scores_.reset(static_cast<size_t>(hp_.n_head) * capacity);
   head_dot_.reset(vocab_);
   ensure_thread_scratch();
 }
@@ -282,6 +284,7 @@ int Context::heads_per_job(int n_rows) const {
 }
 
 void Context::attend(int l, int n_tok, int first_tok, int pos0, bool single) {
+  if (n_tok - first_tok == 1 && pos0 + n_tok >= attend_one_from) return attend_one(l, first_tok, pos0, single);
   const KernelTable& k = model_.kernels();
   const int D = hp_.n_embd, KV = hp_.kv_dim, QKV = D + 2 * KV, hd = hp_.head_dim;
   const int n_head = hp_.n_head, group = n_head / hp_.n_head_kv;
@@ -314,6 +317,69 @@ void Context::attend(int l, int n_tok, int first_tok, int pos0, bool single) {
       k.f16_gemv_lanes(v_cache_.data() + v_block(l, g, b), kVBlock, cols, scores + b * kVBlock, cap, per, hd, lanes,
                        last ? out : nullptr);
     }
+  });
+}
+
+// Attention of a single token (decode) over a long cache. A job per query
+// head would read and widen each K and V row once per head of its group,
+// and a job per group leaves too few jobs for the threads; so the work is
+// cut where every result stays the same whoever computes it: the scores by
+// runs of positions, then the V products by runs of head dimensions, each
+// job taking all query heads of one KV group.
+void Context::attend_one(int l, int t, int pos0, bool single) {
+  const KernelTable& k = model_.kernels();
+  ThreadPool& pool = model_.pool();
+  const int D = hp_.n_embd, KV = hp_.kv_dim, QKV = D + 2 * KV, hd = hp_.head_dim;
+  const int n_head = hp_.n_head, n_kv_head = hp_.n_head_kv, group = n_head / n_kv_head, n_kv = pos0 + t + 1;
+  const size_t cap = static_cast<size_t>(capacity_);
+  float* q = one_query_.data();
+  float* scores = one_scores_.data();
+  // Q goes through F16 for the scores (spec 3.5, 11.1).
+  round_through_f16(qkv_.data() + static_cast<size_t>(t) * QKV, n_head * hd, q);
+  // A group's heads in runs of at most kGemvManyMax (f16_gemv_many's limit).
+  auto for_head_runs = [&](auto&& fn) {
+    for (int h = 0; h < group; h += kGemvManyMax) fn(h, std::min(kGemvManyMax, group - h));
+  };
+
+  const int pos_runs = (n_kv + kPositionRun - 1) / kPositionRun;
+  pool.run_chunks(n_kv_head * pos_runs, [&](int j, int) {
+    const int g = j / pos_runs, r0 = (j % pos_runs) * kPositionRun, r1 = std::min(n_kv, r0 + kPositionRun);
+    for_head_runs([&](int h, int per) {
+      const int head = g * group + h;
+      k.f16_gemv_many(k_cache_.data() + k_index(l, g, 0), hd, hd, q + head * hd, hd, per, r0, r1, scores + head * cap,
+                      cap);
+    });
+  });
+
+  const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
+  pool.run_chunks(n_kv_head, [&](int g, int) {
+    float* rows = scores + static_cast<size_t>(g) * group * cap;
+    softmax_scaled_rows(rows, cap, group, n_kv, scale);
+    if (single) {
+      for (int i = 0; i < group; ++i) round_to_f16(rows + i * cap, n_kv);
+    }
+  });
+
+  // out[d] = sum_p V[d][p] * p[p] (spec 3.5): each V row (one dimension)
+  // accumulates block after block, as in attend.
+  const int dim_run = std::min(kDimRun, hd), dim_runs = (hd + dim_run - 1) / dim_run;
+  pool.run_chunks(n_kv_head * dim_runs, [&](int j, int worker) {
+    const int g = j / dim_runs, d0 = (j % dim_runs) * dim_run, nd = std::min(dim_run, hd - d0);
+    float* lanes = lanes_[worker].data();
+    float* out = query_[worker].data();
+    for_head_runs([&](int h, int per) {
+      const int head = g * group + h;
+      std::fill(lanes, lanes + static_cast<size_t>(per) * nd * 16, 0.0f);
+      for (int b = 0; b * kVBlock < n_kv; ++b) {
+        const int cols = std::min(kVBlock, n_kv - b * kVBlock);
+        const bool last = (b + 1) * kVBlock >= n_kv;
+        k.f16_gemv_lanes(v_cache_.data() + v_block(l, g, b) + static_cast<size_t>(d0) * kVBlock, kVBlock, cols,
+                         scores + head * cap + b * kVBlock, cap, per, nd, lanes, last ? out : nullptr);
+      }
+      for (int i = 0; i < per; ++i) {
+        std::copy(out + i * nd, out + (i + 1) * nd, att_.data() + static_cast<size_t>(t) * D + (head + i) * hd + d0);
+      }
+    });
   });
 }
 

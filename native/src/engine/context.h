@@ -41,6 +41,13 @@ class Context {
   // On by default; tests switch it off to compare paths exactly.
   bool single_token_rounding = true;
 
+  // A single token attends with its work cut by positions and head
+  // dimensions (attend_one) once the cache holds this many positions
+  // (shorter caches keep one job per run of query heads: enough jobs for the
+  // threads). Tests lower it to check that path where each probability shows.
+  static constexpr int kAttendOneFrom = 256;
+  int attend_one_from = kAttendOneFrom;
+
   // Called after each finished chunk with the new length. For tests (a
   // deterministic point to raise the abort flag).
   void (*on_chunk_done)(void* user, int length) = nullptr;
@@ -59,6 +66,7 @@ class Context {
   void norm_quantize(const float* in, int ld_in, const float* w, int n, int n_tok, int first_tok);
   void store_kv(int l, int n_tok, int pos0);
   void attend(int l, int n_tok, int first_tok, int pos0, bool single);
+  void attend_one(int l, int t, int pos0, bool single);
   int heads_per_job(int n_rows) const;
   void head(const float* hidden_row, bool single, float* out);
   void ensure_thread_scratch();
@@ -69,6 +77,10 @@ class Context {
   // streams block after block from memory, instead of as head_dim rows a
   // capacity apart, and a block's pages are touched only once reached.
   static constexpr int kVBlock = 128;
+  // attend_one cuts its work into runs of positions for the scores and of
+  // head dimensions for the V products.
+  static constexpr int kPositionRun = 256;
+  static constexpr int kDimRun = 32;
   size_t k_index(int layer, int kv_head, int pos) const;
   size_t v_block(int layer, int kv_head, int block) const;
 
@@ -98,6 +110,9 @@ class Context {
   // [kGemvManyMax][capacity], rounded queries [kGemvManyMax][head_dim] and
   // the V products' accumulators [kGemvManyMax][head_dim][16].
   std::vector<AlignedBuffer<float>> scores_, query_, lanes_;
+  // One token attending alone (decode): every head's rounded query
+  // [n_head][head_dim] and scores [n_head][capacity].
+  AlignedBuffer<float> one_query_, one_scores_;
 };
 
 }  // namespace bitnet

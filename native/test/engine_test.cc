@@ -94,7 +94,7 @@ void test_matches_reference(const tiny::Model& m) {
   }
 }
 
-void check_decode_path(const tiny::Model& m, int prompt, int attend_one_from) {
+void check_decode_path(const tiny::Model& m, int prompt) {
   const int steps = 4;
   std::vector<int32_t> toks = random_tokens(prompt + steps, m.shape.vocab, 11);
   tiny::Reference ref(m);
@@ -108,7 +108,6 @@ void check_decode_path(const tiny::Model& m, int prompt, int attend_one_from) {
     for (int threads : {1, 3}) {
       auto model = load(m, threads, LmHead::kF16, k->name);
       Context ctx(*model, prompt + steps + 8);
-      ctx.attend_one_from = attend_one_from;
       std::vector<float> got = run(ctx, toks, {prompt, 1, 1, 1, 1});
       CHECK(count_diff(got, want) == 0, "[%s, %d threads] decode after %d tokens vs reference: %zu of %zu differ",
             k->name, threads, prompt, count_diff(got, want), want.size());
@@ -116,15 +115,13 @@ void check_decode_path(const tiny::Model& m, int prompt, int attend_one_from) {
   }
 }
 
-// Decode steps over a long cache take another path through attention (work
-// cut by positions and head dimensions instead of by heads): still equal to
-// the reference bit for bit, in every kernel table and thread count, on
-// both sides of where that path starts. Over a long cache one probability
-// barely moves the int8-quantized activations, so the path is also checked
-// on a short cache (attend_one_from lowered), where every one shows.
-void test_long_decode_matches_reference(const tiny::Model& m) {
-  check_decode_path(m, 254, Context::kAttendOneFrom);
-  check_decode_path(m, 9, 1);
+// Decode steps take their own path through attention (work cut by runs of
+// positions and of head dimensions instead of by heads): equal to the
+// reference bit for bit, in every kernel table and thread count, over a
+// short cache and over one of several position runs and V blocks.
+void test_decode_matches_reference(const tiny::Model& m) {
+  check_decode_path(m, 9);
+  check_decode_path(m, 300);
 }
 
 void test_int8_head_close(const tiny::Model& m) {
@@ -317,7 +314,7 @@ int main() {
   std::string path = tiny::temp_path("engine-test");
   tiny::Model m = tiny::make_model(42, shape, path);
   test_matches_reference(m);
-  test_long_decode_matches_reference(m);
+  test_decode_matches_reference(m);
   test_int8_head_close(m);
   test_prefill_then_decode(m);
   test_long_prompt_chunks(m);
@@ -335,7 +332,7 @@ int main() {
   other.vocab = 1000;
   tiny::Model m2 = tiny::make_model(7, other, path + "-2");
   test_matches_reference(m2);
-  test_long_decode_matches_reference(m2);
+  test_decode_matches_reference(m2);
   test_prefill_then_decode(m2);
   std::remove(path.c_str());
   std::remove((path + "-2").c_str());

@@ -41,13 +41,6 @@ class Context {
   // On by default; tests switch it off to compare paths exactly.
   bool single_token_rounding = true;
 
-  // A single token attends with its work cut by positions and head
-  // dimensions (attend_one) once the cache holds this many positions
-  // (shorter caches keep one job per run of query heads: enough jobs for the
-  // threads). Tests lower it to check that path where each probability shows.
-  static constexpr int kAttendOneFrom = 256;
-  int attend_one_from = kAttendOneFrom;
-
   // Called after each finished chunk with the new length. For tests (a
   // deterministic point to raise the abort flag).
   void (*on_chunk_done)(void* user, int length) = nullptr;

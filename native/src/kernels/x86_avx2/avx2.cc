@@ -19,22 +19,10 @@
 #include <cstring>
 
 #include "kernels/isa_tables.h"
+#include "kernels/x86_avx2/avx2_common.h"
 
 namespace bitnet {
 namespace {
-
-inline __m256i bcast4(const int8_t* p) {
-  int32_t v;
-  std::memcpy(&v, p, 4);
-  return _mm256_set1_epi32(v);
-}
-
-inline int32_t hsum_epi32(__m256i v) {
-  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
-  return _mm_cvtsi128_si32(s);
-}
 
 // The scalar rule for one element, for tails (same code as the reference).
 inline int quantize_one(float x, float s) {
@@ -90,16 +78,6 @@ inline __m256i half_tile_dot(__m256i v, __m256i b0, __m256i b1, __m256i b2, __m2
   return _mm256_madd_epi16(p, ones16);
 }
 
-inline void store_rows(int32_t* dst, __m256i v, int n_rows) {
-  if (n_rows >= 8) {
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), v);
-  } else if (n_rows > 0) {
-    alignas(32) int32_t tmp[8];
-    _mm256_store_si256(reinterpret_cast<__m256i*>(tmp), v);
-    std::memcpy(dst, tmp, sizeof(int32_t) * n_rows);
-  }
-}
-
 void gemv(const TernaryMatrix& w, const int8_t* q, int32_t q_sum, int r0, int r1, int32_t* dot) {
   const int cols = w.cols, tiles = cols / 16;
   const size_t group_bytes = static_cast<size_t>(4) * cols;
@@ -151,36 +129,13 @@ void gemm_half(const uint8_t* w, int tiles, const int8_t* q, size_t q_stride, co
     store_rows(dot + static_cast<size_t>(t) * ld, _mm256_sub_epi32(acc[t], _mm256_set1_epi32(qsums[t])), n_rows);
 }
 
-using GemmHalfFn = void (*)(const uint8_t*, int, const int8_t*, size_t, const int32_t*, int32_t*, int, int);
-constexpr int kTokenBlock = 8;
 const GemmHalfFn gemm_fns[kTokenBlock] = {gemm_half<1>, gemm_half<2>, gemm_half<3>, gemm_half<4>,
                                           gemm_half<5>, gemm_half<6>, gemm_half<7>, gemm_half<8>};
 
 void ternary_gemm(const TernaryMatrix& w, const int8_t* q, const int32_t* q_sum, int n_tok, int r0, int r1,
                   int32_t* dot, int ld) {
-  if (n_tok == 1) {
-    gemv(w, q, q_sum[0], r0, r1, dot);
-    return;
-  }
-  const int cols = w.cols, tiles = cols / 16;
-  const size_t group_bytes = static_cast<size_t>(4) * cols;
-  // Cache blocking: a chunk of row groups (about 192 KiB of weights, kept in
-  // L2) meets every block of tokens before the next chunk is touched.
-  const int chunk_groups = static_cast<int>(std::max<size_t>(1, (192u << 10) / group_bytes));
-  for (int c0 = r0; c0 < r1; c0 += chunk_groups * 16) {
-    const int c1 = std::min(r1, c0 + chunk_groups * 16);
-    for (int t0 = 0; t0 < n_tok; t0 += kTokenBlock) {
-      const int nt = std::min(kTokenBlock, n_tok - t0);
-      const int8_t* qt = q + static_cast<size_t>(t0) * cols;
-      const int32_t* qsums = q_sum + t0;
-      for (int r = c0; r < c1; r += 16) {
-        const uint8_t* g = w.packed + (r / 16) * group_bytes;
-        int32_t* d = dot + static_cast<size_t>(t0) * ld + r;
-        gemm_fns[nt - 1](g, tiles, qt, cols, qsums, d, ld, std::min(8, c1 - r));
-        if (c1 - r > 8) gemm_fns[nt - 1](g + 32, tiles, qt, cols, qsums, d + 8, ld, std::min(8, c1 - r - 8));
-      }
-    }
-  }
+  if (n_tok == 1) gemv(w, q, q_sum[0], r0, r1, dot);
+  else blocked_gemm(gemm_fns, w, q, q_sum, n_tok, r0, r1, dot, ld);
 }
 
 inline __m256i widen16(const int8_t* p) {

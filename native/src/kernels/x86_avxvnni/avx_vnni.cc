@@ -15,9 +15,6 @@
 #endif
 #include <immintrin.h>
 
-#include <algorithm>
-#include <cstring>
-
 #include "kernels/isa_tables.h"
 #include "kernels/x86_avx2/avx2_common.h"
 

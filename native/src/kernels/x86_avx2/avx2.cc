@@ -100,42 +100,22 @@ void gemv(const TernaryMatrix& w, const int8_t* q, int32_t q_sum, int r0, int r1
   }
 }
 
-// Prefill: one 8-row half of a group against NT tokens; each half-tile is
-// unpacked to codes once and used for all NT tokens.
-template <int NT>
-void gemm_half(const uint8_t* w, int tiles, const int8_t* q, size_t q_stride, const int32_t* qsums, int32_t* dot,
-               int ld, int n_rows) {
-  __m256i acc[NT];
-  for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_si256();
-  const __m256i m3 = _mm256_set1_epi8(3), ones16 = _mm256_set1_epi16(1);
-  for (int k = 0; k < tiles; ++k) {
-    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 64 * static_cast<size_t>(k)));
-    const __m256i c0 = _mm256_and_si256(v, m3);
-    const __m256i c1 = _mm256_and_si256(_mm256_srli_epi16(v, 2), m3);
-    const __m256i c2 = _mm256_and_si256(_mm256_srli_epi16(v, 4), m3);
-    const __m256i c3 = _mm256_and_si256(_mm256_srli_epi16(v, 6), m3);
-    const int8_t* qk = q + 16 * k;
-#pragma GCC unroll 8
-    for (int t = 0; t < NT; ++t) {
-      const int8_t* qt = qk + t * q_stride;
-      __m256i p = _mm256_maddubs_epi16(c0, bcast4(qt));
-      p = _mm256_add_epi16(p, _mm256_maddubs_epi16(c1, bcast4(qt + 4)));
-      p = _mm256_add_epi16(p, _mm256_maddubs_epi16(c2, bcast4(qt + 8)));
-      p = _mm256_add_epi16(p, _mm256_maddubs_epi16(c3, bcast4(qt + 12)));
-      acc[t] = _mm256_add_epi32(acc[t], _mm256_madd_epi16(p, ones16));
-    }
+// vpmaddubsw into int16 pairs (no saturation, see the top), then vpmaddwd
+// into int32 per row.
+struct MaddDot {
+  static __m256i add(__m256i acc, const __m256i* c, const int8_t* qt) {
+    __m256i p = _mm256_maddubs_epi16(c[0], bcast4(qt));
+    p = _mm256_add_epi16(p, _mm256_maddubs_epi16(c[1], bcast4(qt + 4)));
+    p = _mm256_add_epi16(p, _mm256_maddubs_epi16(c[2], bcast4(qt + 8)));
+    p = _mm256_add_epi16(p, _mm256_maddubs_epi16(c[3], bcast4(qt + 12)));
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(p, _mm256_set1_epi16(1)));
   }
-  for (int t = 0; t < NT; ++t)
-    store_rows(dot + static_cast<size_t>(t) * ld, _mm256_sub_epi32(acc[t], _mm256_set1_epi32(qsums[t])), n_rows);
-}
-
-const GemmHalfFn gemm_fns[kTokenBlock] = {gemm_half<1>, gemm_half<2>, gemm_half<3>, gemm_half<4>,
-                                          gemm_half<5>, gemm_half<6>, gemm_half<7>, gemm_half<8>};
+};
 
 void ternary_gemm(const TernaryMatrix& w, const int8_t* q, const int32_t* q_sum, int n_tok, int r0, int r1,
                   int32_t* dot, int ld) {
   if (n_tok == 1) gemv(w, q, q_sum[0], r0, r1, dot);
-  else blocked_gemm(gemm_fns, w, q, q_sum, n_tok, r0, r1, dot, ld);
+  else blocked_gemm<MaddDot>(w, q, q_sum, n_tok, r0, r1, dot, ld);
 }
 
 inline __m256i widen16(const int8_t* p) {

@@ -39,19 +39,51 @@ inline void store_rows(int32_t* dst, __m256i v, int n_rows) {
   }
 }
 
-// One 8-row half of a row group against nt tokens (fns[nt - 1] below):
+// One 8-row half of a row group against nt tokens (GemmHalves<Dot>::fns[nt - 1]):
 // (half-tiles, tiles, q, q stride, token sums, dot, ld, rows to store).
 using GemmHalfFn = void (*)(const uint8_t*, int, const int8_t*, size_t, const int32_t*, int32_t*, int, int);
 constexpr int kTokenBlock = 8;
 
+// One 8-row half of a row group against NT tokens: each half-tile is
+// unpacked to its four 2-bit planes of codes once and met by all NT tokens.
+// Dot::add(acc, c, qt) returns acc plus, per row, sum over planes s of the
+// codes c[s] times the four activations qt[4s..4s+3]: the one step in which
+// the AVX2 and AVX-VNNI tables differ.
+template <class Dot, int NT>
+void gemm_half(const uint8_t* w, int tiles, const int8_t* q, size_t q_stride, const int32_t* qsums, int32_t* dot,
+               int ld, int n_rows) {
+  __m256i acc[NT];
+  for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_si256();
+  const __m256i m3 = _mm256_set1_epi8(3);
+  for (int k = 0; k < tiles; ++k) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 64 * static_cast<size_t>(k)));
+    const __m256i c[4] = {_mm256_and_si256(v, m3), _mm256_and_si256(_mm256_srli_epi16(v, 2), m3),
+                          _mm256_and_si256(_mm256_srli_epi16(v, 4), m3), _mm256_and_si256(_mm256_srli_epi16(v, 6), m3)};
+    const int8_t* qk = q + 16 * k;
+#pragma GCC unroll 8
+    for (int t = 0; t < NT; ++t) acc[t] = Dot::add(acc[t], c, qk + t * q_stride);
+  }
+  for (int t = 0; t < NT; ++t)
+    store_rows(dot + static_cast<size_t>(t) * ld, _mm256_sub_epi32(acc[t], _mm256_set1_epi32(qsums[t])), n_rows);
+}
+
+template <class Dot>
+struct GemmHalves {
+  static constexpr GemmHalfFn fns[kTokenBlock] = {gemm_half<Dot, 1>, gemm_half<Dot, 2>, gemm_half<Dot, 3>,
+                                                  gemm_half<Dot, 4>, gemm_half<Dot, 5>, gemm_half<Dot, 6>,
+                                                  gemm_half<Dot, 7>, gemm_half<Dot, 8>};
+};
+
 // Prefill (n_tok > 1) with cache blocking: a chunk of row groups (about 192
 // KiB of weights, kept in L2) meets every block of kTokenBlock tokens before
-// the next chunk is touched. fns[nt - 1] takes a block of nt tokens.
-inline void blocked_gemm(const GemmHalfFn* fns, const TernaryMatrix& w, const int8_t* q, const int32_t* q_sum,
+// the next chunk is touched.
+template <class Dot>
+void blocked_gemm(const TernaryMatrix& w, const int8_t* q, const int32_t* q_sum,
                          int n_tok, int r0, int r1, int32_t* dot, int ld) {
   const int cols = w.cols, tiles = cols / 16;
   const size_t group_bytes = static_cast<size_t>(4) * cols;
   const int chunk_groups = static_cast<int>(std::max<size_t>(1, (192u << 10) / group_bytes));
+  const GemmHalfFn* fns = GemmHalves<Dot>::fns;
   for (int c0 = r0; c0 < r1; c0 += chunk_groups * 16) {
     const int c1 = std::min(r1, c0 + chunk_groups * 16);
     for (int t0 = 0; t0 < n_tok; t0 += kTokenBlock) {

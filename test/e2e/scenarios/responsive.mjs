@@ -45,8 +45,10 @@ export default {
   profile: 'with-model',
   title: 'typing in the editor is not delayed while a chat reply streams',
   async run({ page, shot, expect, note, measure }) {
+    // Types at the end of notes.txt; Quick Open only when it is not already
+    // the active editor, so typing starts soon after a reply does.
     const typeInNotes = async (text) => {
-      await openFile(page, 'notes.txt');
+      if (!(await page.locator('.tab.active[aria-label^="notes.txt"]').isVisible())) await openFile(page, 'notes.txt');
       await activeEditor(page).locator('.view-lines').click();
       await page.keyboard.press('Control+End');
       return summary(await typingLatencies(page, text));
@@ -56,19 +58,25 @@ export default {
 
     await openChatView(page);
     const chat = chatFrame(page);
-    const reply = await watchReply(chat);
-    await sendChat(chat, 'Write a very long essay about the history of the printing press.');
-    await reply.streaming(2);
     const busyText = 'typing during a reply, ';
-    const busy = await typeInNotes(busyText);
-    const stillGenerating = await reply.generating();
-    note(`keystroke → render, during a chat reply: ${fmt(busy)}${stillGenerating ? '' : ' (the reply ended while typing)'}`);
+    // The tiny test model writes fast: a reply that ends before the typing
+    // does measured nothing under load, so it is tried again with a new one.
+    let busy, stillGenerating = false;
+    for (let attempt = 1; attempt <= 3 && !stillGenerating; attempt++) {
+      await stopIfGenerating(chat);
+      const reply = await watchReply(chat);
+      await sendChat(chat, 'Write a very long essay about the history of the printing press.');
+      await reply.streaming(2);
+      busy = await typeInNotes(busyText);
+      stillGenerating = await reply.generating();
+      note(`keystroke → render, during a chat reply (try ${attempt}): ${fmt(busy)}${stillGenerating ? '' : ' (the reply ended while typing)'}`);
+    }
     measure('median keystroke → render, idle', Math.round(idle.median));
     measure('median keystroke → render, during a reply', Math.round(busy.median));
     await shot('typed-during-reply');
     await stopIfGenerating(chat);
 
-    expect(stillGenerating, 'the reply ended before the typing did; nothing was measured under load');
+    expect(stillGenerating, 'every reply ended before the typing did; nothing was measured under load');
     expect(busy.n === busyText.length, `only ${busy.n} of ${busyText.length} keystrokes were rendered during the reply`);
     expect((await editorText(page)).includes(busyText), 'the text typed during the reply is not in the editor');
     // Generous: a stalled UI takes seconds; a shared 2-core machine adds tens of ms.

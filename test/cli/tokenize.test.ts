@@ -33,14 +33,14 @@ test('bitnet tokenize --decode turns a JSON array of ids back into text', () => 
 });
 
 test('bad input to bitnet tokenize exits non-zero with one line saying what is wrong', () => {
-  for (const [args, input, message] of [
-    [['tokenize', '--model', model, '--decode'], 'not json', /JSON array of token ids/],
-    [['tokenize', '--model', model, '--decode'], '[1, 999999]', /token id 999999 is outside the vocabulary/],
-    [['tokenize'], '', /usage: bitnet tokenize --model FILE/],
-    [['tokenize', '--model', path.join(root, 'no-such-model.gguf')], 'x', /does not exist/],
+  for (const [args, input, message, code] of [
+    [['tokenize', '--model', model, '--decode'], 'not json', /JSON array of token ids/, 1],
+    [['tokenize', '--model', model, '--decode'], '[1, 999999]', /token id 999999 is outside the vocabulary/, 1],
+    [['tokenize'], '', /--model is required/, 2],
+    [['tokenize', '--model', path.join(root, 'no-such-model.gguf')], 'x', /does not exist/, 1],
   ] as const) {
     const r = bitnet([...args], input);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, code);
     assert.match(r.stderr, message);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }

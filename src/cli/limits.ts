@@ -1,0 +1,14 @@
+// Limits the command line shares with the extension, read from where they
+// are declared once: the settings in package.json (their minimum and maximum).
+import manifest from '../../package.json';
+
+const settings = manifest.contributes.configuration.properties;
+
+/** --threads: 0 (one per physical core) up to the bitnet.threads maximum. */
+export const THREADS = { min: settings['bitnet.threads'].minimum, max: settings['bitnet.threads'].maximum };
+
+/** --temp: the range of bitnet.temperature. */
+export const TEMPERATURE = { min: settings['bitnet.temperature'].minimum, max: settings['bitnet.temperature'].maximum };
+
+/** --seed: the samplers and the model maker take a 32-bit seed. */
+export const SEED = { min: 0, max: 2 ** 32 - 1 };

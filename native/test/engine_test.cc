@@ -1,5 +1,5 @@
 // The forward pass end to end on tiny random models: equal to a plain
-// reference written from the spec, and the same numbers however the work is
+// reference written from docs/forward-pass.md, and the same numbers however the work is
 // split (prefill vs decode, chunks, thread counts, trim, abort).
 // Exits non-zero on the first failures.
 
@@ -140,11 +140,11 @@ void test_int8_head_close(const tiny::Model& m) {
 void test_prefill_then_decode(const tiny::Model& m) {
   auto model = load(m, 2, LmHead::kF16);
   std::vector<int32_t> toks = random_tokens(20, m.shape.vocab, 3);
-  // Batches of two or more tokens: any split gives the same numbers (spec 11.2).
+  // Batches of two or more tokens: any split gives the same numbers (docs/exactness.md, rule 5).
   Context whole(*model, 64), split(*model, 64);
   std::vector<float> a = run(whole, toks, {20}), b = run(split, toks, {18, 2});
   CHECK(count_diff(a, b) == 0, "prefill 18 + 2 vs 20 at once: %zu logits differ", count_diff(a, b));
-  // A single-token step rounds more (spec 11.1); without that rounding it
+  // A single-token step rounds more (docs/exactness.md); without that rounding it
   // equals the batch exactly, which shows the KV cache carries over intact.
   Context plain(*model, 64);
   plain.single_token_rounding = false;

@@ -1,5 +1,5 @@
 // Holds every kernel table this CPU runs bit-identical to the scalar
-// reference, and the scalar reference to the spec (I2_S decoding, the
+// reference, and the scalar reference to docs/ (I2_S decoding, the
 // activation quantizer's rounding, exact integer products).
 // Exits non-zero on the first failure.
 
@@ -50,7 +50,7 @@ struct Aligned {
   Aligned& operator=(const Aligned&) = delete;
 };
 
-// Builds I2_S bytes (spec 2.4) for a ternary matrix given row-major.
+// Builds I2_S bytes (docs/model-file.md, I2_S) for a ternary matrix given row-major.
 std::vector<uint8_t> make_i2s(const std::vector<int>& t, int rows, int cols) {
   std::vector<uint8_t> out(static_cast<size_t>(rows) * cols / 4, 0);
   for (int r = 0; r < rows; ++r)
@@ -63,7 +63,7 @@ std::vector<uint8_t> make_i2s(const std::vector<int>& t, int rows, int cols) {
   return out;
 }
 
-// Decodes weight i of an I2_S matrix straight from the spec's rule.
+// Decodes weight i of an I2_S matrix straight from the rule in docs/model-file.md.
 int i2s_weight(const std::vector<uint8_t>& i2s, int cols, int r, int c) {
   size_t flat = static_cast<size_t>(r) * cols + c;
   size_t block = flat / 128;
@@ -117,7 +117,7 @@ void test_pack_round_trip() {
   }
 }
 
-// The quantizer written a second way, straight from spec 3.3, with the
+// The quantizer written a second way, straight from docs/exactness.md, with the
 // ggml add-1.5*2^23 rounding trick instead of nearbyint.
 float spec_quantize(const std::vector<float>& x, std::vector<int8_t>& q, int32_t& sum) {
   double max = 1e-5;

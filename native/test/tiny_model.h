@@ -2,7 +2,7 @@
 // Test helpers shared by the engine tests: a tiny random BitNet model written
 // as raw tensor bytes to a temp file (the tensor table is just data: no GGUF
 // container is needed because the engine never parses one), and a plain,
-// slow reference forward pass written straight from the spec.
+// slow reference forward pass written straight from docs/forward-pass.md.
 
 #include <unistd.h>
 
@@ -139,7 +139,7 @@ inline std::string temp_path(const char* tag) {
   return "/tmp/bitnet-" + std::string(tag) + "-" + std::to_string(getpid()) + ".bin";
 }
 
-// ---- The reference forward pass (spec 3, with the rounding of spec 11) ----
+// ---- The reference forward pass (docs/forward-pass.md, rounded as docs/exactness.md says) ----
 
 class Reference {
  public:
@@ -149,7 +149,7 @@ class Reference {
   }
 
   // Evaluates one batch; returns n x vocab logits. A batch of one token takes
-  // the single-token rounding of spec 11.1 when `single_rounding`.
+  // the single-token rounding (docs/exactness.md) when `single_rounding`.
   std::vector<float> eval(const std::vector<int>& tokens, bool single_rounding = true) {
     const int n = static_cast<int>(tokens.size()), D = s_.embd;
     const bool single = single_rounding && n == 1;
@@ -184,7 +184,7 @@ class Reference {
     return y;
   }
 
-  // BitLinear straight from the I2_S bytes (spec 2.4, 3.3).
+  // BitLinear straight from the I2_S bytes (docs/model-file.md, docs/forward-pass.md).
   std::vector<float> bitlinear(const std::string& name, const std::vector<float>& x) {
     const TensorInfo& t = m_.find(name);
     const int K = static_cast<int>(t.dims[0]), N = static_cast<int>(t.dims[1]);

@@ -24,7 +24,7 @@ export interface BitnetModelInfo {
   name: string;
   fileSize: number;
   hparams: ModelHyperparams;
-  /** The tensors the forward pass uses, in a fixed order (§2.3). */
+  /** The tensors the forward pass uses, in a fixed order (docs/model-file.md, Tensors). */
   tensors: TensorEntry[];
   vocab: BitnetVocab;
 }

@@ -1,4 +1,4 @@
-// BitNet b1.58 2B4T's chat format, as the model was trained (spec §5.1):
+// BitNet b1.58 2B4T's chat format, as the model was trained (docs/tokenizer-and-chat.md, Chat format):
 //
 //   <|begin_of_text|> "System: " content <|eot_id|> "User: " content <|eot_id|> … "Assistant: "
 //

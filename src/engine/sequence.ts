@@ -4,7 +4,7 @@
 // the end of a prompt differently once a character is typed after it.
 //
 // Exactness: like the reference, the engine rounds more when a call
-// evaluates a single token (spec 11.1), so a token decoded on its own leaves
+// evaluates a single token (docs/exactness.md, Single-token calls), so a token decoded on its own leaves
 // slightly different K/V than the same token inside a prompt. An exact
 // sequence reuses only the leading tokens that were evaluated in multi-token
 // calls, and always evaluates at least two prompt tokens, so a reused prefix

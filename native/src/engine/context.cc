@@ -106,7 +106,7 @@ void Context::eval(const int32_t* tokens, int n, bool all_logits, const int32_t*
   }
   ensure_thread_scratch();
   // Rounding follows the size of the whole call, not of a chunk, so how a
-  // prompt is chunked never changes the result (spec 11.1-11.2).
+  // prompt is chunked never changes the result (docs/exactness.md, Single-token calls).
   const bool single = single_token_rounding && n == 1;
   for (int done = 0; done < n;) {
     if (aborted(abort)) throw EngineError(kAborted, "evaluation was aborted");
@@ -300,14 +300,14 @@ void Context::attend(int l, int n_tok, int first_tok, int pos0, bool single) {
     float* scores = scores_[worker].data();
     float* q = query_[worker].data();
     const int t = first_tok + j / runs, h0 = (j % runs) * per, g = h0 / group, n_kv = pos0 + t + 1;
-    // Q goes through F16 for the scores in batches and single tokens alike (spec 3.5, 11.1).
+    // Q goes through F16 for the scores in batches and single tokens alike (docs/exactness.md, KV cache and attention).
     round_through_f16(qkv_.data() + static_cast<size_t>(t) * QKV + h0 * hd, per * hd, q);
     k.f16_gemv_many(k_cache_.data() + k_index(l, g, 0), hd, hd, q, hd, per, 0, n_kv, scores, cap);
     softmax_scaled_rows(scores, cap, per, n_kv, scale);
     if (single) {
       for (int i = 0; i < per; ++i) round_to_f16(scores + i * cap, n_kv);
     }
-    // out[d] = sum_p V[d][p] * p[p], f32 FMA over widened F16 (spec 3.5),
+    // out[d] = sum_p V[d][p] * p[p], f32 FMA over widened F16 (docs/exactness.md, KV cache and attention),
     // accumulated block after block of the V cache.
     float* lanes = lanes_[worker].data();
     float* out = att_.data() + static_cast<size_t>(t) * D + h0 * hd;
@@ -336,7 +336,7 @@ void Context::attend_one(int l, int t, int pos0, bool single) {
   const size_t cap = static_cast<size_t>(capacity_);
   float* q = one_query_.data();
   float* scores = one_scores_.data();
-  // Q goes through F16 for the scores (spec 3.5, 11.1).
+  // Q goes through F16 for the scores (docs/exactness.md, KV cache and attention).
   round_through_f16(qkv_.data() + static_cast<size_t>(t) * QKV, n_head * hd, q);
   // A group's heads in runs of at most kGemvManyMax (f16_gemv_many's limit).
   auto for_head_runs = [&](auto&& fn) {
@@ -362,7 +362,7 @@ void Context::attend_one(int l, int t, int pos0, bool single) {
     }
   });
 
-  // out[d] = sum_p V[d][p] * p[p] (spec 3.5): each V row (one dimension)
+  // out[d] = sum_p V[d][p] * p[p] (docs/forward-pass.md, Attention): each V row (one dimension)
   // accumulates block after block, as in attend.
   const int dim_run = std::min(kDimRun, hd), dim_runs = (hd + dim_run - 1) / dim_run;
   pool.run_chunks(n_kv_head * dim_runs, [&](int j, int worker) {

@@ -1,6 +1,6 @@
 #pragma once
 // One sequence being evaluated: its KV cache, its scratch buffers (sized once
-// here, so evaluation allocates nothing) and the forward pass (spec 3.1).
+// here, so evaluation allocates nothing) and the forward pass (docs/forward-pass.md).
 
 #include <cstdint>
 #include <vector>
@@ -36,7 +36,7 @@ class Context {
   // Keeps the first n tokens of the cache.
   void trim(int n);
 
-  // The reference rounds more when a batch has a single token (spec 11.1):
+  // The reference rounds more when a batch has a single token (docs/exactness.md, Single-token calls):
   // the softmax probabilities and the final hidden state go through F16.
   // On by default; tests switch it off to compare paths exactly.
   bool single_token_rounding = true;

@@ -8,8 +8,9 @@
 // to build/native-inputs.json; a binary that no longer matches its hash is
 // rebuilt too.
 //
-//   node scripts/build-native.mjs           build if anything changed
-//   node scripts/build-native.mjs --force   build anyway
+//   npm run build:native                      build if anything changed
+//   npm run build:native -- --force           build anyway
+//   npm run build:native -- --check           exit 0 if up to date, 1 if a build is due; build nothing
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -82,6 +83,11 @@ function build() {
 
 const started = Date.now();
 const inputs = inputsHash();
+if (process.argv.includes('--check')) {
+  const fresh = upToDate(inputs);
+  console.log(`native addon: ${fresh ? 'up to date' : 'a build is due'} (inputs ${inputs.slice(0, 12)})`);
+  process.exit(fresh ? 0 : 1);
+}
 if (!process.argv.includes('--force') && upToDate(inputs)) {
   console.log(`native addon: up to date (${relative(repo, prebuildDir)}, inputs ${inputs.slice(0, 12)})`);
 } else {

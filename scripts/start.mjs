@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { installE2eDependencies, missingE2eDependencies } from '../test/e2e/lib/dependencies.mjs';
+import { e2eRoot, missingDependencies, missingE2eDependencies, npmCi } from './dependencies.mjs';
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const forceBrowser = process.argv.includes('--browser');
@@ -33,9 +33,8 @@ function openDesktop() {
 }
 
 async function openBrowser() {
-  const missing = missingE2eDependencies();
-  if (missing.length) {
-    const { command, args, cwd } = installE2eDependencies;
+  if (missingE2eDependencies().length) {
+    const { command, args, cwd } = npmCi(e2eRoot);
     run('install the browser-based VS Code (code-server: about 110 MB to download and a few minutes, once)', command, args, { cwd });
   }
   const cs = await import('../test/e2e/lib/code-server.mjs');
@@ -65,6 +64,10 @@ async function openBrowser() {
   });
 }
 
+if (missingDependencies(repo).length) {
+  const { command, args, cwd } = npmCi(repo);
+  run('install the dependencies (npm ci)', command, args, { cwd });
+}
 // The native addon is compiled only if its sources changed since `npm ci` built it.
 run('build (native addon + bundles)', 'npm', ['run', 'build']);
 if (!forceBrowser && hasCommand('code')) openDesktop();

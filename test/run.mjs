@@ -1,8 +1,9 @@
 // `npm test`: builds everything, then runs every test suite and exits
 // non-zero if any failed. Suites: native C++ tests, TypeScript tests under
-// node's built-in runner, and the end-to-end tests in a real VS Code (whose
-// own dependencies are installed first if they are missing). Each stage
-// prints how long it took, and the run ends with a table of them.
+// node's built-in runner, and the end-to-end tests in a real VS Code. On a
+// fresh clone it first runs `npm ci` (here, and in test/e2e before the
+// end-to-end stage) for whatever is missing. Each stage prints how long it
+// took, and the run ends with a table of them.
 //
 //   node test/run.mjs            everything
 //   node test/run.mjs unit       one stage group: build, native, unit or e2e
@@ -10,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { installE2eDependencies, missingE2eDependencies } from './e2e/lib/dependencies.mjs';
+import { e2eRoot, missingDependencies, missingE2eDependencies, npmCi, repoRoot } from '../scripts/dependencies.mjs';
 
 const only = process.argv[2];
 const started = Date.now();
@@ -60,6 +61,14 @@ function testFiles(dir) {
   });
 }
 
+/** `npm ci` in `dir` when anything is `missing` (a fresh clone: `npm test` works on its own). */
+function install(what, missing, dir) {
+  if (missing.length === 0) return;
+  const { command, args, cwd } = npmCi(dir);
+  run(`install ${what} (missing: ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ', …' : ''})`, command, args, { cwd });
+}
+
+install('the dependencies', missingDependencies(repoRoot), repoRoot);
 const jobs = `-j${availableParallelism()}`;
 if (!only || only === 'build') {
   run('build the native addon (skipped when its inputs are unchanged)', 'npm', ['run', '--silent', 'build:native']);
@@ -81,11 +90,7 @@ if (!only || only === 'unit') {
   run('unit tests', process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${availableParallelism()}`, ...testFiles('test')]);
 }
 if ((!only || only === 'e2e') && existsSync('test/e2e/package.json')) {
-  const missing = missingE2eDependencies();
-  if (missing.length) {
-    const { command, args, cwd } = installE2eDependencies;
-    run(`install the end-to-end dependencies (missing: ${missing.join(', ')})`, command, args, { cwd });
-  }
+  install('the end-to-end dependencies', missingE2eDependencies(), e2eRoot);
   run('end-to-end tests', 'npm', ['--prefix', 'test/e2e', 'test']);
 }
 printTimings();

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, newPage } from './lib/browser.mjs';
 import { copyLogs, createProfile, installExtension, removeProfile, startCodeServer, workbenchUrl, writeSettings } from './lib/code-server.mjs';
+import { measureSlowdown, patience } from './lib/patience.mjs';
 import { makeModel, outRoot, packageVsix, vsixPath } from './lib/project.mjs';
 import { statusItem, waitForWorkbench } from './lib/workbench.mjs';
 import { ALL, ENABLED } from './scenarios/index.mjs';
@@ -61,6 +62,8 @@ async function runSession(browser, name, scenarios, vsix) {
   const results = [];
   const started = Date.now();
 
+  // How busy the machine is decides how long the waits below are (lib/patience.mjs).
+  const slowdown = measureSlowdown();
   const profile = createProfile();
   let server;
   let context;
@@ -91,11 +94,11 @@ async function runSession(browser, name, scenarios, vsix) {
     context = opened.context;
     consoleErrors = opened.consoleErrors;
     const { page, offHost } = opened;
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(patience(15_000));
     await page.goto(workbenchUrl(server, workspace));
     await waitForWorkbench(page);
     timings['page → workbench'] = Date.now() - t;
-    await statusItem(page).waitFor({ timeout: 60_000 });
+    await statusItem(page).waitFor({ timeout: patience(60_000) });
     timings['page → extension active'] = Date.now() - t;
 
     let n = 0;
@@ -106,6 +109,10 @@ async function runSession(browser, name, scenarios, vsix) {
         n++;
         await page.screenshot({ path: join(out, `${String(n).padStart(2, '0')}-${scenario.id}-${label}.png`) });
       };
+      // Waits stretch with how busy the machine is now (lib/patience.mjs).
+      const slowdown = measureSlowdown();
+      page.setDefaultTimeout(patience(15_000));
+      if (slowdown > 1.2) notes.push(`machine slowdown ×${slowdown.toFixed(1)}: waits stretched to match`);
       const s = Date.now();
       try {
         await scenario.run({
@@ -138,14 +145,15 @@ async function runSession(browser, name, scenarios, vsix) {
     removeProfile(profile);
   }
   timings.total = Date.now() - started;
-  return { name, results, timings };
+  return { name, results, timings, slowdown };
 }
 
 function report(sessions) {
   let passed = 0;
   let failed = 0;
-  for (const { name, results, timings } of sessions) {
-    console.log(`\n[${name}] ${Object.entries(timings).map(([k, v]) => `${k} ${secs(v)}`).join(', ')}`);
+  for (const { name, results, timings, slowdown } of sessions) {
+    const busy = slowdown > 1.2 ? ` (machine slowdown ×${slowdown.toFixed(1)} at the start: waits stretched to match)` : '';
+    console.log(`\n[${name}] ${Object.entries(timings).map(([k, v]) => `${k} ${secs(v)}`).join(', ')}${busy}`);
     for (const r of results) {
       r.ok ? passed++ : failed++;
       console.log(`  ${r.ok ? '✓' : '✗'} ${r.id}${r.ms ? ` (${secs(r.ms)})` : ''}${r.title ? `: ${r.title}` : ''}`);

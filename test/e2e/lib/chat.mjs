@@ -1,6 +1,8 @@
 // Talking to the chat webview through its DOM contract: `textarea#input`,
 // `button#send`, `button#stop`, and `#messages` holding `.message.user` and
-// `.message.assistant` elements.
+// `.message.assistant` elements. Waits are for an idle machine, stretched by
+// patience() on a busy one.
+import { patience } from './patience.mjs';
 
 export async function sendChat(chat, text) {
   await chat.locator('textarea#input').fill(text);
@@ -13,12 +15,14 @@ async function generating(chat) {
   return (await stop.isVisible()) && (await stop.isEnabled());
 }
 
+/** Calls `fn` until it returns something truthy, for `timeoutMs` (stretched by patience()). */
 async function poll(what, fn, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
+  const waitMs = patience(timeoutMs);
+  const deadline = Date.now() + waitMs;
   for (;;) {
     const value = await fn();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${(waitMs / 1000).toFixed(0)} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -30,7 +34,7 @@ async function poll(what, fn, timeoutMs) {
  */
 export async function watchReply(chat) {
   const messages = chat.locator('#messages');
-  await messages.waitFor({ timeout: 30_000 });
+  await messages.waitFor({ timeout: patience(30_000) });
   const key = await messages.evaluate((el) => {
     const key = `__reply${Date.now()}${Math.random().toString(36).slice(2)}`;
     const baseline = el.querySelectorAll('.message.assistant').length;
@@ -64,13 +68,18 @@ export async function watchReply(chat) {
       }, timeoutMs);
       return read();
     },
-    /** Presses Stop and returns { atStop, after } text lengths, `settleMs` apart. */
+    /**
+     * Presses Stop and returns { atStop, after } text lengths, `settleMs`
+     * apart, and endedMs: from the click until Stop went away.
+     */
     async stop(settleMs = 1000) {
       await chat.locator('button#stop').click();
+      const clicked = Date.now();
       await poll('generation to end after Stop', async () => !(await generating(chat)), 10_000);
+      const endedMs = Date.now() - clicked;
       const atStop = await this.length();
       await new Promise((r) => setTimeout(r, settleMs));
-      return { atStop, after: await this.length() };
+      return { atStop, after: await this.length(), endedMs };
     },
   };
 }

@@ -6,6 +6,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeF
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { patience } from './patience.mjs';
 
 const e2eRoot = dirname(dirname(fileURLToPath(import.meta.url)));
 const entry = join(e2eRoot, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
@@ -139,7 +140,7 @@ async function waitForHealth(url, child, timeoutMs) {
  * Starts code-server on a free port and waits for /healthz. `env` reaches the
  * extension host. Returns { url, port, stop, output }.
  */
-export async function startCodeServer(profile, { env = {}, timeoutMs = 30_000, port } = {}) {
+export async function startCodeServer(profile, { env = {}, timeoutMs = patience(30_000), port } = {}) {
   port ??= await freePort();
   const args = [
     entry, ...profileArgs(profile),

@@ -1,8 +1,9 @@
 // Selectors and small actions on the VS Code workbench, shared by scenarios.
 // Everything here is what a user does: click, type, read what is shown.
+import { patience } from './patience.mjs';
 import { extensionId } from './project.mjs';
 
-export async function waitForWorkbench(page, timeout = 60_000) {
+export async function waitForWorkbench(page, timeout = patience(60_000)) {
   await page.locator('.monaco-workbench').waitFor({ timeout });
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout });
 }
@@ -60,7 +61,9 @@ export async function runCommand(page, title) {
   const widget = page.locator('.quick-input-widget');
   await widget.waitFor();
   await page.keyboard.type(title);
-  await widget.locator('.monaco-list-row', { hasText: title }).first().waitFor();
+  // Enter runs the focused row: on a busy machine the filter may not have put
+  // the command there yet when its row first shows.
+  await widget.locator('.monaco-list-row.focused', { hasText: title }).waitFor();
   await page.keyboard.press('Enter');
   await widget.waitFor({ state: 'hidden' });
 }

@@ -2,6 +2,7 @@
 // appearing), Stop during a long reply stops it, and the next message works.
 import { chatFrame, openChatView } from '../lib/workbench.mjs';
 import { sendChat, watchReply } from '../lib/chat.mjs';
+import { patience } from '../lib/patience.mjs';
 
 export default {
   id: 'chat',
@@ -10,7 +11,7 @@ export default {
   async run({ page, shot, expect, note, measure }) {
     await openChatView(page);
     const chat = chatFrame(page);
-    await chat.locator('textarea#input').waitFor({ timeout: 30_000 });
+    await chat.locator('textarea#input').waitFor({ timeout: patience(30_000) });
     await shot('view');
 
     // The tiny test model never says "end of turn": every reply is long.
@@ -23,8 +24,9 @@ export default {
     note(`streamed: ${seen.updates} updates so far, ${JSON.stringify(seen.text.slice(0, 60))}…`);
     await shot('streaming');
 
-    const { atStop, after } = await reply.stop();
+    const { atStop, after, endedMs } = await reply.stop();
     await shot('stopped');
+    measure('Stop → generation ended', endedMs);
     note(`Stop: ${atStop} characters when generation ended, ${after - atStop} more in the next second`);
     expect(after === atStop, `the reply kept growing after Stop: ${atStop} → ${after} characters`);
     expect(await chat.locator('button#send').isEnabled(), 'Send is not enabled again after Stop');

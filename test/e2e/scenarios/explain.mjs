@@ -2,6 +2,7 @@
 // view opens with the selection in the user's message and a streamed reply.
 import { activeEditor, chatFrame, openFile, runCommand } from '../lib/workbench.mjs';
 import { stopIfGenerating } from '../lib/chat.mjs';
+import { patience } from '../lib/patience.mjs';
 
 export default {
   id: 'explain',
@@ -19,7 +20,7 @@ export default {
 
     const chat = chatFrame(page);
     const user = chat.locator('.message.user', { hasText: 'def fibonacci(n):' }).last();
-    await user.waitFor({ timeout: 30_000 });
+    await user.waitFor({ timeout: patience(30_000) });
     measure('command → selection shown in the chat', Date.now() - commandAt);
     await user.scrollIntoViewIfNeeded();
     await shot('selection-in-chat');
@@ -27,7 +28,7 @@ export default {
     // The reply to that message (it may already be streaming): watch its text grow.
     const reply = chat.locator('.message.user:has-text("def fibonacci(n):") ~ .message.assistant').last();
     const lengths = [];
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + patience(30_000);
     while (Date.now() < deadline && new Set(lengths.filter((n) => n > 0)).size < 3) {
       lengths.push(((await reply.textContent().catch(() => '')) ?? '').length);
       await page.waitForTimeout(100);

@@ -1,5 +1,6 @@
 // (1) Type in a source file, ghost text from the model appears, Tab accepts
 // it, and the document then holds exactly what was typed plus the suggestion.
+import { patience } from '../lib/patience.mjs';
 import { activeEditor, editorText, openFile } from '../lib/workbench.mjs';
 
 // draft.py starts as this line and a newline (see e2e.mjs): Ctrl+End puts
@@ -36,7 +37,7 @@ export default {
       await page.keyboard.type(typed, { delay: 30 });
       lines.push(typed);
       const typedAt = Date.now();
-      const shown = await editor.locator(GHOST).first().waitFor({ timeout: 10_000 }).then(() => true, () => false);
+      const shown = await editor.locator(GHOST).first().waitFor({ timeout: patience(10_000) }).then(() => true, () => false);
       if (!shown) {
         note(`no suggestion after ${JSON.stringify(typed)}`);
         continue;

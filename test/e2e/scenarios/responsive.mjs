@@ -3,6 +3,7 @@
 // next to the same typing when nothing is generating.
 import { activeEditor, chatFrame, editorText, openChatView, openFile } from '../lib/workbench.mjs';
 import { sendChat, stopIfGenerating, watchReply } from '../lib/chat.mjs';
+import { patience } from '../lib/patience.mjs';
 
 /**
  * Types `text` into the focused editor and returns, per key, the delay from
@@ -25,7 +26,8 @@ async function typingLatencies(page, text) {
     window.__typing = { state, stop: () => { observer.disconnect(); window.removeEventListener('keydown', onKey, true); } };
   });
   await page.keyboard.type(text, { delay: 60 });
-  await page.waitForTimeout(300);
+  // Until the last key has rendered (a key that never renders stays pending and is not counted).
+  await page.waitForFunction(() => window.__typing.state.pending.length === 0, null, { timeout: patience(1_000) }).catch(() => {});
   return page.evaluate(() => {
     window.__typing.stop();
     return window.__typing.state.samples;

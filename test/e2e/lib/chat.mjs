@@ -1,6 +1,6 @@
 // Talking to the chat webview through its DOM contract: `textarea#input`,
-// `button#send`, `button#stop`, and `#messages` holding `.message.user` and
-// `.message.assistant` elements. Waits are for an idle machine, stretched by
+// `button#send`, `button#stop`, `button#new-chat`, and `#messages` holding
+// `.message.user` and `.message.assistant` elements. Waits are for an idle machine, stretched by
 // patience() on a busy one.
 import { patience } from './patience.mjs';
 
@@ -82,6 +82,12 @@ export async function watchReply(chat) {
       return { atStop, after: await this.length(), endedMs };
     },
   };
+}
+
+/** Presses New chat and waits until the conversation shows no messages. */
+export async function startNewChat(chat) {
+  await chat.locator('button#new-chat').click();
+  await poll('the conversation to clear after New chat', async () => (await chat.locator('#messages .message').count()) === 0, 10_000);
 }
 
 /** Presses Stop if a reply is being generated, and waits for it to end. */

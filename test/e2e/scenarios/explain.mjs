@@ -1,7 +1,7 @@
 // (3) Select code, run "BitNet: Explain selection" from the palette: the chat
 // view opens with the selection in the user's message and a streamed reply.
-import { activeEditor, chatFrame, openFile, runCommand } from '../lib/workbench.mjs';
-import { stopIfGenerating } from '../lib/chat.mjs';
+import { activeEditor, chatFrame, openChatView, openFile, runCommand } from '../lib/workbench.mjs';
+import { startNewChat, stopIfGenerating } from '../lib/chat.mjs';
 import { patience } from '../lib/patience.mjs';
 
 export default {
@@ -9,8 +9,14 @@ export default {
   profile: 'with-model',
   title: 'Explain selection opens the chat with the selected code and a streamed reply',
   async run({ page, shot, expect, note, measure }) {
-    // Close the side bar first, so the command itself has to open the chat.
-    if (await page.locator('.part.sidebar').isVisible()) await page.keyboard.press('Control+B');
+    // A new chat first: after the long replies of earlier scenarios the
+    // explanation gets only the reply reserve, which the fast tiny model can
+    // finish before a busy machine has shown any of it.
+    await openChatView(page);
+    await startNewChat(chatFrame(page));
+    // Close the side bar (clicking the shown container's icon), so the command itself has to open the chat.
+    await page.locator('.activitybar a.action-label[aria-label^="BitNet"]').click();
+    await page.locator('.part.sidebar').waitFor({ state: 'hidden' });
     await openFile(page, 'fib.py');
     await activeEditor(page).locator('.view-lines').click();
     await page.keyboard.press('Control+A');

@@ -18,6 +18,21 @@ async function ghostText(editor) {
   return [inline, ...below].join('\n').replace(/\u00a0/g, ' ');
 }
 
+/**
+ * The ghost text once it has stopped changing: while it shows, VS Code may
+ * replace a suggestion with a longer one, and Tab takes what shows then.
+ */
+async function settledGhostText(page, editor) {
+  let text = await ghostText(editor);
+  const deadline = Date.now() + patience(5_000);
+  for (;;) {
+    await page.waitForTimeout(patience(300));
+    const now = await ghostText(editor);
+    if (now === text || Date.now() > deadline) return now;
+    text = now;
+  }
+}
+
 export default {
   id: 'inline',
   profile: 'with-model',
@@ -43,7 +58,7 @@ export default {
         continue;
       }
       measure(`last keystroke → ghost text (after ${JSON.stringify(typed)})`, Date.now() - typedAt);
-      ghost = await ghostText(editor);
+      ghost = await settledGhostText(page, editor);
       break;
     }
     expect(ghost !== '', `no ghost text appeared after typing any of ${JSON.stringify(CANDIDATES)}`);

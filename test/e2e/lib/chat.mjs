@@ -69,17 +69,19 @@ export async function watchReply(chat) {
       return read();
     },
     /**
-     * Presses Stop and returns { atStop, after } text lengths, `settleMs`
-     * apart, and endedMs: from the click until Stop went away.
+     * Presses Stop and returns text lengths: atClick, atStop (when Stop went
+     * away) and after (`settleMs` later); and endedMs, from the click until
+     * Stop went away.
      */
     async stop(settleMs = 1000) {
+      const atClick = await this.length();
       await chat.locator('button#stop').click();
       const clicked = Date.now();
       await poll('generation to end after Stop', async () => !(await generating(chat)), 10_000);
       const endedMs = Date.now() - clicked;
       const atStop = await this.length();
       await new Promise((r) => setTimeout(r, settleMs));
-      return { atStop, after: await this.length(), endedMs };
+      return { atClick, atStop, after: await this.length(), endedMs };
     },
   };
 }

@@ -24,10 +24,10 @@ export default {
     note(`streamed: ${seen.updates} updates so far, ${JSON.stringify(seen.text.slice(0, 60))}…`);
     await shot('streaming');
 
-    const { atStop, after, endedMs } = await reply.stop();
+    const { atClick, atStop, after, endedMs } = await reply.stop();
     await shot('stopped');
     measure('Stop → generation ended', endedMs);
-    note(`Stop: ${atStop} characters when generation ended, ${after - atStop} more in the next second`);
+    note(`Stop: ${atClick} characters at the click, ${atStop} when generation ended, ${after - atStop} more in the next second`);
     expect(after === atStop, `the reply kept growing after Stop: ${atStop} → ${after} characters`);
     expect(await chat.locator('button#send').isEnabled(), 'Send is not enabled again after Stop');
 

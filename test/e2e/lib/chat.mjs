@@ -15,6 +15,14 @@ async function generating(chat) {
   return (await stop.isVisible()) && (await stop.isEnabled());
 }
 
+/**
+ * How long Stop may take to end a reply. Not a speed check (the scenarios
+ * measure and print it): with the tiny test model writing hundreds of tokens a
+ * second, the webview can be seconds of updates behind the engine on a busy
+ * machine, and Stop shows as done only once it has caught up.
+ */
+const STOP_MS = 60_000;
+
 /** Calls `fn` until it returns something truthy, for `timeoutMs` (stretched by patience()). */
 async function poll(what, fn, timeoutMs) {
   const waitMs = patience(timeoutMs);
@@ -77,7 +85,7 @@ export async function watchReply(chat) {
       const atClick = await this.length();
       await chat.locator('button#stop').click();
       const clicked = Date.now();
-      await poll('generation to end after Stop', async () => !(await generating(chat)), 10_000);
+      await poll('generation to end after Stop', async () => !(await generating(chat)), STOP_MS);
       const endedMs = Date.now() - clicked;
       const atStop = await this.length();
       await new Promise((r) => setTimeout(r, settleMs));
@@ -89,12 +97,12 @@ export async function watchReply(chat) {
 /** Presses New chat and waits until the conversation shows no messages. */
 export async function startNewChat(chat) {
   await chat.locator('button#new-chat').click();
-  await poll('the conversation to clear after New chat', async () => (await chat.locator('#messages .message').count()) === 0, 10_000);
+  await poll('the conversation to clear after New chat', async () => (await chat.locator('#messages .message').count()) === 0, STOP_MS);
 }
 
 /** Presses Stop if a reply is being generated, and waits for it to end. */
 export async function stopIfGenerating(chat) {
   if (!(await generating(chat))) return;
   await chat.locator('button#stop').click();
-  await poll('generation to end after Stop', async () => !(await generating(chat)), 10_000);
+  await poll('generation to end after Stop', async () => !(await generating(chat)), STOP_MS);
 }

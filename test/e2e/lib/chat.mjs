@@ -1,7 +1,7 @@
 // Talking to the chat webview through its DOM contract: `textarea#input`,
 // `button#send`, `button#stop`, `button#new-chat`, and `#messages` holding
-// `.message.user` and `.message.assistant` elements. Waits are for an idle machine, stretched by
-// patience() on a busy one.
+// `.message.user` and `.message.assistant` elements. Waits are sized for an
+// idle machine and stretched by patience() on a busy one.
 import { patience } from './patience.mjs';
 
 export async function sendChat(chat, text) {

@@ -11,11 +11,6 @@ import { patience } from './patience.mjs';
 const e2eRoot = dirname(dirname(fileURLToPath(import.meta.url)));
 const entry = join(e2eRoot, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 
-/** True once `npm ci` in test/e2e has installed code-server. */
-export function codeServerInstalled() {
-  return existsSync(entry);
-}
-
 /** Settings that keep the workbench quiet, offline and predictable for a test. */
 export const baseSettings = {
   'telemetry.telemetryLevel': 'off',

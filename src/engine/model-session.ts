@@ -1,7 +1,8 @@
 // The model as the worker holds it: loaded once, lazily, on the first request
 // after the model is set; freed after an idle timeout; loaded again on demand.
-// Each generation kind gets its own native context, so completion and chat
-// never evict each other's KV cache.
+// Each use gets its own native context, so completion and chat never evict
+// each other's KV cache, and a cold completion window (completion-window.ts)
+// lives beside the full one.
 import * as fs from 'node:fs';
 import type { BitnetAddon, ModelHyperparams, NativeModel, TensorEntry } from '../../native';
 import { readBitnetModel } from './bitnet-model';
@@ -10,10 +11,13 @@ import { EngineError, noModelError } from './engine-errors';
 import {
   DEFAULT_MODEL_CONFIG,
   type ChatMessage,
-  type GenerationKind,
   type LoadedModelStats,
   type ModelConfig,
+  type SequenceName,
 } from './protocol';
+
+/** Tokens the cold completion window's cache holds: a short prompt and the suggestion. */
+export const COLD_CONTEXT_TOKENS = 1024;
 import { Sequence } from './sequence';
 import { Tokenizer } from './tokenizer';
 
@@ -31,7 +35,7 @@ interface Loaded {
   path: string;
   fileBytes: number;
   model: NativeModel;
-  sequences: Record<GenerationKind, Sequence>;
+  sequences: Record<SequenceName, Sequence>;
 }
 
 export type SessionState = { state: 'unloaded' } | { state: 'loading' } | { state: 'loaded' } | { state: 'error'; message: string };
@@ -75,23 +79,23 @@ export class ModelSession {
     return !sameModel;
   }
 
-  /** The prompt tokens for a request, BOS first. */
-  promptTokens(kind: GenerationKind, input: string | ChatMessage[]): number[] {
+  /** The prompt tokens of a completion text or a conversation, BOS first. */
+  promptTokens(input: string | ChatMessage[]): number[] {
     const tokenizer = this.tokenizer();
-    if (kind === 'chat') return chatTokens(tokenizer, input as ChatMessage[]);
-    return tokenizer.encode(input as string, { bos: true });
+    if (typeof input !== 'string') return chatTokens(tokenizer, input);
+    return tokenizer.encode(input, { bos: true });
   }
 
   tokenizer(): Tokenizer {
     return this.modelFile(this.requirePath()).tokenizer;
   }
 
-  /** The sequence for `kind`, loading the model if needed. Pair with release(). */
-  acquire(kind: GenerationKind): Sequence {
+  /** The loaded model's sequences, loading it if needed. Pair with release(). */
+  acquire(): Record<SequenceName, Sequence> {
     this.users++;
     clearTimeout(this.idleTimer);
     try {
-      return (this.loaded ??= this.load()).sequences[kind];
+      return (this.loaded ??= this.load()).sequences;
     } catch (err) {
       this.release();
       throw err;
@@ -116,7 +120,7 @@ export class ModelSession {
       kernels: s.kernels,
       threads: s.threads,
       lmHead: s.lmHead,
-      sequences: { completion: sequence(l.sequences.completion), chat: sequence(l.sequences.chat) },
+      sequences: { completion: sequence(l.sequences.completion), cold: sequence(l.sequences.cold), chat: sequence(l.sequences.chat) },
     };
   }
 
@@ -125,8 +129,7 @@ export class ModelSession {
     const l = this.loaded;
     if (!l) return;
     this.loaded = undefined;
-    l.sequences.completion.free();
-    l.sequences.chat.free();
+    for (const sequence of Object.values(l.sequences)) sequence.free();
     l.model.free();
     this.onState(this.state);
   }
@@ -141,6 +144,7 @@ export class ModelSession {
       const limit = info.hparams.contextLength;
       const sequences = {
         completion: new Sequence(model.createContext(Math.min(completion, limit))),
+        cold: new Sequence(model.createContext(Math.min(COLD_CONTEXT_TOKENS, completion, limit))),
         // A chat turn re-sends the last reply: reusing its decoded tokens saves
         // evaluating it again, at the cost of last-bit equality (sequence.ts).
         chat: new Sequence(model.createContext(Math.min(chat, limit)), { reuseDecoded: true }),

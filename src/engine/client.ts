@@ -42,6 +42,7 @@ export interface ModelOptions {
   threads?: number;
   contextSizes?: { completion: number; chat: number };
   idleUnloadMs?: number;
+  kernels?: string;
 }
 
 interface Pending {
@@ -106,6 +107,7 @@ export class EngineClient {
       threads: options.threads ?? DEFAULT_MODEL_CONFIG.threads,
       contextSizes: options.contextSizes ?? DEFAULT_MODEL_CONFIG.contextSizes,
       idleUnloadMs: options.idleUnloadMs ?? DEFAULT_MODEL_CONFIG.idleUnloadMs,
+      kernels: options.kernels,
     };
     if (this.worker) this.worker.postMessage({ type: 'configure', config: this.config });
     else if (this.currentStatus.state !== 'error') this.setStatus(this.idleStatus());

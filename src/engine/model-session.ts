@@ -139,7 +139,7 @@ export class ModelSession {
     this.onState({ state: 'loading' });
     try {
       const info = this.modelFile(path);
-      const model = this.addon.loadModel({ path, hparams: info.hparams, tensors: info.tensors, threads: this.config.threads });
+      const model = this.addon.loadModel({ path, hparams: info.hparams, tensors: info.tensors, threads: this.config.threads, kernels: this.config.kernels });
       const { completion, chat } = this.config.contextSizes;
       const limit = info.hparams.contextLength;
       const sequences = {

@@ -17,6 +17,8 @@ const SMOOTHING = 0.3;
 
 export class PrefillMeter {
   private rate: number | undefined;
+  /** Prompt tokens evaluated in all. */
+  totalTokens = 0;
 
   /** The measured rate in tokens per second, undefined before the first piece. */
   get tokensPerSecond(): number | undefined {
@@ -25,6 +27,7 @@ export class PrefillMeter {
 
   /** Records one evaluated piece of prompt. */
   record(tokens: number, ms: number): void {
+    this.totalTokens += tokens;
     if (tokens < MIN_MEASURED_TOKENS || ms <= 0) return;
     const rate = (tokens * 1000) / ms;
     this.rate = this.rate === undefined ? rate : this.rate + SMOOTHING * (rate - this.rate);

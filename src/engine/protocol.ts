@@ -95,6 +95,8 @@ export interface ModelConfig {
   contextSizes: { completion: number; chat: number };
   /** The model is freed after this long without a request. */
   idleUnloadMs: number;
+  /** A kernel table to use instead of the fastest this CPU runs (benchmarks: an older CPU's speed). */
+  kernels?: string;
 }
 
 export const DEFAULT_MODEL_CONFIG: Omit<ModelConfig, 'path'> = {
@@ -132,6 +134,8 @@ export interface EngineStats {
   last: Partial<Record<GenerationKind, GenerationStats>>;
   /** How fast this CPU reads prompts now, tokens per second (undefined before any). */
   prefillTokensPerSecond?: number;
+  /** Prompt tokens evaluated since the worker started, by requests and background reading alike. */
+  prefilledTokens?: number;
 }
 
 // ---- Abort flags -----------------------------------------------------------

@@ -95,6 +95,7 @@ class Engine {
         model: this.session.stats(),
         last: { ...this.last },
         prefillTokensPerSecond: this.meter.tokensPerSecond,
+        prefilledTokens: this.meter.totalTokens,
       }),
     };
   }

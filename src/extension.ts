@@ -34,9 +34,10 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 
   let modelPath: string | undefined;
+  // The model loads as soon as it is known: the first keystroke or chat message should not wait for it.
   const loadModel = () => {
     const { threads, contextSizes, idleUnloadMs } = readSettings();
-    client.setModel(modelPath, { threads, contextSizes, idleUnloadMs });
+    client.setModel(modelPath, { threads, contextSizes, idleUnloadMs }, true);
   };
 
   const showInlineState = () => {
@@ -70,8 +71,6 @@ export function activate(context: vscode.ExtensionContext): void {
     modelPath = path;
     completer.reset();
     loadModel();
-    // Load it now rather than on the first keystroke, which would otherwise wait seconds and see nothing.
-    if (readInlineSettings().enabled) client.preload();
     status.update({ modelPath: path, ...engineState(client.status) });
   });
 }

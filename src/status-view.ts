@@ -4,7 +4,7 @@
 import type { CompletionReport } from './completion/completion-report';
 import type { PromptProgress } from './engine/protocol';
 
-export type EngineState = 'starting' | 'no-model' | 'loading' | 'reading' | 'generating' | 'ready' | 'error';
+export type EngineState = 'starting' | 'no-model' | 'loading' | 'unloaded' | 'reading' | 'generating' | 'ready' | 'error';
 
 export interface StatusInput {
   engine: EngineState;
@@ -54,6 +54,8 @@ export function describeStatus(s: StatusInput): StatusView {
       const detail = p ? `BitNet is reading ${p.total} tokens of context: ${p.done} done${rate(s.prefillRate)}.` : 'BitNet is reading the context…';
       return { text: `$(book) BitNet ${percent}%`, tooltip: lines(detail, whyNothing(s)), isError: false };
     }
+    case 'unloaded':
+      return { text: '$(circle-large-outline) BitNet', tooltip: lines('BitNet: the model is not in memory (it was freed while idle); the next request loads it.', s.modelPath), isError: false };
     case 'generating':
       return { text: '$(pulse) BitNet', tooltip: lines('BitNet is generating…', lastSuggestion(s.lastShown)), isError: false };
     case 'ready':

@@ -79,6 +79,8 @@ export class EngineClient {
   private endPause: (() => void) | undefined;
   private disposed = false;
   private rate: number | undefined;
+  /** The model set last is to be loaded at once. */
+  private preloading = false;
 
   constructor(private readonly extensionRoot: string) {}
 
@@ -100,8 +102,12 @@ export class EngineClient {
     return this.rate;
   }
 
-  /** Sets the model file (loaded on the first request) and its settings. */
-  setModel(modelPath: string | undefined, options: ModelOptions = {}): void {
+  /**
+   * Sets the model file and its settings. It loads on the first request, or
+   * at once with `preload` (the status then says 'loading' until it is in memory).
+   */
+  setModel(modelPath: string | undefined, options: ModelOptions = {}, preload = false): void {
+    this.preloading = preload && !!modelPath;
     this.config = {
       path: modelPath || undefined,
       threads: options.threads ?? DEFAULT_MODEL_CONFIG.threads,
@@ -109,8 +115,9 @@ export class EngineClient {
       idleUnloadMs: options.idleUnloadMs ?? DEFAULT_MODEL_CONFIG.idleUnloadMs,
       kernels: options.kernels,
     };
-    if (this.worker) this.worker.postMessage({ type: 'configure', config: this.config });
+    if (this.worker) this.worker.postMessage({ type: 'configure', config: this.config, preload: this.preloading });
     else if (this.currentStatus.state !== 'error') this.setStatus(this.idleStatus());
+    if (this.preloading) void this.start().catch(() => undefined); // failures show in the status
   }
 
   /** Continues a completion prompt as plain text (BOS + its tokens), on a completion sequence. */
@@ -273,7 +280,7 @@ export class EngineClient {
             void worker.terminate();
             return reject(this.cannotLoad(toError(message.error)));
           }
-          worker.postMessage({ type: 'configure', config: this.config });
+          worker.postMessage({ type: 'configure', config: this.config, preload: this.preloading });
           resolve();
         } else {
           this.receive(message);
@@ -369,7 +376,8 @@ export class EngineClient {
   }
 
   private idleStatus(): EngineStatus {
-    return this.config.path ? { state: 'ready', path: this.config.path } : { state: 'no-model' };
+    if (!this.config.path) return { state: 'no-model' };
+    return this.preloading ? { state: 'loading', path: this.config.path } : { state: 'unloaded', path: this.config.path };
   }
 
   private setStatus(status: EngineStatus): void {

@@ -58,8 +58,10 @@ export type EngineStatus =
   | { state: 'no-model' }
   /** The model file is being read into memory. */
   | { state: 'loading'; path: string }
-  /** A model is set and requests are served; after an idle unload it reloads on demand. */
+  /** The model is in memory and requests are served. */
   | { state: 'ready'; path: string }
+  /** A model is set but not in memory (not loaded yet, or freed when idle): the next request loads it. */
+  | { state: 'unloaded'; path: string }
   /** A request is reading its prompt into the KV cache. */
   | { state: 'reading'; kind: GenerationKind; progress: PromptProgress }
   | { state: 'generating'; kind: GenerationKind }
@@ -190,6 +192,8 @@ export interface GenerateMessage {
 export interface ConfigureMessage {
   type: 'configure';
   config: ModelConfig;
+  /** Load the model now, not on the first request. */
+  preload: boolean;
 }
 
 /**

@@ -83,11 +83,7 @@ class Engine {
         platform: `${process.platform}-${process.arch}`,
       }),
       countTokens: ({ text }) => this.session.tokenizer().encode(text, { bos: false }).length,
-      preload: () => {
-        if (!this.session.path) return;
-        this.session.acquire();
-        this.session.release();
-      },
+      preload: () => this.preload(),
       stats: () => ({
         addonVersion: addon.version(),
         cpu: addon.cpuFeatures(),
@@ -109,6 +105,11 @@ class Engine {
         // Requests for the old model end as 'aborted'; their contexts are gone.
         if (this.session.configure(message.config)) this.scheduler.cancelAll();
         this.sessionState = this.session.state;
+        if (message.preload && this.session.path && this.sessionState.state === 'unloaded') {
+          // Say 'loading' at once, and load on the next turn, so that no 'unloaded' shows in between.
+          this.sessionState = { state: 'loading' };
+          setImmediate(() => this.preload());
+        }
         this.publishStatus();
         break;
       }
@@ -211,6 +212,18 @@ class Engine {
     };
   }
 
+  /** Loads the model if one is set; a failure shows in the status. */
+  private preload(): void {
+    if (!this.session.path) return;
+    try {
+      this.session.acquire();
+      this.session.release();
+    } catch {
+      this.sessionState = this.session.state;
+      this.publishStatus();
+    }
+  }
+
   private status(): EngineStatus {
     const path = this.session.path;
     if (this.sessionState.state === 'error') return { state: 'error', message: this.sessionState.message };
@@ -218,7 +231,8 @@ class Engine {
     const a = this.activity;
     if (a?.progress) return { state: 'reading', kind: a.kind, progress: a.progress };
     if (a) return { state: 'generating', kind: a.kind };
-    return path ? { state: 'ready', path } : { state: 'no-model' };
+    if (!path) return { state: 'no-model' };
+    return this.sessionState.state === 'loaded' ? { state: 'ready', path } : { state: 'unloaded', path };
   }
 
   private publishStatus(): void {

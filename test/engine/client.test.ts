@@ -116,7 +116,7 @@ const code = sourceText(40);
 test('complete() streams a continuation, loads the model once and reports its stats', async () => {
   const client = tinyClient();
   try {
-    assert.equal(client.status.state, 'ready');
+    assert.equal(client.status.state, 'unloaded', 'set, not loaded yet');
     const first = await collect(client.complete({ full: code }, greedy));
     assert.ok(first.length > 0);
     const stats = client.lastStats('completion')!;
@@ -259,7 +259,7 @@ test('when the worker dies, the request in flight fails with a clear error and t
     await assert.rejects(inFlight, (err: EngineError) => err.code === 'WORKER_FAILED' && /stopped/.test(err.message));
     assert.equal(client.status.state, 'error');
     assert.match((client.status as { message: string }).message, /Restarting in 0\.5 s/);
-    await until(() => client.status.state === 'ready', 'the restarted engine');
+    await until(() => client.status.state === 'unloaded', 'the restarted engine');
     assert.ok(states.includes('error'));
     assert.ok((await collect(client.complete({ full: code }, greedy))).length > 0);
   } finally {
@@ -345,6 +345,37 @@ test('a model file replaced on disk at the same path is read again, not trusted 
     assert.equal(await client.countTokens('hello world'), 2);
     fs.writeFileSync(copy, 'GGUF and then nothing useful');
     await assert.rejects(collect(client.complete({ full: 'x' }, greedy)), (err: EngineError) => err.code === 'MODEL_INVALID');
+  } finally {
+    await client.dispose();
+  }
+});
+
+test('a model set with preload says loading, never ready, until it is in memory, and is loaded once', async () => {
+  const client = new EngineClient(root);
+  const seen: EngineStatus['state'][] = [];
+  let loadedWhenReady: boolean | undefined;
+  client.onDidChangeStatus((s) => {
+    seen.push(s.state);
+    if (s.state === 'ready' && loadedWhenReady === undefined) loadedWhenReady = true;
+  });
+  try {
+    client.setModel(tinyModelPath(), { threads: 1 }, true);
+    assert.equal(client.status.state, 'loading');
+    while (client.status.state !== 'ready') await new Promise((r) => setTimeout(r, 10));
+    assert.ok((await client.stats()).model, 'the model is in memory when the status says ready');
+    assert.deepEqual(seen, ['loading', 'ready']);
+  } finally {
+    await client.dispose();
+  }
+});
+
+test('a model set without preload is not called ready before it is loaded', async () => {
+  const client = new EngineClient(root);
+  try {
+    client.setModel(tinyModelPath(), { threads: 1 });
+    assert.equal(client.status.state, 'unloaded');
+    await collect(client.complete({ full: 'let x = ' }, { maxTokens: 1 }));
+    assert.equal(client.status.state, 'ready');
   } finally {
     await client.dispose();
   }

@@ -113,9 +113,13 @@ export class Generation implements Job {
     return { ...setup, decoder: setup.tokenizer.streamDecoder(), token: -1 };
   }
 
-  /** The caller is gone. A completion still reading its prompt reads on, out of everyone's way. */
+  /**
+   * The caller is gone. A completion that has started reading its prompt
+   * reads on, out of everyone's way; one that never started leaves the work
+   * to the request that replaces it.
+   */
   private cancelled(): boolean {
-    const reading = this.kind === 'completion' && !(this.running?.fill.finished ?? false);
+    const reading = this.kind === 'completion' && this.running !== undefined && !this.running.fill.finished;
     this.endRequest('aborted');
     if (!reading) return this.close();
     this.background = true;
@@ -123,7 +127,7 @@ export class Generation implements Job {
   }
 
   private readOn(): boolean {
-    const run = (this.running ??= this.start());
+    const run = this.running!;
     if (!run.fill.finished) run.fill.step();
     return run.fill.finished ? this.close() : false;
   }

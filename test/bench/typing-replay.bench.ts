@@ -87,6 +87,7 @@ interface Pause {
 interface FileRun {
   pauses: Pause[];
   jumpToFirst: number[];
+  jumpToFirstToken: number[];
   shown: number;
   prefilled: number;
 }
@@ -114,7 +115,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function replayFile(completer: InlineCompleter, engine: TimedEngine, client: EngineClient, text: string, placeCount: number, seed: number): Promise<FileRun> {
   const random = new XorShift(seed);
-  const run: FileRun = { pauses: [], jumpToFirst: [], shown: 0, prefilled: 0 };
+  const run: FileRun = { pauses: [], jumpToFirst: [], jumpToFirstToken: [], shown: 0, prefilled: 0 };
   const before = (await client.stats()).prefilledTokens ?? 0;
   const lines = text.split('\n');
   let request: AbortController | undefined;
@@ -159,6 +160,8 @@ async function replayFile(completer: InlineCompleter, engine: TimedEngine, clien
       if (firsts.length > 0) pause.firstTokenAt = Math.max(pause.at, Math.min(...firsts.filter((t) => t >= pause.at - 60_000)));
       if (wait > CHAR_MS) run.pauses.push(pause);
     }
+    const firstAfterJump = engine.firstText.filter((g) => g.started >= jumpAt && g.first !== undefined).map((g) => g.first!);
+    if (firstAfterJump.length > 0) run.jumpToFirstToken.push(Math.min(...firstAfterJump) - jumpAt);
   }
   request?.abort();
   run.prefilled = ((await client.stats()).prefilledTokens ?? 0) - before;
@@ -186,6 +189,7 @@ function describe(label: string, run: FileRun): void {
   console.log(`    pauses with a suggestion before the next keystroke: ${shown.length}/${pauses.length} (${Math.round((100 * shown.length) / Math.max(1, pauses.length))}%); pauses of 3 s+ without one: ${long.filter((p) => p.shownAt === undefined).length}/${long.length}`);
   console.log(`    pause -> first token (warm): median ${fmt(quantile(toFirst, 0.5))}, p90 ${fmt(quantile(toFirst, 0.9))}  (${toFirst.length} pauses)`);
   console.log(`    pause -> suggestion:         median ${fmt(quantile(toShown, 0.5))}, p90 ${fmt(quantile(toShown, 0.9))}`);
+  console.log(`    jump -> first token:         median ${fmt(quantile(run.jumpToFirstToken, 0.5))}, max ${fmt(quantile(run.jumpToFirstToken, 1))}  (${run.jumpToFirstToken.length} jumps)`);
   console.log(`    jump -> first suggestion:    median ${fmt(quantile(run.jumpToFirst, 0.5))}, max ${fmt(quantile(run.jumpToFirst, 1))}  (${run.jumpToFirst.length} jumps)`);
   console.log(`    prompt tokens computed per suggestion shown: ${Math.round(run.prefilled / Math.max(1, run.shown))} (${run.prefilled} tokens, ${run.shown} suggestions)`);
 }

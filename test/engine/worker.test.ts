@@ -133,6 +133,19 @@ test('a place warmed right after start-up, before the engine has started, is rea
   }
 });
 
+test('a warm-up stopped before the engine has started reads nothing', async () => {
+  const client = tinyClient();
+  try {
+    client.warm({ full: header + sourceText(20) }, greedy.maxTokens);
+    client.stopWarming(); // the window lost focus at once
+    await client.request('hello', {});
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal((await client.stats()).model, undefined, 'the model was not even loaded for it');
+  } finally {
+    await client.dispose();
+  }
+});
+
 test('stopWarming() stops reading ahead where it is', async () => {
   const client = tinyClient({ contextSizes: { completion: 4096, chat: 512 } });
   try {

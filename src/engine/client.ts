@@ -81,6 +81,8 @@ export class EngineClient {
   private rate: number | undefined;
   /** The model set last is to be loaded at once. */
   private preloading = false;
+  /** Counts warm() and stopWarming() calls, so a warm-up waiting for the worker knows it was stopped. */
+  private warmTicket = 0;
 
   constructor(private readonly extensionRoot: string) {}
 
@@ -132,11 +134,22 @@ export class EngineClient {
 
   /** Reads a completion prompt into the cache in the background, ahead of typing. */
   warm(prompt: CompletionPrompt, maxTokens: number): void {
-    if (this.config.path) this.worker?.postMessage({ type: 'warm', prompt, maxTokens });
+    if (!this.config.path) return;
+    // Right after start-up the worker may not run yet, or not know the model: the
+    // first place opened would never be warmed. Send it once the worker is ready,
+    // unless warming was stopped meanwhile.
+    const ticket = ++this.warmTicket;
+    this.running().then(
+      (worker) => {
+        if (ticket === this.warmTicket) worker.postMessage({ type: 'warm', prompt, maxTokens });
+      },
+      () => undefined, // a worker that cannot start says so in the status
+    );
   }
 
   /** Drops background prompt reading (the window lost focus, or the user went idle). */
   stopWarming(): void {
+    this.warmTicket++;
     this.worker?.postMessage({ type: 'stopWarming' });
   }
 

@@ -40,7 +40,7 @@ async function focusEditorArea(page) {
   if (box) await page.mouse.click(box.x + box.width / 2, box.y + box.height - 20);
 }
 
-/** Go to Line (Ctrl+G): the cursor lands at the start of line `line` (1-based). */
+/** Go to Line (Ctrl+G): puts the cursor on line `line` (1-based) of the active editor. */
 export async function goToLine(page, line) {
   await page.keyboard.press('Control+G');
   const widget = page.locator('.quick-input-widget');

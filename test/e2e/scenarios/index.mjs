@@ -1,7 +1,6 @@
 // Every UI scenario, in the order they run, and the ones the default run
 // includes. A scenario joins ENABLED when the feature it drives has landed
 // on main; `node e2e.mjs <id>...` runs any of them, enabled or not.
-// `inline-2b4t` waits for issue 14 (inline completion with the real-size model).
 import activation from './activation.mjs';
 import inline from './inline.mjs';
 import chat from './chat.mjs';
@@ -12,4 +11,4 @@ import inline2b4t from './inline-2b4t.mjs';
 
 export const ALL = [activation, inline, chat, explain, responsive, firstRun, inline2b4t];
 
-export const ENABLED = ['activation', 'inline', 'chat', 'explain', 'responsive', 'first-run'];
+export const ENABLED = ['activation', 'inline', 'chat', 'explain', 'responsive', 'first-run', 'inline-2b4t'];

@@ -58,8 +58,8 @@ uint64_t page_size() {
 }  // namespace
 
 MappedFile::MappedFile(const std::string& path) {
-  // FILE_SHARE_DELETE: the user may delete or replace the file while it is
-  // mapped, as on POSIX systems; the mapping keeps the old contents.
+  // FILE_SHARE_DELETE: other programs may still rename or delete the file
+  // (as far as Windows allows it while a view is mapped), as on POSIX systems.
   Handle file{CreateFileW(widen(path).c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE, nullptr,
                           OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr)};
   if (file.h == INVALID_HANDLE_VALUE) {

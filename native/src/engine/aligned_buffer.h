@@ -8,6 +8,7 @@
 #include <new>
 #include <string>
 
+#include "engine/aligned_memory.h"
 #include "engine/engine_error.h"
 
 #if defined(__linux__)
@@ -21,7 +22,7 @@ class AlignedBuffer {
  public:
   AlignedBuffer() = default;
   explicit AlignedBuffer(size_t count) { reset(count); }
-  ~AlignedBuffer() { std::free(data_); }
+  ~AlignedBuffer() { aligned_memory_free(data_); }
   AlignedBuffer(const AlignedBuffer&) = delete;
   AlignedBuffer& operator=(const AlignedBuffer&) = delete;
   AlignedBuffer(AlignedBuffer&& o) noexcept : data_(o.data_), size_(o.size_) {
@@ -30,7 +31,7 @@ class AlignedBuffer {
   }
   AlignedBuffer& operator=(AlignedBuffer&& o) noexcept {
     if (this != &o) {
-      std::free(data_);
+      aligned_memory_free(data_);
       data_ = o.data_;
       size_ = o.size_;
       o.data_ = nullptr;
@@ -46,7 +47,7 @@ class AlignedBuffer {
   // measured on the 2B4T shape) at the price of a slower first touch at load
   // (the kernel may compact memory to find them). Only a hint.
   void reset(size_t count, bool huge_pages = false) {
-    std::free(data_);
+    aligned_memory_free(data_);
     data_ = nullptr;
     size_ = 0;
     if (count == 0) return;
@@ -55,11 +56,13 @@ class AlignedBuffer {
     const bool huge = huge_pages && count * sizeof(T) >= 4 * kHuge;
     const size_t align = huge ? kHuge : 64;
     size_t bytes = (count * sizeof(T) + align - 1) / align * align;
-    void* p = std::aligned_alloc(align, bytes);
+    void* p = aligned_memory_alloc(align, bytes);
     if (!p) throw EngineError(kNoMemory, "out of memory allocating " + std::to_string(bytes) + " bytes");
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     if (huge) madvise(p, bytes, MADV_HUGEPAGE);
 #endif
+    // Windows has no such hint: its large pages need the "Lock pages in
+    // memory" privilege, which users do not have by default.
     data_ = static_cast<T*>(p);
     size_ = count;
   }

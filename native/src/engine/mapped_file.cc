@@ -1,3 +1,5 @@
+// The POSIX mapping; Windows has its own in mapped_file_win32.cc.
+#ifndef _WIN32
 #include "engine/mapped_file.h"
 
 #include <cerrno>
@@ -5,14 +7,10 @@
 
 #include "engine/engine_error.h"
 
-#ifdef _WIN32
-#error "MappedFile: Windows is not supported yet"
-#else
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#endif
 
 namespace bitnet {
 
@@ -74,3 +72,4 @@ void MappedFile::will_read_sequentially(uint64_t offset, uint64_t bytes) const {
 }
 
 }  // namespace bitnet
+#endif  // _WIN32

@@ -76,7 +76,7 @@ type SegmentTest = (segment: string) => boolean;
 const GLOBSTAR = 'globstar';
 type Compiled = { segments: (SegmentTest | typeof GLOBSTAR)[]; baseName: boolean };
 
-const OPTIONS: picomatch.PicomatchOptions = { dot: true, nocase: true, nobrace: true, noextglob: true, noquantifiers: true };
+const OPTIONS: picomatch.PicomatchOptions = { dot: true, nocase: true, nobrace: true, noextglob: true };
 /** Compiled patterns by text; the settings list rarely changes, so this stays small. */
 const compiled = new Map<string, Compiled | PatternProblem>();
 const MAX_CACHED = 1000;

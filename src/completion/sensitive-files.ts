@@ -122,6 +122,7 @@ function build(pattern: string): Compiled | PatternProblem {
   }
   const segments = parts.map((part) => {
     if (part === '**') return GLOBSTAR;
+    if (part === '') return (segment: string) => segment === ''; // the root of an absolute pattern
     // Characters picomatch would read as groups, alternations, braces or negation stay literal.
     return picomatch(part.replace(/[(){}|!+@]/g, '\\$&'), OPTIONS);
   });

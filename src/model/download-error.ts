@@ -74,8 +74,10 @@ export function fromSystemError(err: unknown, url: string, file: string): Downlo
   const host = safeHost(url);
   switch (e.code) {
     case 'ENOTFOUND':
-    case 'EAI_AGAIN':
       return new DownloadError('DNS', `Could not find the host ${host}. Check your internet connection, proxy and the "bitnet.download.endpoint" setting.`);
+    case 'EAI_AGAIN':
+      // No answer from DNS at all (offline, or the network is still coming up): worth another try.
+      return new DownloadError('NETWORK', `Could not look up ${host}: no answer from DNS. Check your internet connection.`);
     case 'ECONNREFUSED':
       return new DownloadError('NETWORK', `${host} refused the connection. Check your internet connection and proxy settings.`);
     case 'ECONNRESET':

@@ -211,3 +211,12 @@ test('offline, the status says which host it is connecting to and which try this
     `connecting to ${host}… try 3 of 3`,
   ]);
 });
+
+test('a DNS lookup with no answer (offline) is worth another try; a host name that does not exist is not', async () => {
+  const { fromSystemError } = await import('../../src/model/download-error');
+  const offline = fromSystemError(Object.assign(new Error('getaddrinfo EAI_AGAIN huggingface.co'), { code: 'EAI_AGAIN' }), 'https://huggingface.co/x', '/tmp/x');
+  assert.equal(offline.transient, true);
+  assert.match(offline.message, /no answer from DNS/);
+  const missing = fromSystemError(Object.assign(new Error('getaddrinfo ENOTFOUND nope.invalid'), { code: 'ENOTFOUND' }), 'https://nope.invalid/x', '/tmp/x');
+  assert.equal(missing.transient, false);
+});

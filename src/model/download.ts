@@ -126,8 +126,14 @@ interface PartState {
   sizes?: SizeRange;
 }
 
-/** First bytes count at which the content check looks; doubles each time it needs more. */
-const FIRST_CONTENT_CHECK_BYTES = 64 * 1024;
+/**
+ * The part size at which the content check first looks, growing fourfold each
+ * time it needs more: each look starts a worker thread (a few hundred ms on a
+ * busy machine) and holds the stream, so the 8 MB header of the real model is
+ * read at 1, 4 and 16 MB, and a web page is caught at 1 MB.
+ */
+const FIRST_CONTENT_CHECK_BYTES = 1 << 20;
+const CONTENT_CHECK_GROWTH = 4;
 
 type AttemptOutcome = 'done' | 'restart';
 
@@ -398,7 +404,7 @@ class Downloader {
   private maybeCheckContent(file: fs.WriteStream, fail: (err: DownloadError) => void): void {
     const s = this.state;
     if (!this.o.content || s.sizes || this.contentCheck || file.bytesWritten < this.nextContentCheckAt) return;
-    this.nextContentCheckAt = file.bytesWritten * 2;
+    this.nextContentCheckAt = file.bytesWritten * CONTENT_CHECK_GROWTH;
     this.contentCheck = this.o
       .content(this.part, s.meta?.totalBytes)
       .then(

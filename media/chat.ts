@@ -6,6 +6,7 @@
 import { parseHostMessage, type Entry, type EngineView, type HostToView, type Meter, type ViewToHost } from '../src/chat/messages';
 import { createRenderer } from './render-markdown';
 import { Announcer } from './announcer';
+import { MODEL_SIZE_TEXT } from '../src/model/model-size';
 
 interface VsCodeApi {
   postMessage(message: ViewToHost): void;
@@ -157,7 +158,7 @@ function drawGenerating(value: boolean): void {
 
 const ENGINE_TEXT: Record<EngineView['kind'], string> = {
   ready: '',
-  missing: 'BitNet needs its model file (about 1.2 GB) before it can chat. Download it, or choose a GGUF file you already have.',
+  missing: `BitNet needs its model file (${MODEL_SIZE_TEXT}) before it can chat. Download it, or choose a GGUF file you already have.`,
   loading: 'Loading the BitNet model…',
   error: 'The BitNet engine is not available.',
 };

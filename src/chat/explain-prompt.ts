@@ -37,7 +37,13 @@ export function fenceLanguage(languageId: string): string {
 
 /** A fence longer than any backtick run inside the code, so it cannot be closed early. */
 function fenceFor(code: string): string {
-  const longest = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length));
+  // A loop, not Math.max(...runs): a selection with 150k backtick runs would overflow the stack.
+  let longest = 0;
+  let run = 0;
+  for (let i = 0; i < code.length; i++) {
+    run = code.charCodeAt(i) === 0x60 ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
   return '`'.repeat(Math.max(3, longest + 1));
 }
 

@@ -8,7 +8,8 @@ import explain from './explain.mjs';
 import firstRun from './first-run.mjs';
 import responsive from './responsive.mjs';
 import inline2b4t from './inline-2b4t.mjs';
+import downloadOffline from './download-offline.mjs';
 
-export const ALL = [activation, inline, chat, explain, responsive, firstRun, inline2b4t];
+export const ALL = [activation, inline, chat, explain, responsive, firstRun, downloadOffline, inline2b4t];
 
-export const ENABLED = ['activation', 'inline', 'chat', 'explain', 'responsive', 'first-run', 'inline-2b4t'];
+export const ENABLED = ['activation', 'inline', 'chat', 'explain', 'responsive', 'first-run', 'download-offline', 'inline-2b4t'];

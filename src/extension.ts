@@ -5,6 +5,7 @@ import { registerModelCommands } from './commands/model-commands';
 import { showStats } from './commands/show-stats';
 import { showStatusMenu, toggleInlineForLanguage } from './commands/status-menu';
 import { formatReport } from './completion/completion-report';
+import { patternProblems } from './completion/sensitive-files';
 import { registerInlineCompletion } from './completion/register';
 import { registerWarmUp } from './completion/warm-up';
 import { EngineClient, type EngineStatus } from './engine/client';
@@ -40,6 +41,12 @@ export function activate(context: vscode.ExtensionContext): void {
     client.setModel(modelPath, { threads, contextSizes, idleUnloadMs }, true);
   };
 
+  // A sensitive-file pattern that cannot be used is said once, in the log, not silently ignored.
+  const checkPatterns = () => {
+    for (const p of patternProblems(readInlineSettings().sensitiveFiles)) log.warn(`bitnet.inline.sensitiveFiles: "${p.pattern}" is ignored: ${p.reason}.`);
+  };
+  checkPatterns();
+
   const showInlineState = () => {
     const document = vscode.window.activeTextEditor?.document;
     status.update({ inlineEnabled: readInlineSettings(document).enabled, languageId: document?.languageId });
@@ -61,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.onDidChangeActiveTextEditor(showInlineState),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('bitnet.inline')) showInlineState();
+      if (e.affectsConfiguration('bitnet.inline.sensitiveFiles')) checkPatterns();
       if (['threads', 'contextSize', 'idleUnloadMinutes'].some((key) => e.affectsConfiguration(`bitnet.${key}`))) loadModel();
     }),
   );

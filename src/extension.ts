@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { registerChat } from './chat/register';
 import { registerModelCommands } from './commands/model-commands';
-import { showStats } from './commands/show-stats';
+import { registerStats } from './commands/show-stats';
 import { showStatusMenu, toggleInlineForLanguage } from './commands/status-menu';
 import { registerInlineCompletion } from './completion/register';
 import { EngineClient, type EngineStatus } from './engine/client';
@@ -15,7 +15,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const status = new StatusBar();
   context.subscriptions.push(status, { dispose: () => void client.dispose() });
   const completer = registerInlineCompletion(context, client);
-  registerChat(context, client);
+  const chat = registerChat(context, client);
 
   let modelPath: string | undefined;
   const loadModel = () => {
@@ -33,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
       const last = client.lastStats('completion');
       status.update({ ...engineState(s), lastLatencyMs: completer.lastLatencyMs, tokensPerSecond: last?.tokensPerSecond });
     }),
-    vscode.commands.registerCommand('bitnet.showStats', () => showStats(client)),
+    registerStats(client),
     vscode.commands.registerCommand('bitnet.statusMenu', () => showStatusMenu(client.status)),
     vscode.commands.registerCommand('bitnet.toggleInlineForLanguage', toggleInlineForLanguage),
     vscode.commands.registerCommand('bitnet.toggleInline', async () => {
@@ -51,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // The model manager finds (or offers to download) the model file and says when it changes.
   registerModelCommands(context, (path) => {
     modelPath = path;
+    chat.setModelPath(path);
     completer.reset();
     loadModel();
     // Load it now rather than on the first keystroke, which would otherwise wait seconds and see nothing.

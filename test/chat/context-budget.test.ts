@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitToContext, replyReserve, TokenCounter, usedTokens, type BudgetTurn } from '../../src/chat/context-budget';
+import { conversationTokens, fitToContext, instructionTokens, replyReserve, TokenCounter, type BudgetTurn } from '../../src/chat/context-budget';
 import { wordTokens } from './fakes';
 
 const turns = (...lengths: number[]): BudgetTurn[] =>
@@ -41,15 +41,23 @@ test('a newest turn that cannot fit on its own is reported too long', async () =
 });
 
 test('the reply reserve is the reply length but at most a quarter of the context', () => {
-  assert.equal(replyReserve(256), 256);
-  assert.equal(replyReserve(1024), 1024);
-  assert.equal(replyReserve(4096), 1024);
-  assert.equal(replyReserve(0), 1);
+  assert.equal(replyReserve(256, 4096), 256);
+  assert.equal(replyReserve(1024, 4096), 1024);
+  assert.equal(replyReserve(4096, 4096), 1024);
+  assert.equal(replyReserve(1024, 1024), 256);
+  assert.equal(replyReserve(0, 4096), 1);
+});
+
+test('the meter counts the conversation alone; the instructions are counted apart', async () => {
+  const { counter: c } = counter();
+  assert.equal(await conversationTokens([], c), 0);
+  assert.equal(await conversationTokens(turns(3, 4), c), (4 + 3) + (4 + 4));
+  assert.equal(await instructionTokens('a short system prompt', c), 4 + 4 + 4);
 });
 
 test('token counts are cached, so unchanged history is not re-tokenized each turn', async () => {
   const { seen, counter: c } = counter();
-  await usedTokens('sys', turns(3, 4), c);
-  await usedTokens('sys', turns(3, 4, 5), c);
-  assert.equal(seen.length, 4);
+  await conversationTokens(turns(3, 4), c);
+  await conversationTokens(turns(3, 4, 5), c);
+  assert.equal(seen.length, 3);
 });

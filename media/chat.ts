@@ -169,9 +169,7 @@ function drawHistoryNote(): void {
 
 /** The examples and hints show only while the conversation is empty. */
 function drawEmptyState(): void {
-  const empty = entries.size === 0;
-  ui.emptyState.hidden = !empty;
-  ui.messages.hidden = empty;
+  ui.emptyState.hidden = entries.size > 0;
 }
 
 function nearBottom(): boolean {
@@ -482,6 +480,11 @@ ui.messages.addEventListener('click', (event) => {
   }
 });
 
+// When the view is focused (its Focus command, Shift+Alt+B), the cursor goes to the input.
+window.addEventListener('focus', () => {
+  if ((document.activeElement === document.body || document.activeElement === null) && !ui.composer.hidden && !ui.input.disabled) ui.input.focus();
+});
+
 // A hidden view's page is unloaded: keep what is on screen.
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'hidden') saveState();
@@ -499,7 +502,10 @@ const restored = parseSnapshot(saved.snapshot);
 // A reply that was streaming then is not streaming now; the host will say how it ended.
 const settled = (e: Entry): Entry => (e.kind === 'assistant' && e.status === 'streaming' ? { ...e, status: 'stopped' } : e);
 if (restored) drawSnapshot({ ...restored, entries: restored.entries.map(settled), generating: false });
-else drawEmptyState();
+else {
+  drawMeter(meter);
+  drawEmptyState();
+}
 if (typeof saved.draft === 'string') ui.input.value = saved.draft;
 drawGenerating(false);
 post({ type: 'ready' });

@@ -39,7 +39,7 @@ export function chatBody(contextTokens: number): string {
   <button id="history-toggle" type="button" class="secondary" aria-expanded="false" aria-controls="history" title="Conversations in this workspace">History</button>
   <div id="context-meter" class="context-meter">
     <meter id="context-meter-bar" min="0" max="${contextTokens}" value="0" aria-labelledby="context-meter-label"></meter>
-    <span id="context-meter-label">0 / ${contextTokens} tokens</span>
+    <span id="context-meter-label"></span>
   </div>
   <button id="new-chat" type="button" class="secondary" title="Start a new chat; this one stays in History">New chat</button>
 </header>
@@ -54,7 +54,7 @@ export function chatBody(contextTokens: number): string {
     <button id="use-local-model" type="button" class="secondary">Use a local model file…</button>
   </div>
 </div>
-<section id="empty-state" class="empty-state" aria-labelledby="empty-title">
+<section id="empty-state" class="empty-state" aria-labelledby="empty-title" hidden>
   <h2 id="empty-title">Ask BitNet</h2>
   <p>BitNet runs on your CPU and never leaves your machine. It is a small model: it does best with short, focused questions, like explaining a piece of code or writing a small function, a regular expression or a shell command. Check what it writes.</p>
   <p>To ask about your code, select it and choose <strong>BitNet: Explain selection</strong> from the editor's context menu, or press <strong>Attach code</strong> below.</p>

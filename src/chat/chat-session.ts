@@ -12,13 +12,14 @@ import {
   fitToContext,
   instructionTokens,
   replyReserve,
+  tokensAtMost,
   TokenCounter,
   MESSAGE_OVERHEAD_TOKENS,
 } from './context-budget';
 import type { ChatEngine, EngineStatus, TokenSource } from './engine-port';
 import { buildExplainTurn, fitSelection, formatCodeContext, formatExplainTurn, formatTurnWithContext, type CodeSelection } from './explain-prompt';
 import { parseViewMessage, type AttachmentView, type EngineView, type HostToView, type Meter, type Snapshot, type ViewCommand } from './messages';
-import { untilAborted } from './until-aborted';
+import { unlessAborted, untilAborted } from './until-aborted';
 
 export const SYSTEM_PROMPT =
   'You are BitNet, a helpful coding assistant running locally inside VS Code. ' +
@@ -283,10 +284,12 @@ export class ChatSession {
   /** "Explain selection": the selection as a user turn, trimmed to fit. */
   async explain(selection: CodeSelection, instruction: string): Promise<void> {
     await this.stop();
-    if (!this.engineReady()) return this.send(formatExplainTurn(instruction, selection));
+    const whole = formatExplainTurn(instruction, selection);
+    const { total, reserve } = this.limits();
+    // Most selections surely fit: they need not wait for the tokenizer.
+    if (!this.engineReady() || tokensAtMost([SYSTEM_PROMPT, whole]) <= total - reserve) return this.send(whole);
     let turn: { text: string; note?: string };
     try {
-      const { total, reserve } = this.limits();
       const instructions = await instructionTokens(SYSTEM_PROMPT, this.counter);
       const budget = total - reserve - instructions - MESSAGE_OVERHEAD_TOKENS;
       turn = await buildExplainTurn(selection, instruction, budget, (t) => this.counter.tokens(t));
@@ -357,10 +360,12 @@ export class ChatSession {
     const settings = this.options.settings();
     const { total, reserve } = this.limits();
     const history = conversation.liveTurns().filter((t) => t.id !== assistantId);
-    const [fit, instructions] = await Promise.all([
-      fitToContext(SYSTEM_PROMPT, history.map(toBudgetTurn), total - reserve, this.counter),
-      instructionTokens(SYSTEM_PROMPT, this.counter),
-    ]);
+    const measured = await unlessAborted(
+      Promise.all([fitToContext(SYSTEM_PROMPT, history.map(toBudgetTurn), total - reserve, this.counter), instructionTokens(SYSTEM_PROMPT, this.counter)]),
+      signal,
+    );
+    if (!measured) return;
+    const [fit, instructions] = measured;
     if (fit.droppedIds.length > 0) {
       conversation.markDropped(fit.droppedIds);
       this.emit(this.snapshot());

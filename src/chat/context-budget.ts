@@ -32,6 +32,15 @@ export function replyReserve(maxReplyTokens: number, context: number): number {
   return Math.max(1, Math.min(maxReplyTokens, Math.floor(context / 4)));
 }
 
+/**
+ * An upper bound on the tokens of a prompt made of `texts`, known without a
+ * tokenizer: byte-level BPE never makes more tokens than UTF-8 bytes.
+ */
+export function tokensAtMost(texts: readonly string[]): number {
+  const encoder = new TextEncoder();
+  return PROMPT_OVERHEAD_TOKENS + texts.reduce((sum, text) => sum + MESSAGE_OVERHEAD_TOKENS + encoder.encode(text).length, 0);
+}
+
 /** Counts tokens with the given tokenizer, remembering texts it has seen. */
 export class TokenCounter {
   private readonly cache = new Map<string, number>();

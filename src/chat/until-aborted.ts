@@ -1,7 +1,8 @@
-// Reading a stream that must stop the moment the user says so. The engine
-// cancels a request when its signal fires, but a request still queued behind
-// inline completions in the worker may take a while to notice; the chat must
-// not wait for that before it gives the input back.
+// Waiting that must end the moment the user says Stop. The engine cancels a
+// request when its signal fires, but a request still queued behind inline
+// completions in the worker may take a while to notice, and the token counter
+// may still be reading the model file; the chat must not wait for either
+// before it gives the input back.
 
 /** Yields from `source` until `signal` aborts, then returns at once without waiting for a pending chunk. */
 export async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
@@ -31,4 +32,26 @@ export async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSi
     // Tell the source to stop, but never wait for it.
     if (!finished) Promise.resolve(iterator.return?.()).catch(() => undefined);
   }
+}
+
+/** The promise's value, or undefined as soon as `signal` aborts (the promise is left to finish unheard). */
+export function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.resolve(undefined);
+  }
+  return new Promise<T | undefined>((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
 }

@@ -13,7 +13,7 @@ class StatsDocument implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly client: EngineClient) {}
+  constructor(private readonly client: Pick<EngineClient, 'stats' | 'status'>) {}
 
   async provideTextDocumentContent(): Promise<string> {
     let body: string;
@@ -35,7 +35,7 @@ class StatsDocument implements vscode.TextDocumentContentProvider {
 }
 
 /** Registers the stats document and the command that shows (or refreshes) it. */
-export function registerStats(client: EngineClient): vscode.Disposable {
+export function registerStats(client: Pick<EngineClient, 'stats' | 'status'>): vscode.Disposable {
   const document = new StatsDocument(client);
   return vscode.Disposable.from(
     document,

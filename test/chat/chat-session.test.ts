@@ -509,3 +509,29 @@ test('an attached file too big for the context is cut to fit, and the chip says 
   await h.session.handleMessage({ type: 'attach' });
   assert.equal((h.posted.at(-1) as Extract<HostToView, { type: 'attachment' }>).attachment.label, 'a.py', 'a whole file is named by its name');
 });
+
+test('Stop works while the tokenizer is still reading the model file', async () => {
+  const tokens = new FakeTokens();
+  let release = () => {};
+  tokens.gate = new Promise<void>((resolve) => (release = resolve));
+  const h = await harness({ tokens, ready: false });
+  void h.session.handleMessage({ type: 'ready' });
+  const sending = h.session.send('hello?');
+  await settle();
+  assert.equal(h.session.generating, true);
+  await h.session.handleMessage({ type: 'stop' });
+  assert.equal(h.session.generating, false, 'the input is back before the tokenizer is');
+  assert.equal(h.engine.calls.length, 0, 'nothing went to the engine');
+  release();
+  await sending;
+});
+
+test('Explain selection sends a small selection without waiting for the tokenizer', async () => {
+  const tokens = new FakeTokens();
+  tokens.gate = new Promise<void>(() => {});
+  const h = await harness({ tokens, ready: false });
+  void h.session.explain({ code: 'x = 1', languageId: 'python', fileName: 'a.py', startLine: 1, endLine: 1 }, 'Explain.');
+  await settle();
+  assert.deepEqual(texts(h.session.entries()), ['user:Explain.\n\nFrom `a.py`, line 1:\n\n```python\nx = 1\n```', 'assistant:']);
+  await h.session.stop();
+});

@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { conversationTokens, fitToContext, instructionTokens, replyReserve, TokenCounter, type BudgetTurn } from '../../src/chat/context-budget';
+import { conversationTokens, fitToContext, instructionTokens, replyReserve, tokensAtMost, TokenCounter, type BudgetTurn } from '../../src/chat/context-budget';
 import { wordTokens } from './fakes';
+import { readBitnetModel } from '../../src/engine/bitnet-model';
+import { Tokenizer } from '../../src/engine/tokenizer';
+import { tinyModelPath } from '../helpers/model-files';
 
 const turns = (...lengths: number[]): BudgetTurn[] =>
   lengths.map((n, i) => ({ id: `t${i}`, role: i % 2 === 0 ? 'user' : 'assistant', text: Array.from({ length: n }, () => 'w').join(' ') }));
@@ -60,4 +63,14 @@ test('token counts are cached, so unchanged history is not re-tokenized each tur
   await conversationTokens(turns(3, 4), c);
   await conversationTokens(turns(3, 4, 5), c);
   assert.equal(seen.length, 3);
+});
+
+test("the byte-length bound is never below Llama 3's real count, so what it says fits does fit", async () => {
+  const tokenizer = Tokenizer.fromVocab(readBitnetModel(tinyModelPath()).vocab);
+  const c = new TokenCounter(async (t) => tokenizer.encode(t).length);
+  for (const text of ['plain words here', 'naïve café — ünïcödé', '日本語のテキスト', '🙂🙂 👩‍👩‍👧', '\t\t  \n\r\n', '']) {
+    const counted = 4 + (await c.message(text));
+    assert.ok(tokensAtMost([text]) >= counted, `${JSON.stringify(text)}: bound ${tokensAtMost([text])} < ${counted}`);
+  }
+  assert.equal(tokensAtMost(['ab', 'c']), 4 + (4 + 2) + (4 + 1));
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { untilAborted } from '../../src/chat/until-aborted';
+import { unlessAborted, untilAborted } from '../../src/chat/until-aborted';
 
 async function* chunks(...items: string[]) {
   for (const item of items) {
@@ -62,4 +62,14 @@ test('a failure before the abort reaches the reader', async () => {
     for await (const c of untilAborted(broken(), new AbortController().signal)) seen.push(c);
   }, /engine stopped/);
   assert.deepEqual(seen, ['a']);
+});
+
+test('a wait ends with nothing the moment the signal aborts, and with the value otherwise', async () => {
+  const abort = new AbortController();
+  const never = new Promise<number>(() => {});
+  const waiting = unlessAborted(never, abort.signal);
+  abort.abort();
+  assert.equal(await waiting, undefined);
+  assert.equal(await unlessAborted(Promise.resolve(7), new AbortController().signal), 7);
+  await assert.rejects(unlessAborted(Promise.reject(new Error('no tokenizer')), new AbortController().signal), /no tokenizer/);
 });

@@ -61,10 +61,15 @@ test("BitNet's keys are none of the big AI extensions' default keys", () => {
   }
 });
 
-test('the settings are one group titled BitNet, so the Settings editor shows no "Bitnet ›" prefix', () => {
-  const { id, title, properties } = contributes.configuration;
-  assert.equal(title, 'BitNet');
-  // VS Code drops a setting's category when it repeats the group id.
-  assert.equal(id, 'bitnet');
-  for (const key of Object.keys(properties)) assert.ok(key.startsWith(`${id}.`), key);
+test('the settings come in titled groups whose ids VS Code drops from the setting labels (no "Bitnet ›")', () => {
+  const groups: Array<{ id: string; title: string; properties: Record<string, unknown> }> = contributes.configuration;
+  assert.deepEqual(groups.map((g) => g.title), ['Model', 'Inline completion', 'Chat']);
+  for (const group of groups) {
+    // The Settings editor removes the group id from the front of each setting's
+    // category: "bitnet.inline.enabled" in group "bitnet.inline" reads "Enabled".
+    assert.ok(group.id === 'bitnet' || group.id.startsWith('bitnet.'), group.id);
+    for (const key of Object.keys(group.properties)) assert.ok(key.startsWith('bitnet.'), key);
+  }
+  const inline = groups.find((g) => g.id === 'bitnet.inline')!;
+  assert.ok(Object.keys(inline.properties).filter((k) => k.startsWith('bitnet.inline.')).length >= 5);
 });

@@ -31,9 +31,9 @@ export function packageVsix() {
   return { vsix: vsixPath, ms };
 }
 
-/** A small model file made by the project's own GGUF writer. */
-export function makeModel(out) {
-  const { ms } = npmRun(['make-model', '--', '--shape', 'tiny', '--out', out], 'making the tiny model');
+/** A model file made by the project's own GGUF writer: 'tiny', or '2b4t' (the real model's shape, 1.2 GB). */
+export function makeModel(out, shape = 'tiny') {
+  const { ms } = npmRun(['make-model', '--', '--shape', shape, '--out', out], `making the ${shape} model`);
   if (!existsSync(out)) throw new Error(`npm run make-model did not write ${out}`);
   return { model: out, ms };
 }

@@ -7,7 +7,14 @@ import chat from './chat.mjs';
 import explain from './explain.mjs';
 import firstRun from './first-run.mjs';
 import responsive from './responsive.mjs';
+import reload from './reload.mjs';
+import history from './history.mjs';
+import insert from './insert.mjs';
+import stats from './stats.mjs';
+import loading from './loading.mjs';
+import looks from './looks.mjs';
+import keys from './keys.mjs';
 
-export const ALL = [activation, inline, chat, explain, responsive, firstRun];
+export const ALL = [activation, inline, chat, explain, responsive, history, insert, stats, looks, keys, loading, reload, firstRun];
 
-export const ENABLED = ['activation', 'inline', 'chat', 'explain', 'responsive', 'first-run'];
+export const ENABLED = ['activation', 'inline', 'chat', 'explain', 'responsive', 'history', 'insert', 'stats', 'looks', 'keys', 'loading', 'reload', 'first-run'];

@@ -257,9 +257,11 @@ function drawMeter(next: Meter): void {
   ui.meterBar.high = Math.max(1, next.total - next.reserve - next.instructions);
   ui.meterBar.optimum = 0;
   ui.meterLabel.textContent = `${next.counted ? next.used : '–'} / ${next.total} tokens`;
+  // Right after a reload the saved count shows before the instructions are counted again.
+  const instructions = next.instructions > 0 ? `BitNet's instructions take ${next.instructions} more, and ` : '';
   ui.meter.title = next.counted
-    ? `The conversation uses ${next.used} of the chat's ${next.total} tokens. BitNet's instructions take ${next.instructions} more, ` +
-      `and ${next.reserve} are kept free for the reply; when the conversation no longer fits, its oldest messages are left out.`
+    ? `The conversation uses ${next.used} of the chat's ${next.total} tokens. ${instructions}` +
+      `${next.reserve} are kept free for the reply; when the conversation no longer fits, its oldest messages are left out.`
     : `The chat holds ${next.total} tokens. They are counted once a model file is set.`;
   drawHistoryNote();
 }

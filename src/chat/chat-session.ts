@@ -94,6 +94,8 @@ export class ChatSession {
   /** Only the newest measurement may reach the view. */
   private meterSeq = 0;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The open conversation has changes not yet saved. */
+  private unsaved = false;
   private readonly attachments = new Map<string, Attachment>();
   private readonly statusListener: { dispose(): void };
   private shownEngine: EngineView | undefined;
@@ -249,6 +251,7 @@ export class ChatSession {
       await this.stop();
       clearTimeout(this.saveTimer);
       this.saveTimer = undefined;
+      this.unsaved = false;
     }
     if (!this.history.delete(id)) return;
     if (!wasOpen) return this.emitHistory();
@@ -353,6 +356,7 @@ export class ChatSession {
       this.emitEntry(conversation.finish(assistant.id, signal.aborted ? 'stopped' : 'failed'));
       if (!signal.aborted) this.addNote(`The reply failed: ${(err as Error).message}`);
     }
+    this.scheduleSave();
   }
 
   /** Fits the conversation into the context, then streams the reply into `assistantId`. */
@@ -368,11 +372,13 @@ export class ChatSession {
     const [fit, instructions] = measured;
     if (fit.droppedIds.length > 0) {
       conversation.markDropped(fit.droppedIds);
+      this.scheduleSave();
       this.emit(this.snapshot());
     }
     if (fit.tooLong) {
       conversation.remove(assistantId);
       conversation.markDropped([userId]);
+      this.scheduleSave();
       this.emit(this.snapshot());
       this.addNote(`This message is too long for the chat's ${total}-token context (about ${fit.promptTokens} tokens with the instructions). Shorten it and try again.`);
       return;
@@ -433,10 +439,10 @@ export class ChatSession {
     return new TokenCounter((text) => tokens.count(text));
   }
 
-  /** What the meter shows before anything is counted: the saved count of this conversation, if any. */
+  /** What the meter shows before anything is counted: nothing for an empty chat, else the saved count, if any. */
   private uncountedMeter(): Meter {
     const { total, reserve } = this.limits();
-    const saved = this.history.tokensOf(this.history.activeId);
+    const saved = this.conversation.isEmpty ? 0 : this.history.tokensOf(this.history.activeId);
     return { used: saved ?? 0, total, reserve, instructions: 0, counted: saved !== undefined };
   }
 
@@ -459,13 +465,15 @@ export class ChatSession {
       this.history.setTokens(id, used);
     } catch {
       // No tokenizer (no model file yet): the meter says it has not counted.
-      meter = { ...this.meter, total, reserve };
+      meter = this.uncountedMeter();
     }
     if (seq !== this.meterSeq || this.generating || conversation !== this.conversation) return;
     this.setMeter(meter);
   }
 
+  /** The open conversation changed: save it soon. */
   private scheduleSave(): void {
+    this.unsaved = true;
     if (this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
@@ -480,7 +488,10 @@ export class ChatSession {
     return this.save();
   }
 
+  /** Saves the open conversation if it changed (saving moves it to the top of History). */
   private async save(): Promise<void> {
+    if (!this.unsaved) return;
+    this.unsaved = false;
     const written = this.history.save(this.history.activeId, this.conversation);
     this.emitHistory();
     // Saving is best effort: a failed write must not wedge the chat.

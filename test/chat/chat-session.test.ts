@@ -201,7 +201,8 @@ test('New chat stops the reply and opens an empty conversation; the old one stay
   assert.equal(snap.generating, false);
   assert.deepEqual(snap.history.conversations.map((c) => c.title), ['Tell me about lighthouses']);
   assert.notEqual(snap.history.activeId, snap.history.conversations[0].id);
-  assert.deepEqual(lastMeter(h.posted).used, 0);
+  await settle();
+  assert.deepEqual({ used: lastMeter(h.posted).used, counted: lastMeter(h.posted).counted }, { used: 0, counted: true });
   // A second New chat on an empty one adds nothing to the list.
   await h.session.handleMessage({ type: 'newChat' });
   assert.equal(lastSnapshot(h.posted).history.conversations.length, 1);
@@ -244,11 +245,12 @@ test('without a model the view is told so, and a message gets a note instead of 
   const tokens = new FakeTokens();
   tokens.available = false;
   const h = await harness({ engine, tokens });
-  assert.equal(lastMeter(h.posted).counted, false, 'the meter says it has not counted');
+  assert.deepEqual({ used: lastMeter(h.posted).used, counted: lastMeter(h.posted).counted }, { used: 0, counted: true }, 'an empty chat holds nothing');
   assert.deepEqual(lastSnapshot(h.posted).engine, { kind: 'missing' });
   await h.session.send('hello?');
   assert.equal(engine.calls.length, 0);
   assert.deepEqual(texts(h.session.entries()), ['user:hello?', `note:${MODEL_NOT_READY_NOTE}`]);
+  assert.equal(lastMeter(h.posted).counted, false, 'the meter says it could not count the message');
   engine.setStatus({ state: 'loading', path: '/m.gguf' });
   engine.setStatus({ state: 'error', message: 'bad file' });
   engine.setStatus({ state: 'ready', path: '/m.gguf' });
@@ -534,4 +536,38 @@ test('Explain selection sends a small selection without waiting for the tokenize
   await settle();
   assert.deepEqual(texts(h.session.entries()), ['user:Explain.\n\nFrom `a.py`, line 1:\n\n```python\nx = 1\n```', 'assistant:']);
   await h.session.stop();
+});
+
+test('opening a conversation from History does not move it to the top; changing it does', async () => {
+  const h = await harness();
+  await h.session.send('older');
+  const older = h.session.activeId;
+  await h.session.newChat();
+  await h.session.send('newer');
+  await h.session.openConversation(older);
+  await settle();
+  const titles = () => lastSnapshot(h.posted).history.conversations.map((c) => c.title);
+  await h.session.newChat();
+  assert.deepEqual(titles(), ['newer', 'older']);
+  await h.session.openConversation(older);
+  await h.session.send('more');
+  await h.session.newChat();
+  assert.deepEqual(titles(), ['older', 'newer']);
+});
+
+test('a stopped reply is saved as stopped', async () => {
+  const engine = new FakeEngine();
+  engine.gated = true;
+  const store = new MemoryStore();
+  const h = await harness({ engine, store });
+  const sending = h.session.send('long please');
+  await settle();
+  engine.release();
+  await settle();
+  await h.session.stop();
+  await sending;
+  const again = await harness({ store });
+  const reply = lastSnapshot(again.posted).entries[1];
+  assert.equal(reply.kind === 'assistant' && reply.status, 'stopped');
+  assert.equal(reply.text, 'Hello');
 });

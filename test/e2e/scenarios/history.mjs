@@ -15,6 +15,7 @@ export default {
     const first = 'First topic: the tides.';
     const second = 'Second topic: lanterns.';
     await newChat(chat);
+    await shot('empty-chat');
     await askAndStop(chat, first);
     await newChat(chat);
     expect((await chat.locator('#messages .message').count()) === 0, 'New chat did not empty the conversation');

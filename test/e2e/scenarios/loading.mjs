@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeModel } from '../lib/project.mjs';
 import { chatFrame, openChatView, readUserSettings, setTextSetting, statusItem } from '../lib/workbench.mjs';
-import { askAndStop, historyTitles, sendChat, stopIfGenerating } from '../lib/chat.mjs';
+import { askAndStop, historyTitles, newChat, sendChat, stopIfGenerating } from '../lib/chat.mjs';
 
 /** A 2B4T-shaped model: $BITNET_E2E_BIG_MODEL, the one the benchmarks made, or a new one in the profile. */
 function bigModel(profile) {
@@ -23,6 +23,7 @@ export default {
     const chat = chatFrame(page);
     await chat.locator('textarea#input').waitFor({ timeout: 30_000 });
     const earlier = 'Before the model changes.';
+    await newChat(chat);
     await askAndStop(chat, earlier);
 
     const tiny = readUserSettings(profile)['bitnet.modelPath'];

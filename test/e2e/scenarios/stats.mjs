@@ -11,6 +11,9 @@ export default {
       await runCommand(page, 'BitNet: Show stats');
       await page.locator('.tab.active', { hasText: 'BitNet stats' }).waitFor();
       await activeEditor(page).locator('.view-lines', { hasText: 'features:' }).waitFor();
+      // The command shows the document when the engine has answered; a palette
+      // opened before that would lose the focus to it.
+      await page.waitForTimeout(1000);
     }
     await shot('stats');
     const count = await tabs(page, 'BitNet stats').count();

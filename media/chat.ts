@@ -352,6 +352,11 @@ function receive(message: HostToView): void {
       queueEntry(message.entry);
       return;
     case 'generating':
+      // The reply's last words are on screen before the input comes back.
+      if (!message.generating && frame) {
+        cancelAnimationFrame(frame);
+        flushEntries();
+      }
       drawGenerating(message.generating);
       return;
     case 'engine':

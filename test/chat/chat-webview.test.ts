@@ -117,6 +117,16 @@ test('streamed text updates the reply in place, sanitized, with working code but
   assert.deepEqual(sent, [{ type: 'copyCode', code: 'console.log(1)\n' }, { type: 'insertCode', code: 'console.log(1)\n' }]);
 });
 
+test('when a reply stops, its last words are drawn before the input comes back', () => {
+  fromHost({ type: 'generating', generating: true });
+  fromHost({ type: 'entry', entry: { kind: 'assistant', id: 'a5', text: 'Partial', status: 'streaming', dropped: false } });
+  fromHost({ type: 'entry', entry: { kind: 'assistant', id: 'a5', text: 'Partial reply', status: 'stopped', dropped: false } });
+  fromHost({ type: 'generating', generating: false });
+  // No animation frame has run yet: the final text is there all the same.
+  assert.match($('[data-id="a5"]').textContent ?? '', /Partial reply\s*Stopped\./);
+  assert.equal($<HTMLButtonElement>('#send').disabled, false);
+});
+
 test('finished reply text is announced through the polite live region', async () => {
   fromHost({ type: 'entry', entry: { kind: 'assistant', id: 'a4', text: 'First sentence. Second', status: 'streaming', dropped: false } });
   await frame();

@@ -15,7 +15,17 @@ export default {
   title: 'Insert puts the code on its own lines at the cursor; Copy says Copied',
   async run({ page, workspace, shot, expect, note }) {
     writeFileSync(join(workspace, FILE), START);
-    await openFile(page, FILE);
+    // Quick Open finds a file made outside VS Code once the file watcher has told it.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await openFile(page, FILE);
+        break;
+      } catch (err) {
+        if (attempt === 3) throw err;
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(2000);
+      }
+    }
     // The cursor at the start of "// scratch", where gluing would show at once.
     await activeEditor(page).locator('.view-line', { hasText: '// scratch' }).click();
     await page.keyboard.press('Home');

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { registerChat } from './chat/register';
 import { registerModelCommands } from './commands/model-commands';
-import { showStats } from './commands/show-stats';
+import { registerStats } from './commands/show-stats';
 import { showStatusMenu, toggleInlineForLanguage } from './commands/status-menu';
 import { formatReport } from './completion/completion-report';
 import { patternProblems } from './completion/sensitive-files';
@@ -19,7 +19,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('BitNet', { log: true });
   context.subscriptions.push(status, log, { dispose: () => void client.dispose() });
   const completer = registerInlineCompletion(context, client);
-  registerChat(context, client);
+  const chat = registerChat(context, client);
   context.subscriptions.push(registerWarmUp(completer, () => client.stopWarming()));
 
   // One log line per completion request; a run of identical skips is logged once.
@@ -57,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): void {
       if (s.state === 'error') log.error(`Engine: ${s.message}`);
       status.update({ ...engineState(s), prefillRate: client.prefillRate });
     }),
-    vscode.commands.registerCommand('bitnet.showStats', () => showStats(client)),
+    registerStats(client),
     vscode.commands.registerCommand('bitnet.showLog', () => log.show(true)),
     vscode.commands.registerCommand('bitnet.statusMenu', () => showStatusMenu(client.status)),
     vscode.commands.registerCommand('bitnet.toggleInlineForLanguage', toggleInlineForLanguage),
@@ -77,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // The model manager finds (or offers to download) the model file and says when it changes.
   registerModelCommands(context, (path) => {
     modelPath = path;
+    chat.setModelPath(path);
     completer.reset();
     loadModel();
     status.update({ modelPath: path, ...engineState(client.status) });

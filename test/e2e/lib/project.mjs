@@ -31,7 +31,7 @@ export function packageVsix() {
   return { vsix: vsixPath, ms };
 }
 
-/** A model file made by the project's own GGUF writer: `shape` is 'tiny' or '2b4t'. */
+/** A model file made by the project's own GGUF writer: 'tiny', or '2b4t' (the real model's shape, 1.2 GB). */
 export function makeModel(out, shape = 'tiny') {
   const { ms } = npmRun(['make-model', '--', '--shape', shape, '--out', out], `making the ${shape} model`);
   if (!existsSync(out)) throw new Error(`npm run make-model did not write ${out}`);

@@ -1,5 +1,7 @@
 // Selectors and small actions on the VS Code workbench, shared by scenarios.
 // Everything here is what a user does: click, type, read what is shown.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { extensionId } from './project.mjs';
 
 export async function waitForWorkbench(page, timeout = 60_000) {
@@ -107,4 +109,42 @@ export function chatFrame(page) {
     .contentFrame()
     .locator('iframe#active-frame')
     .contentFrame();
+}
+
+/** Right-clicks the active editor's text and returns the context menu once it shows. */
+export async function openEditorContextMenu(page) {
+  await activeEditor(page).locator('.view-lines').click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  await menu.waitFor();
+  return menu;
+}
+
+/** The editor tabs whose label starts with `name`. */
+export function tabs(page, name) {
+  return page.locator(`.tab[aria-label^="${name}"]`);
+}
+
+/** Reads the user settings.json of a profile (the harness writes it as plain JSON). */
+export function readUserSettings(profile) {
+  return JSON.parse(readFileSync(join(profile.userDataDir, 'User', 'settings.json'), 'utf8'));
+}
+
+/**
+ * Sets a text setting in the Settings editor, as a user would, and closes
+ * the editor. `remote` picks the Remote tab, where code-server shows
+ * machine-scoped settings such as bitnet.modelPath.
+ */
+export async function setTextSetting(page, key, value, { remote = false } = {}) {
+  await runCommand(page, 'Preferences: Open Settings (UI)');
+  const search = page.locator('.settings-editor .suggest-input-container .monaco-editor textarea').first();
+  await search.waitFor();
+  if (remote) await page.locator('.settings-editor .settings-tabs-widget .action-label', { hasText: /^Remote/ }).click();
+  await search.fill(`@id:${key}`);
+  const input = page.locator(`.settings-editor .setting-item-control input[aria-label="${key}"]`);
+  await input.waitFor({ timeout: 15_000 });
+  await input.fill(value);
+  await input.press('Tab');
+  // The editor writes the value after a short pause.
+  await page.waitForTimeout(1000);
+  await page.keyboard.press('Control+W');
 }

@@ -206,3 +206,38 @@ test('a model that does not match its table is rejected with the reason', () => 
   assert.match(cut.message, /lies outside the file .* the file may be truncated/);
   assert.match(codeOf(() => addon.loadModel(options({ path: path.join(dir, 'nope.gguf') }))).message, /cannot open model file/);
 });
+
+/** A copy of the tiny model with `patch` applied to its bytes. */
+function patchedModel(patch: (bytes: Buffer, tensor: (name: string) => (typeof info.tensors)[number]) => void): string {
+  const bytes = fs.readFileSync(file);
+  patch(bytes, (name) => info.tensors.find((t) => t.name === name)!);
+  const out = path.join(tempDir(), 'patched.gguf');
+  fs.writeFileSync(out, bytes);
+  return out;
+}
+
+test('finite but huge ternary scales or norm weights are refused at load, naming the tensor', () => {
+  const scales = patchedModel((bytes) => {
+    for (const t of info.tensors.filter((t) => t.type === 36)) bytes.writeFloatLE(1e30, t.offset + (t.dims[0] * t.dims[1]) / 4);
+  });
+  const scale = codeOf(() => addon.loadModel(options({ path: scales })));
+  assert.equal(scale.code, 'BAD_MODEL');
+  assert.match(scale.message, /tensor blk\.0\.attn_q\.weight holds a scale of 1e\+30; a BitNet model's are of order 1/);
+  const norms = patchedModel((bytes, tensor) => {
+    const t = tensor('output_norm.weight');
+    for (let i = 0; i < t.dims[0]; i++) bytes.writeFloatLE(3e38, t.offset + 4 * i);
+  });
+  assert.match(codeOf(() => addon.loadModel(options({ path: norms }))).message, /tensor output_norm\.weight holds a weight of 3e\+38/);
+});
+
+test('a model whose output is all one logit (an embedding zeroed, as by a hole in a download) is refused at load', () => {
+  const zeroed = patchedModel((bytes, tensor) => {
+    const t = tensor('token_embd.weight');
+    bytes.fill(0, t.offset, t.offset + t.bytes);
+  });
+  for (const lmHead of ['int8', 'f16'] as const) {
+    const e = codeOf(() => addon.loadModel(options({ path: zeroed, lmHead })));
+    assert.equal(e.code, 'BAD_MODEL');
+    assert.match(e.message, /the model gives the same logit \(0\) for every token/);
+  }
+});

@@ -4,11 +4,14 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <mutex>
+#include <vector>
 
 #include "cpu_features.h"
+#include "engine/context.h"
 #include "engine/engine_error.h"
 #include "engine/ops.h"
 
@@ -55,6 +58,43 @@ class FirstError {
 // Rows of the embedding read and converted at a time by one worker.
 constexpr int kHeadRowBlock = 256;
 
+// The largest magnitude a norm weight or a ternary scale may have. Trained
+// BitNet models hold values of order 1 (the official 2B4T file's scales are
+// 0.74 to 4.6). Much larger ones overflow the activations (F16 in the KV
+// cache first), and the model then gives logits that are all 0 or NaN.
+constexpr float kMaxWeightMagnitude = 1000.0f;
+
+std::string magnitude_error(const std::string& tensor, const char* what, float value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", static_cast<double>(value));
+  return "tensor " + tensor + " holds " + what + " of " + text + "; a BitNet model's are of order 1 (at most " +
+         std::to_string(static_cast<int>(kMaxWeightMagnitude)) + "), so the file is damaged";
+}
+
+// A first evaluation: a model whose weights pass every check yet give no
+// usable output (logits all equal, as all 0, or not finite) is refused at
+// load instead of producing silent garbage.
+void check_output(Model& model) {
+  const Hparams& hp = model.hparams();
+  const int n = std::min(2, hp.context_length);
+  Context ctx(model, n);
+  std::vector<float> logits(ctx.logits_floats(n, false));
+  const int32_t tokens[2] = {0, hp.vocab / 2};
+  ctx.eval(tokens, n, false, nullptr, logits.data());
+  float lo = logits[0], hi = logits[0];
+  for (float v : logits) {
+    if (!std::isfinite(v)) throw EngineError(kBadModel, "the model gives logits that are not finite numbers; its weights are damaged");
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  if (lo == hi && hp.vocab > 1) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", static_cast<double>(lo));
+    throw EngineError(kBadModel, std::string("the model gives the same logit (") + text +
+                                     ") for every token, so it cannot choose one; its weights are damaged");
+  }
+}
+
 }  // namespace
 
 int default_threads() {
@@ -96,6 +136,7 @@ std::unique_ptr<Model> Model::load(const LoadSpec& spec) {
   } else {
     m->copy_embedding();
   }
+  check_output(*m);
   // Everything above came from one version of the file.
   m->file_->check_unchanged();
 
@@ -130,6 +171,7 @@ void Model::copy_norm(const TensorRef& t, AlignedBuffer<float>* out) const {
     if (!std::isfinite((*out)[i])) {
       throw EngineError(kBadModel, "tensor " + t.name + " holds a non-finite value at index " + std::to_string(i));
     }
+    if (std::fabs((*out)[i]) > kMaxWeightMagnitude) throw EngineError(kBadModel, magnitude_error(t.name, "a weight", (*out)[i]));
   }
 }
 
@@ -148,6 +190,7 @@ void Model::repack_all(const ModelTensors& mt) {
       float scale;
       file_->read(ref->offset + static_cast<uint64_t>(ref->ne0) * ref->ne1 / 4, sizeof scale, &scale);
       if (!std::isfinite(scale)) throw EngineError(kBadModel, "tensor " + ref->name + " has a non-finite scale");
+      if (std::fabs(scale) > kMaxWeightMagnitude) throw EngineError(kBadModel, magnitude_error(ref->name, "a scale", scale));
       w->m.rows = static_cast<int>(ref->ne1);
       w->m.cols = static_cast<int>(ref->ne0);
       w->m.scale = scale;

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import type { LoadOptions, NativeModel } from '../../native';
 import { loadAddon } from '../../src/engine/addon-loader';
 import { readBitnetModel } from '../../src/engine/bitnet-model';
-import { tempDir, tinyModelPath } from '../helpers/model-files';
+import MODEL_LIMITS from '../../native/model-limits.json';
+import { SMALL_SHAPE, tempDir, tinyModelPath, writeSmallModel } from '../helpers/model-files';
 
 const root = path.resolve(__dirname, '../..');
 const addon = loadAddon(root);
@@ -240,4 +241,18 @@ test('a model whose output is all one logit (an embedding zeroed, as by a hole i
     assert.equal(e.code, 'BAD_MODEL');
     assert.match(e.message, /the model gives the same logit \(0\) for every token/);
   }
+});
+
+test('the model check and the native loader accept the same context lengths (one list of limits)', () => {
+  const [, max] = MODEL_LIMITS.contextLength;
+  const withContext = (contextLength: number) => writeSmallModel({ shape: { ...SMALL_SHAPE, contextLength } });
+  const file = withContext(max);
+  const largest = readBitnetModel(file);
+  assert.equal(largest.hparams.contextLength, max);
+  addon.loadModel({ path: file, hparams: largest.hparams, tensors: largest.tensors, threads: 1 }).free();
+
+  assert.throws(() => readBitnetModel(withContext(max + 1)), new RegExp(`context_length is ${max + 1}; expected an integer from 1 to ${max}`));
+  const native = codeOf(() => addon.loadModel({ path: file, hparams: { ...largest.hparams, contextLength: max + 1 }, tensors: largest.tensors }));
+  assert.equal(native.code, 'BAD_MODEL');
+  assert.match(native.message, new RegExp(`contextLength = ${max + 1}.* is outside \\[1, ${max}\\]`));
 });

@@ -136,21 +136,21 @@ export class ModelSession {
 
   /** The loaded model, loaded first if the file on disk is not the one in memory. */
   private current(): Loaded {
-    const path = this.requirePath();
-    const file = this.modelFile(path);
-    if (this.loaded && this.loaded.stamp !== file.stamp) {
+    const l = this.loaded;
+    if (l && l.stamp !== stampIfAny(l.path)) {
       // Another request still runs on the old model: it ends first (from what
       // was loaded, or with the engine's MODEL_CHANGED error).
-      if (this.users > 1) throw fileChangedError(path, '; it will be loaded again when the request in progress ends');
+      if (this.users > 1) throw fileChangedError(l.path, '; it will be loaded again when the request in progress ends');
       this.unload();
     }
-    return (this.loaded ??= this.load(file));
+    return (this.loaded ??= this.load());
   }
 
-  private load(info: ModelFile): Loaded {
-    const path = info.path;
+  private load(): Loaded {
+    const path = this.requirePath();
     this.onState({ state: 'loading' });
     try {
+      const info = this.modelFile(path);
       const model = this.addon.loadModel({ path, hparams: info.hparams, tensors: info.tensors, threads: this.config.threads });
       if (fileStamp(path) !== info.stamp) {
         // The header was read from another version of the file than the engine loaded.
@@ -225,6 +225,14 @@ function fileStamp(path: string): string {
     return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
   } catch (err) {
     throw new EngineError('MODEL_INVALID', `The model file ${path} cannot be read: ${(err as Error).message}`);
+  }
+}
+
+function stampIfAny(path: string): string | undefined {
+  try {
+    return fileStamp(path);
+  } catch {
+    return undefined;
   }
 }
 

@@ -4,23 +4,40 @@ import { registerChat } from './chat/register';
 import { registerModelCommands } from './commands/model-commands';
 import { showStats } from './commands/show-stats';
 import { showStatusMenu, toggleInlineForLanguage } from './commands/status-menu';
+import { formatReport } from './completion/completion-report';
 import { registerInlineCompletion } from './completion/register';
+import { registerWarmUp } from './completion/warm-up';
 import { EngineClient, type EngineStatus } from './engine/client';
 import { readInlineSettings, readSettings, toggleInline } from './settings';
 import { StatusBar } from './status';
-import type { StatusInput } from './status-view';
+import { noteReport, type StatusInput } from './status-view';
 
 export function activate(context: vscode.ExtensionContext): void {
   const client = new EngineClient(context.extensionPath);
   const status = new StatusBar();
-  context.subscriptions.push(status, { dispose: () => void client.dispose() });
+  const log = vscode.window.createOutputChannel('BitNet', { log: true });
+  context.subscriptions.push(status, log, { dispose: () => void client.dispose() });
   const completer = registerInlineCompletion(context, client);
   registerChat(context, client);
+  context.subscriptions.push(registerWarmUp(completer, () => client.stopWarming()));
+
+  // One log line per completion request; a run of identical skips is logged once.
+  let lastSkip: string | undefined;
+  context.subscriptions.push(
+    completer.onReport((report) => {
+      const skip = report.outcome === 'skipped' ? report.detail : undefined;
+      if (report.outcome === 'failed') log.error(formatReport(report));
+      else if (skip === undefined || skip !== lastSkip) log.info(formatReport(report));
+      lastSkip = skip;
+      status.update({ ...noteReport(status.current, report), prefillRate: client.prefillRate });
+    }),
+  );
 
   let modelPath: string | undefined;
+  // The model loads as soon as it is known: the first keystroke or chat message should not wait for it.
   const loadModel = () => {
     const { threads, contextSizes, idleUnloadMs } = readSettings();
-    client.setModel(modelPath, { threads, contextSizes, idleUnloadMs });
+    client.setModel(modelPath, { threads, contextSizes, idleUnloadMs }, true);
   };
 
   const showInlineState = () => {
@@ -30,10 +47,11 @@ export function activate(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     client.onDidChangeStatus((s) => {
-      const last = client.lastStats('completion');
-      status.update({ ...engineState(s), lastLatencyMs: completer.lastLatencyMs, tokensPerSecond: last?.tokensPerSecond });
+      if (s.state === 'error') log.error(`Engine: ${s.message}`);
+      status.update({ ...engineState(s), prefillRate: client.prefillRate });
     }),
     vscode.commands.registerCommand('bitnet.showStats', () => showStats(client)),
+    vscode.commands.registerCommand('bitnet.showLog', () => log.show(true)),
     vscode.commands.registerCommand('bitnet.statusMenu', () => showStatusMenu(client.status)),
     vscode.commands.registerCommand('bitnet.toggleInlineForLanguage', toggleInlineForLanguage),
     vscode.commands.registerCommand('bitnet.toggleInline', async () => {
@@ -53,14 +71,13 @@ export function activate(context: vscode.ExtensionContext): void {
     modelPath = path;
     completer.reset();
     loadModel();
-    // Load it now rather than on the first keystroke, which would otherwise wait seconds and see nothing.
-    if (readInlineSettings().enabled) client.preload();
     status.update({ modelPath: path, ...engineState(client.status) });
   });
 }
 
 export function deactivate(): void {}
 
-function engineState(s: EngineStatus): Pick<StatusInput, 'engine' | 'errorMessage'> {
-  return s.state === 'error' ? { engine: 'error', errorMessage: s.message } : { engine: s.state, errorMessage: undefined };
+function engineState(s: EngineStatus): Pick<StatusInput, 'engine' | 'errorMessage' | 'progress'> {
+  if (s.state === 'error') return { engine: 'error', errorMessage: s.message };
+  return { engine: s.state, errorMessage: undefined, progress: s.state === 'reading' ? s.progress : undefined };
 }

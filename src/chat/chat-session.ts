@@ -45,6 +45,8 @@ export function engineView(status: EngineStatus): EngineView {
       // A worker restart is not a missing model: keep the conversation usable.
       return status.restarting ? { kind: 'loading', detail: status.message } : { kind: 'error', message: status.message };
     case 'ready':
+    case 'unloaded':
+    case 'reading':
     case 'generating':
       return { kind: 'ready' };
   }

@@ -1,8 +1,9 @@
 // The model as the worker holds it: loaded once, lazily, on the first request
 // after the model is set; freed after an idle timeout; loaded again on demand,
 // and when the file on disk is no longer the one loaded (its device, inode,
-// size or modification time changed). Each generation kind gets its own
-// native context, so completion and chat never evict each other's KV cache.
+// size or modification time changed). Each use gets its own native context,
+// so completion and chat never evict each other's KV cache, and a cold
+// completion window (completion-window.ts) lives beside the full one.
 import * as fs from 'node:fs';
 import type { BitnetAddon, ModelHyperparams, NativeModel, TensorEntry } from '../../native';
 import { readBitnetModel } from './bitnet-model';
@@ -11,10 +12,13 @@ import { EngineError, errorCode, noModelError } from './engine-errors';
 import {
   DEFAULT_MODEL_CONFIG,
   type ChatMessage,
-  type GenerationKind,
   type LoadedModelStats,
   type ModelConfig,
+  type SequenceName,
 } from './protocol';
+
+/** Tokens the cold completion window's cache holds: a short prompt and the suggestion. */
+export const COLD_CONTEXT_TOKENS = 1024;
 import { Sequence } from './sequence';
 import { Tokenizer } from './tokenizer';
 
@@ -34,7 +38,7 @@ interface Loaded {
   stamp: string;
   fileBytes: number;
   model: NativeModel;
-  sequences: Record<GenerationKind, Sequence>;
+  sequences: Record<SequenceName, Sequence>;
 }
 
 export type SessionState = { state: 'unloaded' } | { state: 'loading' } | { state: 'loaded' } | { state: 'error'; message: string };
@@ -78,23 +82,23 @@ export class ModelSession {
     return !sameModel;
   }
 
-  /** The prompt tokens for a request, BOS first. */
-  promptTokens(kind: GenerationKind, input: string | ChatMessage[]): number[] {
+  /** The prompt tokens of a completion text or a conversation, BOS first. */
+  promptTokens(input: string | ChatMessage[]): number[] {
     const tokenizer = this.tokenizer();
-    if (kind === 'chat') return chatTokens(tokenizer, input as ChatMessage[]);
-    return tokenizer.encode(input as string, { bos: true });
+    if (typeof input !== 'string') return chatTokens(tokenizer, input);
+    return tokenizer.encode(input, { bos: true });
   }
 
   tokenizer(): Tokenizer {
     return this.modelFile(this.requirePath()).tokenizer;
   }
 
-  /** The sequence for `kind`, loading the model if needed. Pair with release(). */
-  acquire(kind: GenerationKind): Sequence {
+  /** The loaded model's sequences, loading it if needed. Pair with release(). */
+  acquire(): Record<SequenceName, Sequence> {
     this.users++;
     clearTimeout(this.idleTimer);
     try {
-      return this.current().sequences[kind];
+      return this.current().sequences;
     } catch (err) {
       this.release();
       throw err;
@@ -119,7 +123,7 @@ export class ModelSession {
       kernels: s.kernels,
       threads: s.threads,
       lmHead: s.lmHead,
-      sequences: { completion: sequence(l.sequences.completion), chat: sequence(l.sequences.chat) },
+      sequences: { completion: sequence(l.sequences.completion), cold: sequence(l.sequences.cold), chat: sequence(l.sequences.chat) },
     };
   }
 
@@ -128,8 +132,7 @@ export class ModelSession {
     const l = this.loaded;
     if (!l) return;
     this.loaded = undefined;
-    l.sequences.completion.free();
-    l.sequences.chat.free();
+    for (const sequence of Object.values(l.sequences)) sequence.free();
     l.model.free();
     this.onState(this.state);
   }
@@ -151,7 +154,7 @@ export class ModelSession {
     this.onState({ state: 'loading' });
     try {
       const info = this.modelFile(path);
-      const model = this.addon.loadModel({ path, hparams: info.hparams, tensors: info.tensors, threads: this.config.threads });
+      const model = this.addon.loadModel({ path, hparams: info.hparams, tensors: info.tensors, threads: this.config.threads, kernels: this.config.kernels });
       if (fileStamp(path) !== info.stamp) {
         // The header was read from another version of the file than the engine loaded.
         model.free();
@@ -161,6 +164,7 @@ export class ModelSession {
       const limit = info.hparams.contextLength;
       const sequences = {
         completion: new Sequence(model.createContext(Math.min(completion, limit))),
+        cold: new Sequence(model.createContext(Math.min(COLD_CONTEXT_TOKENS, completion, limit))),
         // A chat turn re-sends the last reply: reusing its decoded tokens saves
         // evaluating it again, at the cost of last-bit equality (sequence.ts).
         chat: new Sequence(model.createContext(Math.min(chat, limit)), { reuseDecoded: true }),

@@ -64,12 +64,12 @@ async function main(): Promise<void> {
   const client = new EngineClient(root);
   client.setModel(modelPath, { threads });
   try {
-    await drain(client.complete('warm up', { maxTokens: 1 }));
+    await drain(client.complete({ full: 'warm up' }, { maxTokens: 1 }));
     report('after load', await sequences(client));
 
     const completion = await textOf(client, 1500);
     let t0 = performance.now();
-    await drain(client.complete(completion, { maxTokens: 1 }));
+    await drain(client.complete({ full: completion }, { maxTokens: 1 }));
     report('after a 1,500-token completion', `${await sequences(client)}, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
     // A prompt of about 3,900 tokens, then a reply that fills the context

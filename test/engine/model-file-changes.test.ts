@@ -54,7 +54,7 @@ async function changeWhileStreaming(stream: AsyncIterable<string>, change: () =>
 async function freshCompletion(model: string, prompt: string): Promise<string> {
   const client = clientFor(model);
   try {
-    return await collect(client.complete(prompt, greedy));
+    return await collect(client.complete({ full: prompt }, greedy));
   } finally {
     await client.dispose();
   }
@@ -75,9 +75,9 @@ test('a model file truncated during a chat reply ends that reply with a clear er
     assert.equal(error?.code, 'MODEL_CHANGED');
     assert.match(error!.message, /the model file changed on disk/);
     // The truncated file itself is refused with a clear error, not loaded.
-    await assert.rejects(collect(client.complete(code, greedy)), (err: EngineError) => err.code === 'MODEL_INVALID' && /truncated/.test(err.message));
+    await assert.rejects(collect(client.complete({ full: code }, greedy)), (err: EngineError) => err.code === 'MODEL_INVALID' && /truncated/.test(err.message));
     fs.copyFileSync(original, file);
-    assert.equal(await collect(client.complete(code, greedy)), await freshCompletion(original, code));
+    assert.equal(await collect(client.complete({ full: code }, greedy)), await freshCompletion(original, code));
   } finally {
     await client.dispose();
   }
@@ -88,11 +88,11 @@ test('a model file rewritten in place during a completion ends it with a clear e
   const other = tinyModelPath(2);
   const client = clientFor(file);
   try {
-    const stream = client.complete(code, long);
+    const stream = client.complete({ full: code }, long);
     const { error } = await changeWhileStreaming(stream, () => rewriteInPlace(file, other));
     assert.equal(error?.code, 'MODEL_CHANGED');
     assert.match(error!.message, /the model file changed on disk/);
-    assert.equal(await collect(client.complete(code, greedy)), await freshCompletion(other, code));
+    assert.equal(await collect(client.complete({ full: code }, greedy)), await freshCompletion(other, code));
   } finally {
     await client.dispose();
   }
@@ -106,15 +106,15 @@ test('a model file replaced by a rename during a completion lets it finish from 
   const reference = clientFor(original);
   try {
     const options: GenerateOptions = { maxTokens: 400 };
-    const expected = await collect(reference.complete(code, options));
-    const { text, error } = await changeWhileStreaming(client.complete(code, options), () => {
+    const expected = await collect(reference.complete({ full: code }, options));
+    const { text, error } = await changeWhileStreaming(client.complete({ full: code }, options), () => {
       const next = `${file}.download`;
       fs.copyFileSync(other, next);
       fs.renameSync(next, file);
     });
     assert.equal(error, undefined);
     assert.equal(text, expected);
-    assert.equal(await collect(client.complete(code, greedy)), await freshCompletion(other, code));
+    assert.equal(await collect(client.complete({ full: code }, greedy)), await freshCompletion(other, code));
   } finally {
     await Promise.all([client.dispose(), reference.dispose()]);
   }
@@ -126,10 +126,10 @@ test('a model file rewritten in place between requests loads the whole new model
   const file = copyOf(first);
   const client = clientFor(file);
   try {
-    const before = await collect(client.complete(code, greedy));
+    const before = await collect(client.complete({ full: code }, greedy));
     assert.equal(before, await freshCompletion(first, code));
     rewriteInPlace(file, second);
-    const after = await collect(client.complete(code, greedy));
+    const after = await collect(client.complete({ full: code }, greedy));
     assert.equal(after, await freshCompletion(second, code));
     assert.notEqual(after, before);
   } finally {

@@ -9,6 +9,7 @@
 #include <new>
 #include <string>
 
+#include "engine/aligned_memory.h"
 #include "engine/engine_error.h"
 
 #if defined(__linux__)
@@ -23,7 +24,7 @@ class AlignedBuffer {
  public:
   AlignedBuffer() = default;
   explicit AlignedBuffer(size_t count) { reset(count); }
-  ~AlignedBuffer() { std::free(data_); }
+  ~AlignedBuffer() { aligned_memory_free(data_); }
   AlignedBuffer(const AlignedBuffer&) = delete;
   AlignedBuffer& operator=(const AlignedBuffer&) = delete;
   AlignedBuffer(AlignedBuffer&& o) noexcept : data_(o.data_), size_(o.size_) {
@@ -32,7 +33,7 @@ class AlignedBuffer {
   }
   AlignedBuffer& operator=(AlignedBuffer&& o) noexcept {
     if (this != &o) {
-      std::free(data_);
+      aligned_memory_free(data_);
       data_ = o.data_;
       size_ = o.size_;
       o.data_ = nullptr;
@@ -54,7 +55,7 @@ class AlignedBuffer {
   // Replaces the contents with `count` uninitialised elements. Not zeroed on
   // purpose: a large buffer (the KV cache) then only costs memory once used.
   void reset(size_t count, Pages pages = Pages::kDefault) {
-    std::free(data_);
+    aligned_memory_free(data_);
     data_ = nullptr;
     size_ = 0;
     if (count == 0) return;
@@ -63,19 +64,22 @@ class AlignedBuffer {
     const bool huge = pages == Pages::kHuge && count * sizeof(T) >= 4 * kHuge;
     const size_t align = huge ? kHuge : 64;
     size_t bytes = (count * sizeof(T) + align - 1) / align * align;
-    void* p = std::aligned_alloc(align, bytes);
+    void* p = aligned_memory_alloc(align, bytes);
     if (!p) throw EngineError(kNoMemory, "out of memory allocating " + std::to_string(bytes) + " bytes");
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     if (huge) madvise(p, bytes, MADV_HUGEPAGE);
     if (pages == Pages::kSmall) madvise_pages(p, bytes, MADV_NOHUGEPAGE);
 #endif
+    // Windows has no such hint: its large pages need the "Lock pages in
+    // memory" privilege, which users do not have by default.
     data_ = static_cast<T*>(p);
     size_ = count;
   }
 
-  // Gives the whole pages inside elements [first, first + count) back to the
-  // OS; they read as zeros when next touched. Partial pages at either end
-  // are kept, so neighbouring elements are never affected.
+  // Elements [first, first + count) are no longer needed: on Linux their
+  // whole pages go back to the OS (and read as zeros when next touched);
+  // elsewhere they stay. Either way their values are undefined afterwards;
+  // the partial pages at either end are kept, so neighbours never change.
   void discard(size_t first, size_t count) {
     if (first >= size_ || count == 0) return;
     count = count < size_ - first ? count : size_ - first;

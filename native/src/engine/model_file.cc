@@ -1,3 +1,5 @@
+// The POSIX model file; Windows has its own in model_file_win32.cc.
+#ifndef _WIN32
 #include "engine/model_file.h"
 
 #include <cerrno>
@@ -5,13 +7,9 @@
 
 #include "engine/engine_error.h"
 
-#ifdef _WIN32
-#error "ModelFile: Windows is not supported yet"
-#else
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#endif
 
 namespace bitnet {
 
@@ -75,12 +73,6 @@ void ModelFile::read(uint64_t offset, uint64_t bytes, void* dst) const {
   }
 }
 
-bool ModelFile::changed() const {
-  Identity id;
-  if (!identity_of(fd_, &id)) return true;
-  return id.size != size_ || id.sec != mtime_sec_ || id.nsec != mtime_nsec_;
-}
-
 void ModelFile::check_unchanged() const {
   Identity id;
   if (!identity_of(fd_, &id)) fail_changed("it cannot be examined any more");
@@ -101,3 +93,4 @@ void ModelFile::fail_changed(const std::string& what) const {
 }
 
 }  // namespace bitnet
+#endif  // _WIN32

@@ -1,9 +1,11 @@
 #pragma once
-// The model file, read with pread() and never mapped. A mapping turns a file
-// truncated or rewritten while in use into SIGBUS, which kills the whole
-// process (in VS Code, the extension host and every extension in it). A read
-// instead comes back short, and fstat shows a rewrite, so the engine throws
-// MODEL_CHANGED and the caller loads the model again.
+// The model file, read with pread() (ReadFile on Windows) and never mapped.
+// A mapping turns a file truncated or rewritten while in use into SIGBUS,
+// which kills the whole process (in VS Code, the extension host and every
+// extension in it). A read instead comes back short, and fstat shows a
+// rewrite, so the engine throws MODEL_CHANGED and the caller loads the model
+// again. (Windows refuses other programs write access while we hold the
+// file open, as it did for the mapping; a rename or delete is allowed.)
 //
 // What the engine keeps is copied out at load (repacked weights, norms, the
 // int8 head). Evaluation reads only the embedding rows of its tokens, a few
@@ -34,7 +36,6 @@ class ModelFile {
   // the bytes read are the ones the model was loaded from: a writer updates
   // the time before its bytes become visible.
   void check_unchanged() const;
-  bool changed() const;
 
   // Hints for the page cache: the whole file is about to be read in order.
   void will_read_sequentially() const;
@@ -43,9 +44,10 @@ class ModelFile {
   [[noreturn]] void fail_changed(const std::string& what) const;
 
   std::string path_;
-  int fd_ = -1;
+  void* handle_ = nullptr;  // Windows: the file's HANDLE
+  int fd_ = -1;             // elsewhere: its descriptor
   uint64_t size_ = 0;
-  int64_t mtime_sec_ = 0, mtime_nsec_ = 0;
+  int64_t mtime_sec_ = 0, mtime_nsec_ = 0;  // Windows: the FILETIME in mtime_sec_
 };
 
 }  // namespace bitnet

@@ -7,9 +7,11 @@ export async function waitForWorkbench(page, timeout = 60_000) {
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout });
 }
 
-/** The extension's status-bar entry (its container id ends in `bitnet.status`). */
+/** The extension's status-bar entry: its container id ends in `bitnet.status`. */
+export const STATUS_ITEM = '.statusbar-item[id$="bitnet.status"]';
+
 export function statusItem(page) {
-  return page.locator('.statusbar-item[id$="bitnet.status"]');
+  return page.locator(STATUS_ITEM);
 }
 
 /**
@@ -36,6 +38,16 @@ async function focusEditorArea(page) {
   const group = page.locator('.part.editor .editor-group-container.active');
   const box = await group.boundingBox();
   if (box) await page.mouse.click(box.x + box.width / 2, box.y + box.height - 20);
+}
+
+/** Go to Line (Ctrl+G): puts the cursor on line `line` (1-based) of the active editor. */
+export async function goToLine(page, line) {
+  await page.keyboard.press('Control+G');
+  const widget = page.locator('.quick-input-widget');
+  await widget.waitFor();
+  await page.keyboard.type(String(line));
+  await page.keyboard.press('Enter');
+  await widget.waitFor({ state: 'hidden' });
 }
 
 export function activeEditor(page) {

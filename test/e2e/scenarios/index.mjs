@@ -7,7 +7,8 @@ import chat from './chat.mjs';
 import explain from './explain.mjs';
 import firstRun from './first-run.mjs';
 import responsive from './responsive.mjs';
+import inline2b4t from './inline-2b4t.mjs';
 
-export const ALL = [activation, inline, chat, explain, responsive, firstRun];
+export const ALL = [activation, inline, chat, explain, responsive, firstRun, inline2b4t];
 
-export const ENABLED = ['activation', 'inline', 'chat', 'explain', 'responsive', 'first-run'];
+export const ENABLED = ['activation', 'inline', 'chat', 'explain', 'responsive', 'first-run', 'inline-2b4t'];

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { tinyModelPath } from '../helpers/model-files';
+import { tempDir, tinyModelPath } from '../helpers/model-files';
 
 const root = path.resolve(__dirname, '../..');
 const model = tinyModelPath();
@@ -57,4 +58,33 @@ test('bad arguments give a one-line error and a non-zero exit', () => {
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /--n must be a positive whole number/);
   assert.equal(r.stderr.trim().split('\n').length, 1);
+});
+
+/** Starts a long `bitnet run` on a copy of the model, calls `change(file)` once text streams, and waits for the exit. */
+function changeDuringRun(change: (file: string) => void): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+  const file = path.join(tempDir(), 'victim.gguf');
+  fs.copyFileSync(model, file);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', '--model', file, '--prompt', 'hello', '--n', '4000', '--temp', '1'], { cwd: root });
+  let stderr = '';
+  let changed = false;
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', () => {
+    if (!changed) change(file);
+    changed = true;
+  });
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
+}
+
+test('bitnet run on a model file truncated while it generates ends with a clear error, not a crash', async () => {
+  const r = await changeDuringRun((file) => fs.truncateSync(file, 8_337_088));
+  assert.equal(r.signal, null);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /the model file changed on disk/);
+});
+
+test('bitnet run on a model file rewritten in place while it generates ends with a clear error, not a crash', async () => {
+  const r = await changeDuringRun((file) => fs.writeFileSync(file, fs.readFileSync(tinyModelPath(2))));
+  assert.equal(r.signal, null);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /the model file changed on disk/);
 });

@@ -2,26 +2,50 @@
 import * as vscode from 'vscode';
 import { registerChat } from './chat/register';
 import { registerModelCommands } from './commands/model-commands';
-import { showStats } from './commands/show-stats';
+import { registerStats } from './commands/show-stats';
 import { showStatusMenu, toggleInlineForLanguage } from './commands/status-menu';
+import { formatReport } from './completion/completion-report';
+import { patternProblems } from './completion/sensitive-files';
 import { registerInlineCompletion } from './completion/register';
+import { registerWarmUp } from './completion/warm-up';
 import { EngineClient, type EngineStatus } from './engine/client';
 import { readInlineSettings, readSettings, toggleInline } from './settings';
 import { StatusBar } from './status';
-import type { StatusInput } from './status-view';
+import { noteReport, type StatusInput } from './status-view';
 
 export function activate(context: vscode.ExtensionContext): void {
   const client = new EngineClient(context.extensionPath);
   const status = new StatusBar();
-  context.subscriptions.push(status, { dispose: () => void client.dispose() });
+  const log = vscode.window.createOutputChannel('BitNet', { log: true });
+  context.subscriptions.push(status, log, { dispose: () => void client.dispose() });
   const completer = registerInlineCompletion(context, client);
-  registerChat(context, client);
+  const chat = registerChat(context, client);
+  context.subscriptions.push(registerWarmUp(completer, () => client.stopWarming()));
+
+  // One log line per completion request; a run of identical skips is logged once.
+  let lastSkip: string | undefined;
+  context.subscriptions.push(
+    completer.onReport((report) => {
+      const skip = report.outcome === 'skipped' ? report.detail : undefined;
+      if (report.outcome === 'failed') log.error(formatReport(report));
+      else if (skip === undefined || skip !== lastSkip) log.info(formatReport(report));
+      lastSkip = skip;
+      status.update({ ...noteReport(status.current, report), prefillRate: client.prefillRate });
+    }),
+  );
 
   let modelPath: string | undefined;
+  // The model loads as soon as it is known: the first keystroke or chat message should not wait for it.
   const loadModel = () => {
     const { threads, contextSizes, idleUnloadMs } = readSettings();
-    client.setModel(modelPath, { threads, contextSizes, idleUnloadMs });
+    client.setModel(modelPath, { threads, contextSizes, idleUnloadMs }, true);
   };
+
+  // A sensitive-file pattern that cannot be used is said once, in the log, not silently ignored.
+  const checkPatterns = () => {
+    for (const p of patternProblems(readInlineSettings().sensitiveFiles)) log.warn(`bitnet.inline.sensitiveFiles: "${p.pattern}" is ignored: ${p.reason}.`);
+  };
+  checkPatterns();
 
   const showInlineState = () => {
     const document = vscode.window.activeTextEditor?.document;
@@ -30,10 +54,11 @@ export function activate(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     client.onDidChangeStatus((s) => {
-      const last = client.lastStats('completion');
-      status.update({ ...engineState(s), lastLatencyMs: completer.lastLatencyMs, tokensPerSecond: last?.tokensPerSecond });
+      if (s.state === 'error') log.error(`Engine: ${s.message}`);
+      status.update({ ...engineState(s), prefillRate: client.prefillRate });
     }),
-    vscode.commands.registerCommand('bitnet.showStats', () => showStats(client)),
+    registerStats(client),
+    vscode.commands.registerCommand('bitnet.showLog', () => log.show(true)),
     vscode.commands.registerCommand('bitnet.statusMenu', () => showStatusMenu(client.status)),
     vscode.commands.registerCommand('bitnet.toggleInlineForLanguage', toggleInlineForLanguage),
     vscode.commands.registerCommand('bitnet.toggleInline', async () => {
@@ -43,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.onDidChangeActiveTextEditor(showInlineState),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('bitnet.inline')) showInlineState();
+      if (e.affectsConfiguration('bitnet.inline.sensitiveFiles')) checkPatterns();
       if (['threads', 'contextSize', 'idleUnloadMinutes'].some((key) => e.affectsConfiguration(`bitnet.${key}`))) loadModel();
     }),
   );
@@ -51,16 +77,16 @@ export function activate(context: vscode.ExtensionContext): void {
   // The model manager finds (or offers to download) the model file and says when it changes.
   registerModelCommands(context, (path) => {
     modelPath = path;
+    chat.setModelPath(path);
     completer.reset();
     loadModel();
-    // Load it now rather than on the first keystroke, which would otherwise wait seconds and see nothing.
-    if (readInlineSettings().enabled) client.preload();
     status.update({ modelPath: path, ...engineState(client.status) });
   });
 }
 
 export function deactivate(): void {}
 
-function engineState(s: EngineStatus): Pick<StatusInput, 'engine' | 'errorMessage'> {
-  return s.state === 'error' ? { engine: 'error', errorMessage: s.message } : { engine: s.state, errorMessage: undefined };
+function engineState(s: EngineStatus): Pick<StatusInput, 'engine' | 'errorMessage' | 'progress'> {
+  if (s.state === 'error') return { engine: 'error', errorMessage: s.message };
+  return { engine: s.state, errorMessage: undefined, progress: s.state === 'reading' ? s.progress : undefined };
 }

@@ -83,6 +83,8 @@ if (!only || only === 'native') {
     // The NEON kernels, cross-compiled and run under qemu, so they are tested, not hoped for.
     const cross = ['ARCH=arm64', 'CXX=aarch64-linux-gnu-g++', 'RUNNER=qemu-aarch64 -L /usr/aarch64-linux-gnu', 'ONLY=kernels'];
     run('NEON kernel tests (arm64 under qemu)', 'make', ['-s', '-C', 'native/test', ...cross, 'run', jobs]);
+    // The Windows x64 addon and native tests, cross-compiled, run under wine and in node.exe (test/windows/).
+    run('Windows x64 build and tests (under wine)', process.execPath, ['test/windows/run.mjs']);
   }
 }
 if (!only || only === 'unit') {

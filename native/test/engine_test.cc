@@ -230,6 +230,26 @@ void test_trim(const tiny::Model& m) {
   CHECK(threw, "trim beyond length throws INVALID_ARGUMENT");
 }
 
+// A trim far back gives the KV pages past the cut to the OS (they read as
+// zeros when next touched); evaluating on from there is still exact.
+void test_trim_far_back(const tiny::Model& m) {
+  auto model = load(m, 1, LmHead::kInt8);
+  const int n = Context::kChunk * 2 + 40;
+  std::vector<int32_t> toks = random_tokens(n, m.shape.vocab, 11);
+  std::vector<int32_t> other = random_tokens(n, m.shape.vocab, 12);
+  Context ctx(*model, n + 8);
+  run(ctx, toks, {n});
+  ctx.trim(5);
+  std::vector<int32_t> suffix(other.begin(), other.begin() + n - 5);
+  std::vector<float> after = run(ctx, suffix, {Context::kChunk, n - 5 - Context::kChunk});
+  std::vector<int32_t> mixed(toks.begin(), toks.begin() + 5);
+  mixed.insert(mixed.end(), suffix.begin(), suffix.end());
+  Context fresh(*model, n + 8);
+  std::vector<float> all = run(fresh, mixed, {5, Context::kChunk, n - 5 - Context::kChunk});
+  std::vector<float> tail(all.begin() + 5 * m.shape.vocab, all.end());
+  CHECK(count_diff(after, tail) == 0, "trim far back then eval vs fresh: %zu logits differ", count_diff(after, tail));
+}
+
 struct AbortAfter {
   int32_t* flag;
   int at_length;
@@ -320,6 +340,7 @@ int main() {
   test_long_prompt_chunks(m);
   test_thread_independence(m);
   test_trim(m);
+  test_trim_far_back(m);
   test_abort(m);
   test_misuse(m);
   // A second shape: one KV head per query head, an odd layer count.

@@ -17,6 +17,7 @@
 #include "engine/hparams.h"
 #include "engine/ops.h"
 #include "engine/tensor_table.h"
+#include "kernels/fma_f32.h"
 #include "kernels/kernels.h"
 
 namespace tiny {
@@ -217,7 +218,7 @@ class Reference {
   // The canonical f16 dot of kernels.h: 16 fma lanes, then a halving tree.
   static float f16_dot(const uint16_t* a, const float* x, int n) {
     float acc[16] = {0};
-    for (int c = 0; c < n; ++c) acc[c % 16] = std::fma(bitnet::f16_to_f32(a[c]), x[c], acc[c % 16]);
+    for (int c = 0; c < n; ++c) acc[c % 16] = bitnet::fma_f32(bitnet::f16_to_f32(a[c]), x[c], acc[c % 16]);
     for (int w = 8; w >= 1; w /= 2)
       for (int l = 0; l < w; ++l) acc[l] += acc[l + w];
     return acc[0];
@@ -230,8 +231,8 @@ class Reference {
     for (int i = 0; i < half; ++i) {
       float c = std::cos(theta), s = std::sin(theta);
       float x0 = v[i], x1 = v[i + half];
-      v[i] = std::fma(x0, c, -(x1 * s));
-      v[i + half] = std::fma(x0, s, x1 * c);
+      v[i] = bitnet::fma_f32(x0, c, -(x1 * s));
+      v[i + half] = bitnet::fma_f32(x0, s, x1 * c);
       theta *= theta_scale;
     }
   }

@@ -2,7 +2,11 @@
 // are declared once: the settings in package.json (their minimum and maximum).
 import manifest from '../../package.json';
 
-const settings = manifest.contributes.configuration.properties;
+// The settings are contributed in groups (Model, Inline completion, Chat).
+const settings = Object.assign({}, ...manifest.contributes.configuration.map((group) => group.properties)) as Record<
+  string,
+  { minimum: number; maximum: number }
+>;
 
 /** --threads: 0 (one per physical core) up to the bitnet.threads maximum. */
 export const THREADS = { min: settings['bitnet.threads'].minimum, max: settings['bitnet.threads'].maximum };

@@ -10,7 +10,7 @@ import { describeModel, type ModelDescription } from '../model/describe-model';
 import { partialBytes } from '../model/download';
 import { downloadedModelPath, locateModel, type PathContext } from '../model/model-location';
 import { readSettings } from '../settings';
-import { downloadModel } from './download-model';
+import { cancelModelDownload, downloadModel } from './download-model';
 import { setDownloadToken } from './download-token';
 import { offerModel } from './first-run-prompt';
 import { deleteDownloadedModel, revealModel } from './model-file';
@@ -113,6 +113,8 @@ class ModelManager {
   async useLocal(): Promise<void> {
     const file = await useLocalModel(this.checkModel);
     if (!file) return;
+    // The user chose a file: a download running or retrying in the background is not wanted any more.
+    cancelModelDownload();
     // The same path again fires no configuration change, so refresh here too.
     await this.refresh({ offer: false });
     const model = this.current === file ? describeModelInUse(this.context, file) : undefined;

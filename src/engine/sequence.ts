@@ -59,11 +59,15 @@ export class Sequence {
    * tokens were kept.
    */
   reuse(prompt: readonly number[]): number {
+    this.trim(this.reusableLength(prompt));
+    return this.cached.length;
+  }
+
+  /** How many tokens of `prompt` reuse() would keep, without changing anything. */
+  reusableLength(prompt: readonly number[]): number {
     let keep = commonPrefixLength(this.cached, prompt);
     if (!this.reuseDecoded) keep = Math.min(keep, this.batchedLength);
-    keep = Math.min(keep, Math.max(0, prompt.length - 2));
-    this.trim(keep);
-    return this.cached.length;
+    return Math.min(keep, Math.max(0, prompt.length - 2));
   }
 
   /** Forgets the last cached token and returns it, so it can be evaluated

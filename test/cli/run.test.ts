@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SMALL_SHAPE, tinyModelPath, writeSmallModel } from '../helpers/model-files';
+import { SMALL_SHAPE, tempDir, tinyModelPath, writeSmallModel } from '../helpers/model-files';
 
 const root = path.resolve(__dirname, '../..');
 const model = tinyModelPath();
@@ -102,4 +103,33 @@ test('a prompt longer than the context is an error that says to shorten the prom
   const l = bitnet(['logits', '--model', small, '--tokens', ids]);
   assert.equal(l.code, 1);
   assert.equal(l.stderr, "bitnet logits: --tokens has 30 ids and the model's context holds 24; shorten the prompt\n");
+});
+
+/** Starts a long `bitnet run` on a copy of the model, calls `change(file)` once text streams, and waits for the exit. */
+function changeDuringRun(change: (file: string) => void): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+  const file = path.join(tempDir(), 'victim.gguf');
+  fs.copyFileSync(model, file);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', '--model', file, '--prompt', 'hello', '--n', '4000', '--temp', '1'], { cwd: root });
+  let stderr = '';
+  let changed = false;
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', () => {
+    if (!changed) change(file);
+    changed = true;
+  });
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
+}
+
+test('bitnet run on a model file truncated while it generates ends with a clear error, not a crash', async () => {
+  const r = await changeDuringRun((file) => fs.truncateSync(file, 8_337_088));
+  assert.equal(r.signal, null);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /the model file changed on disk/);
+});
+
+test('bitnet run on a model file rewritten in place while it generates ends with a clear error, not a crash', async () => {
+  const r = await changeDuringRun((file) => fs.writeFileSync(file, fs.readFileSync(tinyModelPath(2))));
+  assert.equal(r.signal, null);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /the model file changed on disk/);
 });

@@ -12,24 +12,29 @@ import { join } from 'node:path';
 import { launchBrowser, newPage } from './lib/browser.mjs';
 import { copyLogs, createProfile, installExtension, removeProfile, startCodeServer, workbenchUrl, writeSettings } from './lib/code-server.mjs';
 import { measureSlowdown, patience } from './lib/patience.mjs';
-import { makeModel, outRoot, packageVsix, vsixPath } from './lib/project.mjs';
+import { cachedModel, makeModel, outRoot, packageVsix, vsixPath } from './lib/project.mjs';
 import { statusItem, waitForWorkbench } from './lib/workbench.mjs';
+import { WORKSPACE_FILES } from './lib/workspace.mjs';
 import { ALL, ENABLED } from './scenarios/index.mjs';
 
-const WORKSPACE_FILES = {
-  'draft.py': '# Arithmetic helpers.\n',
-  'fib.py': 'def fibonacci(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n',
-  'notes.txt': 'Notes\n',
-};
-
 /**
- * Settings per profile. `with-model` points bitnet.modelPath at a tiny model
- * with random weights, which never ends a turn: long chat replies keep a
- * reply streaming while a slow machine catches up (scenarios press Stop).
+ * Per profile, the model file it uses and its settings. `with-model` points
+ * bitnet.modelPath at a tiny model with random weights, which never ends a
+ * turn: long chat replies keep a reply streaming while a slow machine
+ * catches up (scenarios press Stop). `with-2b4t-model` is what a new user
+ * has: a model of the real size (random weights, 1.19 GB, kept between runs
+ * in the model cache) and default settings.
  */
 const PROFILES = {
-  'no-model': () => ({}),
-  'with-model': (model) => ({ 'bitnet.modelPath': model, 'bitnet.chat.maxTokens': 4096 }),
+  'no-model': { settings: () => ({}) },
+  'with-model': {
+    model: (root) => makeModel(join(root, 'tiny.gguf')),
+    settings: (model) => ({ 'bitnet.modelPath': model, 'bitnet.chat.maxTokens': 4096 }),
+  },
+  'with-2b4t-model': {
+    model: () => cachedModel('2b4t'),
+    settings: (model) => ({ 'bitnet.modelPath': model }),
+  },
 };
 
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -69,13 +74,14 @@ async function runSession(browser, name, scenarios, vsix) {
   let context;
   let consoleErrors = [];
   try {
+    const { model: makeProfileModel, settings } = PROFILES[name];
     let model;
-    if (name === 'with-model') {
-      const made = makeModel(join(profile.root, 'tiny.gguf'));
+    if (makeProfileModel) {
+      const made = makeProfileModel(profile.root);
       timings['make model'] = made.ms;
       model = made.model;
     }
-    writeSettings(profile, PROFILES[name](model));
+    writeSettings(profile, settings(model));
     const workspace = join(profile.root, 'ws');
     mkdirSync(workspace);
     for (const [file, text] of Object.entries(WORKSPACE_FILES)) writeFileSync(join(workspace, file), text);
@@ -95,6 +101,8 @@ async function runSession(browser, name, scenarios, vsix) {
     consoleErrors = opened.consoleErrors;
     const { page, offHost } = opened;
     page.setDefaultTimeout(patience(15_000));
+    // Scenarios that watch the page from its first DOM on start watching here.
+    for (const scenario of scenarios) await scenario.beforeLoad?.({ page });
     await page.goto(workbenchUrl(server, workspace));
     await waitForWorkbench(page);
     timings['page → workbench'] = Date.now() - t;

@@ -106,3 +106,32 @@ export async function stopIfGenerating(chat) {
   await chat.locator('button#stop').click();
   await poll('generation to end after Stop', async () => !(await generating(chat)), STOP_MS);
 }
+
+/** Starts a new, empty conversation and waits until the view shows it. */
+export async function newChat(chat) {
+  await stopIfGenerating(chat);
+  await chat.locator('button#new-chat').click();
+  await chat.locator('#empty-state').waitFor({ timeout: 10_000 });
+}
+
+/** Sends a message, waits until the reply has started, then stops it (the tiny model never ends a turn). */
+export async function askAndStop(chat, text) {
+  const reply = await watchReply(chat);
+  await sendChat(chat, text);
+  await chat.locator('.message.user', { hasText: text.split('\n')[0] }).last().waitFor();
+  await reply.streaming(1);
+  await stopIfGenerating(chat);
+}
+
+/** Opens the History list (if closed) and returns its rows' titles, newest first. */
+export async function historyTitles(chat) {
+  const toggle = chat.locator('button#history-toggle');
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await chat.locator('#history').waitFor();
+  return chat.locator('#conversation-list .conversation-title').allTextContents();
+}
+
+/** A row of the History list by its title. */
+export function historyRow(chat, title) {
+  return chat.locator('#conversation-list .conversation', { has: chat.locator('.conversation-title', { hasText: title }) });
+}

@@ -30,7 +30,7 @@ export default {
     await shot('status-ready');
 
     await runCommand(page, 'BitNet: Show stats');
-    await page.locator('.tab.active', { hasText: 'Untitled' }).waitFor();
+    await page.locator('.tab.active', { hasText: 'BitNet stats' }).waitFor();
     await page.locator('.view-lines', { hasText: 'features:' }).first().waitFor();
     const text = await editorText(page);
     await shot('stats');

@@ -3,7 +3,7 @@
 import { patience } from '../lib/patience.mjs';
 import { activeEditor, editorText, openFile } from '../lib/workbench.mjs';
 
-// draft.py starts as this line and a newline (see e2e.mjs): Ctrl+End puts
+// draft.py starts as this line and a newline (see lib/workspace.mjs): Ctrl+End puts
 // the cursor on the empty second line.
 const HEADER = '# Arithmetic helpers.';
 // Lines a user might type; the first that gets a suggestion is accepted. No

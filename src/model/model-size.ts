@@ -4,7 +4,7 @@
 
 /**
  * About the size of `ggml-model-i2_s.gguf`: 1,179,449,920 bytes of tensor data
- * (docs: the model spec, §2.5) plus about 8 MB of header. The exact bytes are
+ * (docs/model-file.md, Container) plus about 8 MB of header. The exact bytes are
  * not pinned, so a download is judged by the size its own header implies.
  */
 export const MODEL_APPROX_BYTES = 1.19e9;

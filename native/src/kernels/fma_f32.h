@@ -1,5 +1,5 @@
 #pragma once
-// a * b + c rounded once, as the FMA instruction and the spec's fmaf do.
+// a * b + c rounded once, as the FMA instruction and C's fmaf (by the C standard) do.
 // std::fma does exactly that with glibc's and Apple's libm, but MinGW-w64's
 // fmaf does not fuse (it differed from the FMA instruction in 23% of random
 // cases), so Windows builds compute it in double instead.

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { vocabFromTiktoken } from '../engine/llama3-vocab';
 import { MODEL_SHAPES, writeBitnetModel, type ModelShapeName } from '../engine/make-model';
 import { readTokenizerData } from '../engine/tokenizer-data';
+import { MODEL_SIZE_TEXT } from '../model/model-size';
 import { UsageError, oneOf, wholeNumber, type Command } from './args';
 import { SEED } from './limits';
 
@@ -16,7 +17,7 @@ export const makeModel: Command = {
     name: 'make-model',
     description: 'Writes a BitNet b1.58 GGUF in the official layout with random ternary weights and the real Llama 3 tokenizer, for tests and benchmarks.',
     options: {
-      shape: { type: 'string', value: SHAPES.join('|'), help: 'tiny: 2 layers, hidden 128; 2b4t: the real model\'s shapes (1.2 GB)', required: true },
+      shape: { type: 'string', value: SHAPES.join('|'), help: `tiny: 2 layers, hidden 128; 2b4t: the real model's shapes (${MODEL_SIZE_TEXT})`, required: true },
       out: { type: 'string', value: 'FILE', help: 'the file to write', required: true },
       seed: { type: 'string', value: 'N', help: 'seed of the random weights', default: '1' },
     },

@@ -4,13 +4,14 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeGguf } from '../../src/engine/gguf-writer';
+import { bitnetCli } from '../helpers/cli';
 import { tempDir, tinyModelPath } from '../helpers/model-files';
 
 const root = path.resolve(__dirname, '../..');
 const dir = tempDir();
 
 function bitnet(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), ...args], { encoding: 'utf8', cwd: root });
+  const r = spawnSync(process.execPath, [bitnetCli(), ...args], { encoding: 'utf8', cwd: root });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

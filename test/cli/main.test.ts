@@ -2,12 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { bitnetCli } from '../helpers/cli';
 
 const root = path.resolve(__dirname, '../..');
 const COMMANDS = ['version', 'make-model', 'inspect', 'tokenize', 'run', 'logits', 'bench'];
 
 function bitnet(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [bitnetCli(), ...args], { cwd: root, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

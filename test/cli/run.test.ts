@@ -4,13 +4,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { bitnetCli } from '../helpers/cli';
 import { SMALL_SHAPE, tempDir, tinyModelPath, writeSmallModel } from '../helpers/model-files';
 
 const root = path.resolve(__dirname, '../..');
 const model = tinyModelPath();
 
 function bitnet(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [bitnetCli(), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -109,7 +110,7 @@ test('a prompt longer than the context is an error that says to shorten the prom
 function changeDuringRun(change: (file: string) => void): Promise<{ code: number | null; signal: string | null; stderr: string }> {
   const file = path.join(tempDir(), 'victim.gguf');
   fs.copyFileSync(model, file);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', '--model', file, '--prompt', 'hello', '--n', '4000', '--temp', '1'], { cwd: root });
+  const child = spawn(process.execPath, [bitnetCli(), 'run', '--model', file, '--prompt', 'hello', '--n', '4000', '--temp', '1'], { cwd: root });
   let stderr = '';
   let changed = false;
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

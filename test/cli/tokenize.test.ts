@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { bitnetCli } from '../helpers/cli';
 import { tinyModelPath } from '../helpers/model-files';
 import { referenceEncode } from '../engine/llama3-fixture';
 
@@ -9,7 +10,7 @@ const root = path.resolve(__dirname, '../..');
 const model = tinyModelPath();
 
 function bitnet(args: string[], input: string) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, input, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [bitnetCli(), ...args], { cwd: root, input, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

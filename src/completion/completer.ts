@@ -10,6 +10,7 @@ import { stopAtRepetition } from './postprocess/stop-at-repetition';
 import { truncateToMode } from './postprocess/truncate-to-mode';
 import type { CompletionPrompt } from '../engine/protocol';
 import type { CompletionOutcome, CompletionReport } from './completion-report';
+import { SKIP_REASON_TEXT, type SkipReason } from './skip-rules';
 import { buildPrompt, COLD_WINDOW_STEP_LINES, COLD_WINDOW_WORTH, coldWindowTokens } from './prompt';
 import { lineAroundCursor, nextLines, type DocumentSnapshot } from './snapshot';
 
@@ -94,10 +95,10 @@ export class InlineCompleter {
     return { ...result, text };
   }
 
-  /** Says why a request was not even asked (a skip rule), for the log. */
-  skipped(explicit: boolean, reason: string): void {
+  /** Says why a request was not even asked (a skip rule), for the log and the status. */
+  skipped(explicit: boolean, reason: SkipReason): void {
     const id = ++this.counters.requests;
-    this.report({ id, trigger: explicit ? 'explicit' : 'typing', outcome: 'skipped', detail: reason, ms: 0 }, undefined);
+    this.report({ id, trigger: explicit ? 'explicit' : 'typing', outcome: 'skipped', detail: SKIP_REASON_TEXT[reason], ms: 0 }, undefined);
   }
 
   /** Reads this place's prompt into the cache in the background, so the first keystroke here is fast. */

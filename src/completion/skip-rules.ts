@@ -32,6 +32,17 @@ export type SkipReason =
  */
 export const WORKSPACE_SCHEMES: readonly string[] = ['file', 'untitled', 'vscode-remote', 'vscode-notebook-cell'];
 
+/** Each reason as the log and the status say it. */
+export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
+  disabled: 'inline completion is off for this language',
+  'multiple-cursors': 'there are several cursors',
+  selection: 'text is selected',
+  'scm-input': 'this is the source-control message box',
+  'not-a-workspace-file': 'this is not a workspace file',
+  'sensitive-file': 'this file may hold secrets',
+  'file-too-large': 'the file is larger than bitnet.inline.maxFileSizeKB',
+};
+
 export function skipReason(input: SkipInput): SkipReason | undefined {
   if (!input.enabled) return 'disabled';
   if (input.selectionCount > 1) return 'multiple-cursors';

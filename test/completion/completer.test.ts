@@ -9,6 +9,7 @@ import { InlineCompleter, type CompleterSettings } from '../../src/completion/co
 import type { CompletionReport } from '../../src/completion/completion-report';
 import type { CompletionGenerator } from '../../src/completion/inflight-completion';
 import { CHARS_PER_TOKEN, coldWindowTokens, promptHeader } from '../../src/completion/prompt';
+import { skipReason } from '../../src/completion/skip-rules';
 import type { DocumentSnapshot } from '../../src/completion/snapshot';
 import { indentWidth } from '../../src/completion/snapshot';
 import { EngineClient } from '../../src/engine/client';
@@ -215,9 +216,15 @@ test('every request is reported once, with its outcome and the engine figures of
   const reports = reportsOf(completer);
   let n = 0;
 
-  completer.skipped(false, 'sensitive file');
+  // What the provider does in a .env file: the rule's reason reaches the log as a sentence.
+  const reason = skipReason({
+    selectionCount: 1, hasSelection: false, uriScheme: 'file', fileName: '/ws/.env', languageId: 'dotenv',
+    documentLength: 20, enabled: true, sensitivePatterns: [], maxFileSize: 1 << 20,
+  });
+  assert.ok(reason);
+  completer.skipped(false, reason);
   let r = await reported(reports, ++n);
-  assert.deepEqual([r.outcome, r.detail, r.trigger, r.stats], ['skipped', 'sensitive file', 'typing', undefined]);
+  assert.deepEqual([r.outcome, r.detail, r.trigger, r.stats], ['skipped', 'this file may hold secrets', 'typing', undefined]);
 
   // Ask at several places until the model suggests something.
   let shown: { prefix: string; text: string } | undefined;

@@ -72,18 +72,24 @@ export async function watchReply(chat) {
     async streaming(updates = 3, timeoutMs = 30_000) {
       await poll(`the reply to stream (${updates} updates)`, async () => {
         const r = await read();
-        return r.updates >= updates && r.text.trim() !== '';
+        if (r.updates >= updates && r.text.trim() !== '') return true;
+        // A reply that has ended will not grow: say so now, not after the timeout.
+        if (r.updates > 0 && !(await generating(chat)) && (await read()).updates < updates) {
+          throw new Error(`the reply ended on its own after ${r.updates} update(s), ${r.text.length} characters`);
+        }
+        return false;
       }, timeoutMs);
       return read();
     },
     /**
      * Presses Stop and returns text lengths: atClick, atStop (when Stop went
      * away) and after (`settleMs` later); and endedMs, from the click until
-     * Stop went away.
+     * Stop went away. `endedOnItsOwn` when the reply ended before Stop could
+     * be clicked (the tiny model can sample an end of turn).
      */
     async stop(settleMs = 1000) {
       const atClick = await this.length();
-      await chat.locator('button#stop').click();
+      if (!(await clickStop(chat))) return { endedOnItsOwn: true, atClick, atStop: atClick, after: atClick, endedMs: 0 };
       const clicked = Date.now();
       await poll('generation to end after Stop', async () => !(await generating(chat)), STOP_MS);
       const endedMs = Date.now() - clicked;
@@ -100,10 +106,24 @@ export async function startNewChat(chat) {
   await poll('the conversation to clear after New chat', async () => (await chat.locator('#messages .message').count()) === 0, STOP_MS);
 }
 
+/**
+ * Clicks Stop; false when the reply ended on its own between the look and
+ * the click, so Stop was gone before it could be clicked.
+ */
+async function clickStop(chat) {
+  try {
+    await chat.locator('button#stop').click({ timeout: patience(5_000) });
+    return true;
+  } catch (err) {
+    if (await generating(chat)) throw err;
+    return false;
+  }
+}
+
 /** Presses Stop if a reply is being generated, and waits for it to end. */
 export async function stopIfGenerating(chat) {
   if (!(await generating(chat))) return;
-  await chat.locator('button#stop').click();
+  if (!(await clickStop(chat))) return;
   await poll('generation to end after Stop', async () => !(await generating(chat)), STOP_MS);
 }
 
@@ -114,7 +134,7 @@ export async function newChat(chat) {
   await chat.locator('#empty-state').waitFor({ timeout: 10_000 });
 }
 
-/** Sends a message, waits until the reply has started, then stops it (the tiny model never ends a turn). */
+/** Sends a message, waits until the reply has started, then stops it (if it has not ended on its own). */
 export async function askAndStop(chat, text) {
   const reply = await watchReply(chat);
   await sendChat(chat, text);

@@ -30,7 +30,8 @@ export default {
     const question = 'Remember the lighthouse keeper.';
     const reply = await watchReply(chat);
     await sendChat(chat, question);
-    await reply.streaming(2);
+    // Only the question matters here: any reply, stopped or ended, is history.
+    await reply.streaming(1);
     await stopIfGenerating(chat);
     // The view saves its state a moment after the last change.
     await page.waitForTimeout(1500);

@@ -152,6 +152,12 @@ class ModelManager {
 
   private async offer(): Promise<void> {
     const choice = await offerModel(partialBytes(downloadedModelPath(storage(this.context))));
+    // The offer can stay open for minutes: a model set meanwhile (a late setting, another window) wins.
+    if (choice && this.current) {
+      const model = describeModelInUse(this.context, this.current);
+      void vscode.window.showInformationMessage(`BitNet: nothing to download, the model in use is ${model ? `${model.fileName} from ${model.folder}` : this.current}.`);
+      return;
+    }
     if (choice === 'download') await this.download();
     if (choice === 'local') await this.useLocal();
   }

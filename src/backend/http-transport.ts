@@ -56,7 +56,7 @@ export class HttpTransport {
     let timer: NodeJS.Timeout | undefined;
     const arm = (ms: number) => {
       clearTimeout(timer);
-      timer = setTimeout(() => controller.abort(new Timeout(Math.round(ms / 1000))), ms);
+      timer = setTimeout(() => controller.abort(new Timeout(ms / 1000)), ms);
     };
     arm(this.options.firstByteTimeoutMs);
     try {
@@ -90,7 +90,7 @@ export class HttpTransport {
   private async json(path: string, init: RequestInit): Promise<unknown> {
     const controller = new AbortController();
     const ms = this.options.requestTimeoutMs;
-    const timer = setTimeout(() => controller.abort(new Timeout(Math.round(ms / 1000))), ms);
+    const timer = setTimeout(() => controller.abort(new Timeout(ms / 1000)), ms);
     try {
       const res = await this.fetch(path, init, controller.signal);
       if (!res.ok) throw statusError(this.baseUrl, res.status, await errorMessage(res));

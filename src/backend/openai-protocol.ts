@@ -88,9 +88,10 @@ function endOf(finish: unknown, event: Record<string, unknown>): StreamEnd {
   const timings = (typeof event.timings === 'object' && event.timings !== null ? event.timings : {}) as Record<string, unknown>;
   const cached = optionalNumber(timings.cache_n);
   const evaluated = optionalNumber(timings.prompt_n);
+  const stopType = event.stop_type;
   return {
-    // 'stop' is an end token or a stop string: the client tells them apart by its own stop matching.
-    stopReason: finish === 'length' ? 'length' : 'eos',
+    // A plain 'stop' is an end token or a stop string; `bitnet serve` says which.
+    stopReason: finish === 'length' ? 'length' : stopType === 'eos' ? 'eos' : stopType === 'word' ? 'stop' : undefined,
     promptTokens: optionalNumber(usage.prompt_tokens) ?? (evaluated !== undefined ? evaluated + (cached ?? 0) : undefined),
     reusedTokens: cached,
     generatedTokens: optionalNumber(usage.completion_tokens) ?? optionalNumber(timings.predicted_n),

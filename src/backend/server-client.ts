@@ -143,7 +143,7 @@ export class ServerClient implements Backend {
         }, options.timeBudgetMs)
       : undefined;
     const stops = new StopStringMatcher(options.stop ?? []);
-    const run = { firstAt: undefined as number | undefined, lastAt: 0, chunks: 0, end: undefined as StreamEnd | undefined, stoppedHere: false };
+    const run = { firstAt: undefined as number | undefined, lastAt: 0, chunks: 0, end: undefined as StreamEnd | undefined, stoppedHere: false, read: false };
     this.begin(id, kind);
     let failed = false;
     try {
@@ -170,6 +170,7 @@ export class ServerClient implements Backend {
         const tail = stops.flush();
         if (tail) yield tail;
       }
+      run.read = true;
     } catch (err) {
       failed = true;
       this.failed(kind, err as Error);
@@ -177,12 +178,15 @@ export class ServerClient implements Backend {
     } finally {
       clearTimeout(budget);
       signal?.removeEventListener('abort', onAbort);
-      const cancelled = controller.signal.aborted && !run.stoppedHere;
+      // Cancelled: by the signal or the time budget, or by a reader that stopped reading.
+      const cancelled = !run.stoppedHere && (controller.signal.aborted || !run.read);
       // Closing the request tells the server to stop generating.
       controller.abort();
       this.controllers.delete(controller);
       this.finish(id, kind, failed, () => {
-        const reason: StopReason = run.stoppedHere ? 'stop' : timedOut ? 'time' : cancelled ? 'aborted' : (run.end?.stopReason ?? 'eos');
+        // A server's plain "stop" is an end token or one of our stop strings.
+        const ended = run.end?.stopReason ?? (options.stop?.length ? 'stop' : 'eos');
+        const reason: StopReason = run.stoppedHere ? 'stop' : cancelled ? (timedOut ? 'time' : 'aborted') : ended;
         return this.statsOf(run, startedAt, reason);
       });
     }

@@ -96,7 +96,8 @@ export function streamingOpenAiSink(sse: SseResponse, kind: OpenAiKind, model: s
     text: (text) => sse.data({ id, object, created, model, choices: [choice(text, null)] }),
     progress: (done, total) => sse.comment(`prompt ${done}/${total}`),
     end: (r) => {
-      sse.data({ id, object, created, model, choices: [choice(undefined, finishReason(r))], timings: timings(r) });
+      // llama.cpp's timings and stop_type ride along: OpenAI clients ignore them, ours reads them.
+      sse.data({ id, object, created, model, choices: [choice(undefined, finishReason(r))], timings: timings(r), stop_type: r.stopType });
       if (includeUsage) sse.data({ id, object, created, model, choices: [], usage: usage(r) });
       sse.data('[DONE]');
       sse.end();

@@ -1,5 +1,6 @@
 // The composition root: builds the parts and wires them to VS Code.
 import * as vscode from 'vscode';
+import { chooseBackend } from './backend/choose-backend';
 import { registerChat } from './chat/register';
 import { registerModelCommands } from './commands/model-commands';
 import { showStats } from './commands/show-stats';
@@ -13,9 +14,12 @@ import type { StatusInput } from './status-view';
 export function activate(context: vscode.ExtensionContext): void {
   const client = new EngineClient(context.extensionPath);
   const status = new StatusBar();
-  context.subscriptions.push(status, { dispose: () => void client.dispose() });
-  const completer = registerInlineCompletion(context, client);
-  registerChat(context, client);
+  const log = vscode.window.createOutputChannel('BitNet', { log: true });
+  context.subscriptions.push(status, log, { dispose: () => void client.dispose() });
+  // The local engine or a server, as the settings say; the features use whichever answers.
+  const backend = chooseBackend(context, client, (line) => log.info(line));
+  const completer = registerInlineCompletion(context, backend);
+  registerChat(context, backend);
 
   let modelPath: string | undefined;
   const loadModel = () => {
@@ -29,12 +33,14 @@ export function activate(context: vscode.ExtensionContext): void {
   };
 
   context.subscriptions.push(
-    client.onDidChangeStatus((s) => {
-      const last = client.lastStats('completion');
-      status.update({ ...engineState(s), lastLatencyMs: completer.lastLatencyMs, tokensPerSecond: last?.tokensPerSecond });
+    backend.onDidChangeStatus((s) => {
+      const last = backend.lastStats('completion');
+      // The tooltip names what answers: the model file, or the server's URL.
+      const where = s.state === 'ready' || s.state === 'loading' ? { modelPath: s.path } : {};
+      status.update({ ...engineState(s), ...where, lastLatencyMs: completer.lastLatencyMs, tokensPerSecond: last?.tokensPerSecond });
     }),
-    vscode.commands.registerCommand('bitnet.showStats', () => showStats(client)),
-    vscode.commands.registerCommand('bitnet.statusMenu', () => showStatusMenu(client.status)),
+    vscode.commands.registerCommand('bitnet.showStats', () => showStats(backend)),
+    vscode.commands.registerCommand('bitnet.statusMenu', () => showStatusMenu(backend.status)),
     vscode.commands.registerCommand('bitnet.toggleInlineForLanguage', toggleInlineForLanguage),
     vscode.commands.registerCommand('bitnet.toggleInline', async () => {
       const enabled = await toggleInline();
@@ -54,8 +60,8 @@ export function activate(context: vscode.ExtensionContext): void {
     completer.reset();
     loadModel();
     // Load it now rather than on the first keystroke, which would otherwise wait seconds and see nothing.
-    if (readInlineSettings().enabled) client.preload();
-    status.update({ modelPath: path, ...engineState(client.status) });
+    if (readInlineSettings().enabled && backend.kind === 'local') client.preload();
+    status.update({ modelPath: path, ...engineState(backend.status) });
   });
 }
 

@@ -1,13 +1,13 @@
 // "BitNet: Show stats": what the engine runs on and how fast it was, in a
 // read-only Markdown document.
 import * as vscode from 'vscode';
-import type { EngineClient } from '../engine/client';
-import { formatStats } from './stats-report';
+import type { Backend } from '../backend/backend';
+import { formatBackendStats } from '../backend/server-stats-report';
 
-export async function showStats(client: EngineClient): Promise<void> {
+export async function showStats(client: Pick<Backend, 'stats' | 'status'>): Promise<void> {
   let body: string;
   try {
-    body = formatStats(await client.stats(), client.status);
+    body = formatBackendStats(await client.stats(), client.status);
   } catch (err) {
     body = `# BitNet stats\n\nThe engine is not running: ${(err as Error).message}`;
   }

@@ -1,7 +1,9 @@
 // The backend settings (`bitnet.backend`, `bitnet.server.*`) and the server
 // API key. The key lives in VS Code's SecretStorage (the OS keychain), never
-// in settings.json. These settings are machine-scoped in package.json: a
-// workspace's own settings cannot send your code to a server of its choosing.
+// in settings.json. The settings are application-scoped in package.json, so
+// only the user sets them: a workspace's own settings cannot send your code
+// to a server of its choosing (and, unlike machine scope, user settings
+// still apply in a remote window or code-server).
 import * as vscode from 'vscode';
 import type { BackendKind } from './backend';
 import type { ServerProtocol } from './server-stats';

@@ -23,7 +23,10 @@ export function chooseBackend(context: vscode.ExtensionContext, local: Backend, 
   const apply = async () => {
     const mine = ++generation;
     const settings = readBackendSettings();
-    const apiKey = settings.backend === 'server' ? await readServerApiKey(context) : undefined;
+    const apiKey = settings.backend === 'server' ? await readServerApiKey(context).catch((err: Error) => {
+      log(`Backend: the server API key cannot be read (${err.message}); going on without one.`);
+      return undefined;
+    }) : undefined;
     if (mine !== generation) return; // a newer change won
     server?.dispose();
     fallback?.dispose();
@@ -42,13 +45,15 @@ export function chooseBackend(context: vscode.ExtensionContext, local: Backend, 
     if (connecting === server) log(`Backend: ${connecting.describe()} ${connecting.status.state === 'error' ? 'does not answer yet' : 'answers'}.`);
   };
 
+  const applyAndLog = () => void apply().catch((err: Error) => log(`Backend: the backend settings could not be applied: ${err.message}`));
+
   context.subscriptions.push(
     backend,
     { dispose: () => server?.dispose() },
     vscode.commands.registerCommand('bitnet.setServerApiKey', () => setServerApiKey(context)),
-    vscode.workspace.onDidChangeConfiguration((e) => affectsBackend(e) && void apply()),
-    onDidChangeServerApiKey(context, () => void apply()),
+    vscode.workspace.onDidChangeConfiguration((e) => affectsBackend(e) && applyAndLog()),
+    onDidChangeServerApiKey(context, applyAndLog),
   );
-  void apply();
+  applyAndLog();
   return backend;
 }

@@ -3,12 +3,13 @@
 // needs a parser, and the client uses one.
 import type { ServerResponse } from 'node:http';
 
-/** While a request waits for a slot, or reads a long prompt, a comment line this often shows it is alive. */
+/** After this long without a write (a request waiting for a slot), a comment line shows the server is alive. */
 export const HEARTBEAT_MS = 5_000;
 
 export class SseResponse {
   private started = false;
   private heartbeat: NodeJS.Timeout | undefined;
+  private lastWrite = 0;
 
   constructor(private readonly res: ServerResponse) {}
 
@@ -22,7 +23,8 @@ export class SseResponse {
     });
     this.res.flushHeaders();
     this.started = true;
-    this.heartbeat = setInterval(() => this.comment('waiting'), HEARTBEAT_MS);
+    this.lastWrite = Date.now();
+    this.heartbeat = setInterval(() => Date.now() - this.lastWrite >= HEARTBEAT_MS && this.comment('waiting'), HEARTBEAT_MS / 5);
     this.heartbeat.unref();
   }
 
@@ -51,7 +53,9 @@ export class SseResponse {
   }
 
   private write(text: string): void {
-    if (!this.res.writableEnded && !this.res.destroyed) this.res.write(text);
+    if (this.res.writableEnded || this.res.destroyed) return;
+    this.lastWrite = Date.now();
+    this.res.write(text);
   }
 }
 

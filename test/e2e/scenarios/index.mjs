@@ -7,7 +7,8 @@ import chat from './chat.mjs';
 import explain from './explain.mjs';
 import firstRun from './first-run.mjs';
 import responsive from './responsive.mjs';
+import server from './server.mjs';
 
-export const ALL = [activation, inline, chat, explain, responsive, firstRun];
+export const ALL = [activation, inline, chat, explain, responsive, server, firstRun];
 
-export const ENABLED = ['activation', 'inline', 'chat', 'explain', 'responsive', 'first-run'];
+export const ENABLED = ['activation', 'inline', 'chat', 'explain', 'responsive', 'server', 'first-run'];

@@ -17,7 +17,7 @@ export interface ServerConfig {
   apiKey: string | undefined;
   /** The model name the server reports; default the file's name. */
   alias: string | undefined;
-  /** Prompt tokens read per step: smaller lets other slots' tokens through sooner. */
+  /** Prompt tokens read per step, over all slots: smaller lets generating slots' tokens through sooner. */
   prefillChunk: number;
 }
 

@@ -75,8 +75,8 @@ export class SlotJob {
     this.pending = fitted.slice(this.reusedTokens);
   }
 
-  /** Reads up to `chunk` more prompt tokens; samples the first token once the prompt is read. */
-  prefill(chunk: number): void {
+  /** Reads about `chunk` more prompt tokens (see below); samples the first token once the prompt is read. Returns how many it read. */
+  prefill(chunk: number): number {
     const cache = this.cache!;
     // Never leave a single token for the last call: it would round like a decode step.
     let take = Math.min(this.pending.length, Math.max(2, chunk));
@@ -84,9 +84,11 @@ export class SlotJob {
     const logits = cache.evalPrompt(this.pending.slice(0, take));
     this.pending = this.pending.slice(take);
     this.sink.progress(this.promptTokens - this.reusedTokens - this.pending.length, this.promptTokens - this.reusedTokens);
-    if (this.pending.length > 0) return;
-    if (this.request.maxTokens === 0) return this.finish('limit');
-    this.accept(logits);
+    if (this.pending.length === 0) {
+      if (this.request.maxTokens === 0) this.finish('limit');
+      else this.accept(logits);
+    }
+    return take;
   }
 
   /** Takes the logits of the decode step that evaluated `next`. */

@@ -1,9 +1,10 @@
 // Runs the server's requests on its slots, one small step at a time with a
 // turn of the event loop between steps (so new requests and disconnects
 // arrive). Each step decodes one token for every slot that is generating,
-// in one batched pass over the weights, then reads one chunk of one waiting
-// prompt: the one with the fewest tokens left, so a user's next keystroke
-// (a few new tokens after a cached prefix) is not stuck behind someone's
+// in one batched pass over the weights, then reads up to `prefillChunk`
+// prompt tokens, fewest-left first: every user's next keystroke (a few new
+// tokens after a cached prefix) is read in the same step, so those users
+// decode together from the next step on, and none waits behind someone's
 // cold file. A request goes to the idle slot whose cache shares the longest
 // prefix with it, else to the one idle longest.
 import type { NativeModel } from '../../native';
@@ -35,7 +36,7 @@ export class SlotScheduler {
     private readonly model: Pick<NativeModel, 'decodeBatch'>,
     caches: SlotCache[],
     private readonly vocabSize: number,
-    /** Prompt tokens read per step: smaller lets other slots' tokens through sooner. */
+    /** Prompt tokens read per step, over all slots: smaller lets generating slots' tokens through sooner. */
     private readonly prefillChunk: number,
   ) {
     this.slots = caches.map((cache, id) => ({ id, cache, job: undefined, lastUsed: 0 }));
@@ -136,12 +137,12 @@ export class SlotScheduler {
   }
 
   private prefill(): void {
-    let next: Slot | undefined;
-    for (const slot of this.slots) {
-      if (slot.job?.state !== 'prefill') continue;
-      if (!next || slot.job.remainingPrompt < next.job!.remainingPrompt) next = slot;
+    const waiting = this.slots.filter((s) => s.job?.state === 'prefill').sort((a, b) => a.job!.remainingPrompt - b.job!.remainingPrompt);
+    let budget = this.prefillChunk;
+    for (const slot of waiting) {
+      if (budget <= 0) return;
+      this.guard(slot, () => (budget -= slot.job!.prefill(budget)));
     }
-    if (next) this.guard(next, () => next.job!.prefill(this.prefillChunk));
   }
 
   private guard(slot: Slot, fn: () => void): void {

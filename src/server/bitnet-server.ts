@@ -11,7 +11,7 @@ import type { BitnetAddon, NativeModel } from '../../native';
 import { readBitnetModel } from '../engine/bitnet-model';
 import { Tokenizer } from '../engine/tokenizer';
 import type { GenerationRequest, GenerationSink } from './generation-request';
-import { parseCompletion, streamingCompletionSink, wholeCompletionSink } from './llama-cpp-api';
+import { LLAMA_CPP_DEFAULT_TEMPERATURE, parseCompletion, streamingCompletionSink, wholeCompletionSink } from './llama-cpp-api';
 import { parseOpenAiChat, parseOpenAiCompletion, streamingOpenAiSink, wholeOpenAiSink, type OpenAiKind } from './openai-api';
 import { ControlTokens } from './prompt-tokens';
 import { asObject, booleanField, RequestError } from './request-body';
@@ -43,14 +43,23 @@ export async function startServer(addon: BitnetAddon, options: Partial<ServerCon
   const alias = config.alias ?? path.basename(config.modelPath);
   const app = new ServerApp({ addon, model, tokenizer, scheduler, config: { ...config, contextSize }, alias });
 
+  const freeModel = () => {
+    for (const cache of caches) cache.free();
+    model.free();
+  };
   const server = http.createServer((req, res) => void app.handle(req, res));
   // Long prompts on a slow machine take minutes before the first byte.
   server.requestTimeout = 0;
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (err) {
+    freeModel(); // a port in use, say: nothing may stay loaded
+    throw err;
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
@@ -60,8 +69,7 @@ export async function startServer(addon: BitnetAddon, options: Partial<ServerCon
       scheduler.cancelAll();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const cache of caches) cache.free();
-      model.free();
+      freeModel();
     },
   };
 }
@@ -128,7 +136,7 @@ class ServerApp {
     const { config, model, addon, scheduler, alias } = this.p;
     const s = model.stats;
     return {
-      default_generation_settings: { n_ctx: config.contextSize, params: { n_predict: -1, temperature: 0.8, top_k: 40, top_p: 0.95, min_p: 0.05 } },
+      default_generation_settings: { n_ctx: config.contextSize, params: { n_predict: -1, temperature: LLAMA_CPP_DEFAULT_TEMPERATURE } },
       total_slots: config.slots,
       model_path: config.modelPath,
       model_alias: alias,

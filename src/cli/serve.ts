@@ -5,7 +5,7 @@
 // keeps it out of the process list.
 import { loadAddon } from '../engine/addon-loader';
 import { startServer } from '../server/bitnet-server';
-import { MAX_SLOTS, SERVER_DEFAULTS } from '../server/server-config';
+import { MAX_SLOTS, MAX_STEP_TOKENS, SERVER_DEFAULTS } from '../server/server-config';
 import { UsageError, parseArgs } from './args';
 import { packageRoot } from './open-model';
 
@@ -32,7 +32,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     slots: integer(options.get('slots'), 'slots', 1, MAX_SLOTS, SERVER_DEFAULTS.slots),
     contextSize: integer(options.get('ctx'), 'ctx', 64, 1 << 20, SERVER_DEFAULTS.contextSize),
     threads: integer(options.get('threads'), 'threads', 0, 256, SERVER_DEFAULTS.threads),
-    prefillChunk: integer(options.get('prefill-chunk'), 'prefill-chunk', 2, 4096, SERVER_DEFAULTS.prefillChunk),
+    // A step's prompt tokens and every slot's decoded token must fit one evalBatch.
+    prefillChunk: integer(options.get('prefill-chunk'), 'prefill-chunk', 2, MAX_STEP_TOKENS - MAX_SLOTS, SERVER_DEFAULTS.prefillChunk),
     apiKey,
     alias: options.get('alias'),
   });

@@ -32,8 +32,11 @@ export const SERVER_DEFAULTS: Omit<ServerConfig, 'modelPath'> = {
   prefillChunk: 64,
 };
 
-/** Most slots one server runs (the native batched decode's limit). */
+/** Most slots one server runs, and most tokens one step evaluates: the native evalBatch's limits. */
 export const MAX_SLOTS = 64;
+export const MAX_STEP_TOKENS = 256;
+/** Most prompt tokens of one slot in one step (the engine's chunk). */
+export const MAX_PROMPT_CHUNK = 128;
 
 /** Largest request body read, in bytes. */
 export const MAX_BODY_BYTES = 8 * 2 ** 20;

@@ -3,8 +3,8 @@
 // common token prefix and only the rest is evaluated, with the same
 // exactness rule: only tokens evaluated in multi-token calls are reused, so
 // a reused prefix gives the logits a fresh evaluation would. Unlike it,
-// decoded tokens come from a batched step over several slots
-// (model.decodeBatch), which this class is told about with `decoded`.
+// this class evaluates nothing itself: the scheduler evaluates every slot's
+// tokens in one batched pass (model.evalBatch) and tells it what went in.
 import type { NativeContext } from '../../native';
 import { commonPrefixLength } from '../engine/sequence';
 
@@ -36,26 +36,12 @@ export class SlotCache {
     return this.cached.length;
   }
 
-  /**
-   * Evaluates part of a prompt after the cached tokens; returns the last
-   * position's logits. Callers pass two or more tokens unless the whole
-   * prompt is one token, so prompt tokens stay reusable.
-   */
-  evalPrompt(tokens: readonly number[]): Float32Array {
+  /** Records tokens evaluated together in one call (a prompt chunk, or a decoded token). */
+  evaluated(tokens: readonly number[]): void {
     const exactSoFar = this.batchedLength === this.cached.length;
-    try {
-      return this.context.eval(tokens as number[]);
-    } finally {
-      // On an error the engine says how far it got.
-      const done = Math.max(0, Math.min(tokens.length, this.context.length - this.cached.length));
-      for (let i = 0; i < done; i++) this.cached.push(tokens[i]!);
-      if (exactSoFar && tokens.length > 1) this.batchedLength = this.cached.length;
-    }
-  }
-
-  /** Records a token the batched decode appended to this context. */
-  decoded(token: number): void {
-    this.cached.push(token);
+    this.cached.push(...tokens);
+    // Only multi-token calls leave K and V that a fresh prompt reproduces.
+    if (exactSoFar && tokens.length > 1) this.batchedLength = this.cached.length;
   }
 
   trim(n: number): void {

@@ -1,11 +1,13 @@
 // One request running on one slot: the prompt read in chunks (the cached
-// prefix reused), then one token per decode step until an end token, a stop
-// string, the token limit, a full context or a cancel. The scheduler drives
-// it; the job samples, cuts stop strings and streams text to its sink.
+// prefix reused), then one token per step until an end token, a stop
+// string, the token limit, a full context or a cancel. The scheduler
+// evaluates the job's tokens with other slots' and hands back the logits;
+// the job samples, cuts stop strings and streams text to its sink.
 import { Sampler } from '../engine/sampler';
 import { fitPrompt } from '../engine/sequence';
 import { StopStringMatcher } from '../engine/stop-strings';
 import type { GenerationRequest, GenerationResult, GenerationSink, ServerStopType } from './generation-request';
+import { MAX_PROMPT_CHUNK } from './server-config';
 import type { SlotCache } from './slot-cache';
 
 /** What a job needs from the tokenizer. */
@@ -75,26 +77,23 @@ export class SlotJob {
     this.pending = fitted.slice(this.reusedTokens);
   }
 
-  /** Reads about `chunk` more prompt tokens (see below); samples the first token once the prompt is read. Returns how many it read. */
-  prefill(chunk: number): number {
-    const cache = this.cache!;
+  /** The next prompt chunk to evaluate: about `budget` tokens, at most MAX_PROMPT_CHUNK. */
+  nextChunk(budget: number): number[] {
+    let take = Math.min(this.pending.length, Math.max(2, budget), MAX_PROMPT_CHUNK);
     // Never leave a single token for the last call: it would round like a decode step.
-    let take = Math.min(this.pending.length, Math.max(2, chunk));
-    if (this.pending.length - take === 1) take = this.pending.length;
-    const logits = cache.evalPrompt(this.pending.slice(0, take));
-    this.pending = this.pending.slice(take);
-    this.sink.progress(this.promptTokens - this.reusedTokens - this.pending.length, this.promptTokens - this.reusedTokens);
-    if (this.pending.length === 0) {
-      if (this.request.maxTokens === 0) this.finish('limit');
-      else this.accept(logits);
-    }
-    return take;
+    if (this.pending.length - take === 1) take = take < MAX_PROMPT_CHUNK ? take + 1 : take - 1;
+    return this.pending.slice(0, take);
   }
 
-  /** Takes the logits of the decode step that evaluated `next`. */
-  decoded(logits: Float32Array): void {
-    this.cache!.decoded(this.next);
-    this.accept(logits);
+  /** Takes the logits after the step that evaluated `tokens` (a prompt chunk, or `next`). */
+  evaluated(tokens: number[], logits: Float32Array): void {
+    this.cache!.evaluated(tokens);
+    if (this.state === 'decode') return this.accept(logits);
+    this.pending = this.pending.slice(tokens.length);
+    this.sink.progress(this.promptTokens - this.reusedTokens - this.pending.length, this.promptTokens - this.reusedTokens);
+    if (this.pending.length > 0) return;
+    if (this.request.maxTokens === 0) this.finish('limit');
+    else this.accept(logits);
   }
 
   /** Ends a cancelled or failed job. */

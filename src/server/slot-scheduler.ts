@@ -1,13 +1,14 @@
 // Runs the server's requests on its slots, one small step at a time with a
 // turn of the event loop between steps (so new requests and disconnects
-// arrive). Each step decodes one token for every slot that is generating,
-// in one batched pass over the weights, then reads up to `prefillChunk`
-// prompt tokens, fewest-left first: every user's next keystroke (a few new
-// tokens after a cached prefix) is read in the same step, so those users
-// decode together from the next step on, and none waits behind someone's
-// cold file. A request goes to the idle slot whose cache shares the longest
-// prefix with it, else to the one idle longest.
+// arrive). A step is one pass over the weights (model.evalBatch) for the
+// next token of every slot that is generating and up to `prefillChunk`
+// prompt tokens of the slots reading, fewest-left first: every user's next
+// keystroke (a few new tokens after a cached prefix) is read in the same
+// step, and none waits behind someone's cold file. A request goes to the
+// idle slot whose cache shares the longest prefix with it, else to the one
+// idle longest.
 import type { NativeModel } from '../../native';
+import { MAX_STEP_TOKENS } from './server-config';
 import type { SlotCache } from './slot-cache';
 import type { SlotJob } from './slot-job';
 
@@ -33,7 +34,7 @@ export class SlotScheduler {
   private useCount = 0;
 
   constructor(
-    private readonly model: Pick<NativeModel, 'decodeBatch'>,
+    private readonly model: Pick<NativeModel, 'evalBatch'>,
     caches: SlotCache[],
     private readonly vocabSize: number,
     /** Prompt tokens read per step, over all slots: smaller lets generating slots' tokens through sooner. */
@@ -74,8 +75,7 @@ export class SlotScheduler {
   private step(): void {
     this.dropCancelled();
     this.admit();
-    this.decode();
-    this.prefill();
+    this.evaluate();
     this.release();
     const busy = this.slots.some((s) => s.job) || this.queue.length > 0;
     if (busy) setImmediate(() => this.step());
@@ -119,30 +119,32 @@ export class SlotScheduler {
     return best;
   }
 
-  private decode(): void {
-    const rows = this.slots.filter((s) => s.job?.state === 'decode');
+  /** One pass for every generating slot's next token and the prompt chunks that fit the budget. */
+  private evaluate(): void {
+    const rows: { slot: Slot; tokens: number[] }[] = [];
+    for (const slot of this.slots) if (slot.job?.state === 'decode') rows.push({ slot, tokens: [slot.job.next] });
+    const reading = this.slots.filter((s) => s.job?.state === 'prefill').sort((a, b) => a.job!.remainingPrompt - b.job!.remainingPrompt);
+    let budget = Math.min(this.prefillChunk, MAX_STEP_TOKENS - rows.length);
+    for (const slot of reading) {
+      if (budget < 1) break;
+      const tokens = slot.job!.nextChunk(budget);
+      if (tokens.length > budget && rows.length > 0) break; // the minimum of two would overrun a full step
+      rows.push({ slot, tokens });
+      budget -= tokens.length;
+    }
     if (rows.length === 0) return;
     let logits: Float32Array;
     try {
-      logits = this.model.decodeBatch(
-        rows.map((s) => s.cache.context),
-        rows.map((s) => s.job!.next),
+      logits = this.model.evalBatch(
+        rows.map((r) => r.slot.cache.context),
+        rows.map((r) => r.tokens),
       );
     } catch (err) {
-      for (const s of rows) s.job!.abandon(err as Error);
+      for (const r of rows) r.slot.job!.abandon(err as Error);
       return;
     }
     const v = this.vocabSize;
-    rows.forEach((s, i) => this.guard(s, () => s.job!.decoded(logits.subarray(i * v, (i + 1) * v))));
-  }
-
-  private prefill(): void {
-    const waiting = this.slots.filter((s) => s.job?.state === 'prefill').sort((a, b) => a.job!.remainingPrompt - b.job!.remainingPrompt);
-    let budget = this.prefillChunk;
-    for (const slot of waiting) {
-      if (budget <= 0) return;
-      this.guard(slot, () => (budget -= slot.job!.prefill(budget)));
-    }
+    rows.forEach((r, i) => this.guard(r.slot, () => r.slot.job!.evaluated(r.tokens, logits.subarray(i * v, (i + 1) * v))));
   }
 
   private guard(slot: Slot, fn: () => void): void {

@@ -1,9 +1,9 @@
-// One decode step for several sequences at once (model.decodeBatch, what
-// `bitnet serve` runs for its generating slots) against the same number of
-// single-sequence steps: aggregate tokens/s at 1, 4 and 16 rows. Prints
-// figures; never fails on speed.
+// One decode step for several sequences at once (model.evalBatch with a
+// token each, what `bitnet serve` runs for its generating slots) against
+// the same number of single-sequence steps: aggregate tokens/s at 1, 4 and
+// 16 sequences. Prints figures; never fails on speed.
 //
-//   npm run build:native && node --import tsx test/bench/decode-batch.bench.ts [model.gguf] [threads]
+//   npm run build:native && node --import tsx test/bench/eval-batch.bench.ts [model.gguf] [threads]
 import * as fs from 'node:fs';
 import { openModel } from '../../src/cli/open-model';
 import { tinyModelPath } from '../helpers/model-files';
@@ -23,7 +23,7 @@ for (const rows of [1, 4, 16]) {
   for (const c of contexts) c.eval(prompt);
   const token = (s: number) => 100 + s;
   let start = performance.now();
-  for (let s = 0; s < STEPS; s++) model.decodeBatch(contexts, contexts.map(() => token(s)));
+  for (let s = 0; s < STEPS; s++) model.evalBatch(contexts, contexts.map(() => token(s)));
   const batched = (performance.now() - start) / STEPS;
   start = performance.now();
   for (let s = 0; s < STEPS; s++) for (const c of contexts) c.eval([token(s)]);

@@ -1,5 +1,5 @@
 #include "engine/strict_fp.h"
-#include "engine/batch_decode.h"
+#include "engine/batch_eval.h"
 
 #include <algorithm>
 #include <cmath>
@@ -13,9 +13,8 @@ namespace bitnet {
 
 namespace {
 
-// Most rows one decode takes: a server's slots. Bounds the scratch (the
-// head's integer products alone are rows x vocab words).
-constexpr int kMaxRows = 64;
+// Rounding follows the size of each context's own call (spec 11.1).
+inline bool single(const Context& c, int count) { return c.single_token_rounding && count == 1; }
 
 inline bool aborted(const int32_t* flag) {
   return flag != nullptr && __atomic_load_n(flag, __ATOMIC_RELAXED) != 0;
@@ -35,76 +34,100 @@ struct RowChunks {
 
 }  // namespace
 
-BatchDecoder::BatchDecoder(Model& model) : model_(model), hp_(model.hparams()) {}
+BatchEval::BatchEval(Model& model) : model_(model), hp_(model.hparams()) {}
 
-void BatchDecoder::reserve(int n) {
-  if (n <= rows_) return;
-  const size_t R = static_cast<size_t>(n), D = hp_.n_embd, F = hp_.n_ff, KV = hp_.kv_dim;
-  const size_t QKV = D + 2 * KV;
-  x_.reset(R * D);
-  xn_.reset(R * std::max(D, F));
-  q8_.reset(R * std::max(D, F));
-  q8_scale_.reset(R);
-  q8_sum_.reset(R);
-  dot_.reset(R * std::max(QKV, 2 * F));
-  qkv_.reset(R * QKV);
-  att_.reset(R * D);
-  mlp_.reset(R * F);
-  head_in_.reset(R * D);
-  head_q8_.reset(R * D);
-  head_scale_.reset(R);
-  head_dot_.reset(R * static_cast<size_t>(hp_.vocab));
-  rows_ = n;
+void BatchEval::reserve(int rows, int n) {
+  const size_t D = hp_.n_embd, F = hp_.n_ff, KV = hp_.kv_dim;
+  if (rows > rows_) {
+    const size_t R = static_cast<size_t>(rows), QKV = D + 2 * KV;
+    x_.reset(R * D);
+    xn_.reset(R * std::max(D, F));
+    q8_.reset(R * std::max(D, F));
+    q8_scale_.reset(R);
+    q8_sum_.reset(R);
+    dot_.reset(R * std::max(QKV, 2 * F));
+    qkv_.reset(R * QKV);
+    att_.reset(R * D);
+    mlp_.reset(R * F);
+    rows_ = rows;
+  }
+  if (n > contexts_) {
+    const size_t N = static_cast<size_t>(n);
+    head_in_.reset(N * D);
+    head_q8_.reset(N * D);
+    head_scale_.reset(N);
+    head_dot_.reset(N * static_cast<size_t>(hp_.vocab));
+    contexts_ = n;
+  }
 }
 
-void BatchDecoder::check(Context* const* contexts, const int32_t* tokens, int n) const {
-  if (n < 1 || n > kMaxRows) {
-    throw EngineError(kBadArgument, "a batched decode takes 1 to " + std::to_string(kMaxRows) + " contexts, got " +
+void BatchEval::check(Context* const* contexts, const int32_t* counts, const int32_t* tokens, int n) const {
+  if (n < 1 || n > kMaxContexts) {
+    throw EngineError(kBadArgument, "a batched eval takes 1 to " + std::to_string(kMaxContexts) + " contexts, got " +
                                         std::to_string(n));
   }
+  int rows = 0;
   for (int i = 0; i < n; ++i) {
     const Context* c = contexts[i];
     const std::string which = "context " + std::to_string(i);
     if (c == nullptr) throw EngineError(kBadArgument, which + " is missing");
     if (&c->model_ != &model_) throw EngineError(kBadArgument, which + " belongs to another model");
-    if (c->length_ >= c->capacity_) {
-      throw EngineError(kBadArgument, which + " is full (" + std::to_string(c->capacity_) + " tokens)");
+    // One chunk of the context's own scratch holds its rows in attention.
+    if (counts[i] < 1 || counts[i] > c->chunk_) {
+      throw EngineError(kBadArgument, which + " must take 1 to " + std::to_string(c->chunk_) + " tokens, got " +
+                                          std::to_string(counts[i]));
     }
-    if (tokens[i] < 0 || tokens[i] >= hp_.vocab) {
-      throw EngineError(kBadArgument, "token id " + std::to_string(tokens[i]) + " at index " + std::to_string(i) +
-                                          " is outside the vocabulary (0.." + std::to_string(hp_.vocab - 1) + ")");
+    if (counts[i] > c->capacity_ - c->length_) {
+      throw EngineError(kBadArgument, which + ": " + std::to_string(counts[i]) + " tokens at position " +
+                                          std::to_string(c->length_) + " do not fit in its capacity of " +
+                                          std::to_string(c->capacity_));
     }
-    // Two rows of one context would write the same KV position.
+    if (counts[i] > kMaxRows - rows) {
+      throw EngineError(kBadArgument, "a batched eval takes at most " + std::to_string(kMaxRows) + " tokens in all");
+    }
+    for (int t = rows; t < rows + counts[i]; ++t) {
+      if (tokens[t] < 0 || tokens[t] >= hp_.vocab) {
+        throw EngineError(kBadArgument, "token id " + std::to_string(tokens[t]) + " at index " + std::to_string(t) +
+                                            " is outside the vocabulary (0.." + std::to_string(hp_.vocab - 1) + ")");
+      }
+    }
+    rows += counts[i];
+    // Two entries of one context would write the same KV positions.
     for (int j = 0; j < i; ++j) {
       if (contexts[j] == c) throw EngineError(kBadArgument, which + " appears twice in one batch");
     }
   }
 }
 
-void BatchDecoder::decode(Context* const* contexts, const int32_t* tokens, int n, const int32_t* abort, float* logits) {
-  check(contexts, tokens, n);
-  reserve(n);
+void BatchEval::eval(Context* const* contexts, const int32_t* counts, const int32_t* tokens, int n,
+                     const int32_t* abort, float* logits) {
+  check(contexts, counts, tokens, n);
+  int rows = 0;
+  for (int i = 0; i < n; ++i) rows += counts[i];
+  reserve(rows, n);
   const int D = hp_.n_embd, half = hp_.head_dim / 2;
   const float theta_scale = std::pow(hp_.rope_base, -2.0f / static_cast<float>(hp_.head_dim));
   for (int i = 0; i < n; ++i) {
     Context& c = *contexts[i];
     c.ensure_thread_scratch();
-    // Each context's row 0 serves its row of this batch in attention.
-    rope_angles(c.length_, half, theta_scale, c.rope_cos_.data(), c.rope_sin_.data());
-    f16_to_f32_row(model_.embedding_row(tokens[i]), D, x_.data() + static_cast<size_t>(i) * D);
+    // A context's first scratch rows serve its rows of this batch in attention.
+    for (int t = 0; t < counts[i]; ++t) {
+      rope_angles(c.length_ + t, half, theta_scale, c.rope_cos_.data() + t * half, c.rope_sin_.data() + t * half);
+    }
   }
+  for (int t = 0; t < rows; ++t) f16_to_f32_row(model_.embedding_row(tokens[t]), D, x_.data() + static_cast<size_t>(t) * D);
   for (int l = 0; l < hp_.n_layer; ++l) {
     if (aborted(abort)) throw EngineError(kAborted, "evaluation was aborted");
-    layer(l, contexts, n);
+    layer(l, contexts, counts, n, rows);
   }
-  head(contexts, n, logits);
-  for (int i = 0; i < n; ++i) contexts[i]->length_ += 1;
+  head(contexts, counts, n, logits);
+  for (int i = 0; i < n; ++i) contexts[i]->length_ += counts[i];
 }
 
-void BatchDecoder::norm_quantize(const float* in, int ld_in, const float* w, int cols, int n) {
+void BatchEval::norm_quantize(const float* in, int ld_in, const float* w, int cols, int rows) {
   const KernelTable& k = model_.kernels();
   const float eps = hp_.rms_eps;
-  model_.pool().parallel_for(n, 8, [&](int64_t b, int64_t e) {
+  model_.pool().parallel_for(rows, 8, [&](int64_t b, int64_t e) {
     const int t0 = static_cast<int>(b), rows = static_cast<int>(e - b);
     float* y = xn_.data() + static_cast<size_t>(t0) * cols;
     rms_norm_rows(in + static_cast<size_t>(t0) * ld_in, ld_in, w, cols, eps, rows, y, cols);
@@ -115,9 +138,9 @@ void BatchDecoder::norm_quantize(const float* in, int ld_in, const float* w, int
   });
 }
 
-// The same operations as Context::layer_forward for single tokens, with the
-// rows of every context in each matrix product.
-void BatchDecoder::layer(int l, Context* const* contexts, int n) {
+// The same operations as Context::layer_forward, with the rows of every
+// context in each matrix product (`n` is the row count below).
+void BatchEval::layer(int l, Context* const* contexts, const int32_t* counts, int n_contexts, int n) {
   const LayerWeights& W = model_.layer(l);
   const KernelTable& k = model_.kernels();
   ThreadPool& pool = model_.pool();
@@ -142,7 +165,7 @@ void BatchDecoder::layer(int l, Context* const* contexts, int n) {
       }
     });
   }
-  for (int i = 0; i < n; ++i) attend(l, *contexts[i], i);
+  for (int i = 0, row = 0; i < n_contexts; row += counts[i++]) attend(l, *contexts[i], row, counts[i]);
 
   norm_quantize(att_.data(), D, W.attn_sub_norm.data(), D, n);
   residual_bitlinear(W.o.m, n);
@@ -163,20 +186,20 @@ void BatchDecoder::layer(int l, Context* const* contexts, int n) {
   residual_bitlinear(W.down.m, n);
 }
 
-// One row's attention, by its context's own code on its own KV cache: the
-// row's Q, K and V go to the context's first scratch row, which store_kv
-// ropes and caches at the context's next position and attend_one reads.
-void BatchDecoder::attend(int l, Context& ctx, int row) {
+// One context's attention, by its own code on its own KV cache: its rows'
+// Q, K and V go to its first scratch rows, which store_kv ropes and caches
+// at its next positions and attend reads.
+void BatchEval::attend(int l, Context& ctx, int first_row, int count) {
   const int D = hp_.n_embd, QKV = D + 2 * hp_.kv_dim;
-  const float* from = qkv_.data() + static_cast<size_t>(row) * QKV;
-  std::copy(from, from + QKV, ctx.qkv_.data());
-  ctx.store_kv(l, 1, ctx.length_);
-  ctx.attend_one(l, 0, ctx.length_, ctx.single_token_rounding);
-  std::copy(ctx.att_.data(), ctx.att_.data() + D, att_.data() + static_cast<size_t>(row) * D);
+  const float* from = qkv_.data() + static_cast<size_t>(first_row) * QKV;
+  std::copy(from, from + static_cast<size_t>(count) * QKV, ctx.qkv_.data());
+  ctx.store_kv(l, count, ctx.length_);
+  ctx.attend(l, count, 0, ctx.length_, single(ctx, count));
+  std::copy(ctx.att_.data(), ctx.att_.data() + static_cast<size_t>(count) * D, att_.data() + static_cast<size_t>(first_row) * D);
 }
 
 // x += w(q) for every row (the kernel reads each row's q w.cols apart).
-void BatchDecoder::residual_bitlinear(const TernaryMatrix& w, int n) {
+void BatchEval::residual_bitlinear(const TernaryMatrix& w, int n) {
   const KernelTable& k = model_.kernels();
   ThreadPool& pool = model_.pool();
   const int D = hp_.n_embd;
@@ -192,16 +215,17 @@ void BatchDecoder::residual_bitlinear(const TernaryMatrix& w, int n) {
   });
 }
 
-// Context::head for every row. The vocabulary is cut into runs of rows and
-// each run meets all batch rows in turn, so it is read from memory once and
-// from cache for the rest.
-void BatchDecoder::head(Context* const* contexts, int n, float* logits) {
+// Context::head for each context's last row. The vocabulary is cut into
+// runs of rows and each run meets all contexts in turn, so it is read from
+// memory once and from cache for the rest.
+void BatchEval::head(Context* const* contexts, const int32_t* counts, int n, float* logits) {
   const KernelTable& k = model_.kernels();
   const int D = hp_.n_embd, V = hp_.vocab;
-  for (int i = 0; i < n; ++i) {
+  for (int i = 0, last = -1; i < n; ++i) {
+    last += counts[i];
     float* in = head_in_.data() + static_cast<size_t>(i) * D;
-    rms_norm(x_.data() + static_cast<size_t>(i) * D, model_.output_norm(), D, hp_.rms_eps, in);
-    if (contexts[i]->single_token_rounding) round_to_f16(in, D);
+    rms_norm(x_.data() + static_cast<size_t>(last) * D, model_.output_norm(), D, hp_.rms_eps, in);
+    if (single(*contexts[i], counts[i])) round_to_f16(in, D);
     if (model_.lm_head() == LmHead::kInt8) {
       int32_t sum;
       head_scale_[i] = k.quantize_row_i8(in, D, head_q8_.data() + static_cast<size_t>(i) * D, &sum);

@@ -1,7 +1,8 @@
-// model.decodeBatch: one decode step for several contexts (a server's
-// slots), as the JS side sees it. The numbers themselves are held equal to
-// single-context decoding by native/test/batch_decode_test.cc; here, that the
-// surface gives the same logits as eval and refuses misuse with clear errors.
+// model.evalBatch: one pass over the weights for several contexts (a
+// server's slots), each with its own tokens, as the JS side sees it. The
+// numbers themselves are held equal to single-context eval by
+// native/test/batch_eval_test.cc; here, that the surface gives the same
+// logits as eval and refuses misuse with clear errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NativeModel } from '../../native';
@@ -48,7 +49,7 @@ test('decoding three contexts in one batch gives each the logits of decoding it 
       return c;
     });
     const tokens = [42, 4242, 100000];
-    const got = Float32Array.from(model.decodeBatch(batched, tokens));
+    const got = Float32Array.from(model.evalBatch(batched, tokens));
     assert.equal(got.length, 3 * vocab);
     tokens.forEach((token, i) => {
       const want = alone[i]!.eval([token]);
@@ -58,20 +59,40 @@ test('decoding three contexts in one batch gives each the logits of decoding it 
   });
 });
 
+test('a batch mixing decode steps and prompt chunks gives each context the logits of its own eval', () => {
+  withModel((model) => {
+    const a = model.createContext(64);
+    const b = model.createContext(64);
+    const c = model.createContext(64);
+    const a2 = model.createContext(64);
+    const b2 = model.createContext(64);
+    const c2 = model.createContext(64);
+    for (const ctx of [a, a2]) ctx.eval([5, 6, 7]);
+    const tokens = [[900], [1, 2, 3, 4, 5, 6], new Int32Array([77, 78])];
+    const got = Float32Array.from(model.evalBatch([a, b, c], tokens));
+    [a2, b2, c2].forEach((ctx, i) => {
+      const t = tokens[i]!;
+      assert.deepEqual(got.subarray(i * vocab, (i + 1) * vocab), ctx.eval(Array.from(t)), `context ${i}`);
+    });
+    assert.deepEqual([a.length, b.length, c.length], [4, 6, 2]);
+  });
+});
+
 test('a batch refuses a context twice, a freed context and a context of another model', () => {
   withModel((model) => {
     const a = model.createContext(8);
     const b = model.createContext(8);
     a.eval([1, 2]);
-    assert.match(errorOf(() => model.decodeBatch([a, a], [5, 6])).message, /appears twice/);
-    assert.match(errorOf(() => model.decodeBatch([a, b], [5])).message, /one token per context/);
-    assert.match(errorOf(() => model.decodeBatch([a, {} as never], [5, 6])).message, /not a NativeContext/);
+    assert.match(errorOf(() => model.evalBatch([a, a], [5, 6])).message, /appears twice/);
+    assert.match(errorOf(() => model.evalBatch([a, b], [5])).message, /an entry per context/);
+    assert.match(errorOf(() => model.evalBatch([a, b], [5, []])).message, /must take 1 to 8 tokens/);
+    assert.match(errorOf(() => model.evalBatch([a, {} as never], [5, 6])).message, /not a NativeContext/);
     withModel((other) => {
       const foreign = other.createContext(8);
-      assert.equal(errorOf(() => model.decodeBatch([a, foreign], [5, 6])).code, 'FREED');
+      assert.equal(errorOf(() => model.evalBatch([a, foreign], [5, 6])).code, 'FREED');
     });
     b.free();
-    assert.equal(errorOf(() => model.decodeBatch([a, b], [5, 6])).code, 'FREED');
+    assert.equal(errorOf(() => model.evalBatch([a, b], [5, 6])).code, 'FREED');
     assert.equal(a.length, 2, 'refused batches leave the contexts as they were');
   });
 });
@@ -82,7 +103,7 @@ test('a raised abort flag stops a batch before it changes any context', () => {
     const b = model.createContext(8);
     const abort = new Int32Array(new SharedArrayBuffer(4));
     abort[0] = 1;
-    assert.equal(errorOf(() => model.decodeBatch([a, b], [1, 2], { abort })).code, 'ABORTED');
+    assert.equal(errorOf(() => model.evalBatch([a, b], [1, 2], { abort })).code, 'ABORTED');
     assert.equal(a.length + b.length, 0);
   });
 });

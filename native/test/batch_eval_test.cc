@@ -73,13 +73,13 @@ void check_equal_to_alone(const tiny::Model& m, int threads, LmHead head, const 
     alone[i]->eval(prompt.data(), kPrompts[i], false, nullptr, out.data());
     batched[i]->eval(prompt.data(), kPrompts[i], false, nullptr, out.data());
   }
-  BatchEval decoder(*model);
+  BatchEval batch(*model);
   std::vector<Context*> rows;
   for (auto& c : batched) rows.push_back(c.get());
   for (int step = 0; step < kSteps; ++step) {
     std::vector<int32_t> tokens = random_tokens(kRows, vocab, 7 + step);
     std::vector<float> got(static_cast<size_t>(kRows) * vocab), want(vocab);
-    decoder.eval(rows.data(), ones(kRows).data(), tokens.data(), kRows, nullptr, got.data());
+    batch.eval(rows.data(), ones(kRows).data(), tokens.data(), kRows, nullptr, got.data());
     for (int i = 0; i < kRows; ++i) {
       alone[i]->eval(&tokens[i], 1, false, nullptr, want.data());
       size_t d = count_diff(got.data() + static_cast<size_t>(i) * vocab, want.data(), vocab);
@@ -115,10 +115,10 @@ void test_one_row(const tiny::Model& m) {
   a.eval(toks.data(), 5, false, nullptr, la.data());
   b.eval(toks.data(), 5, false, nullptr, lb.data());
   a.eval(&toks[5], 1, false, nullptr, la.data());
-  BatchEval decoder(*model);
+  BatchEval batch(*model);
   Context* row = &b;
   int32_t one = 1;
-  decoder.eval(&row, &one, &toks[5], 1, nullptr, lb.data());
+  batch.eval(&row, &one, &toks[5], 1, nullptr, lb.data());
   CHECK(count_diff(la.data(), lb.data(), m.shape.vocab) == 0, "a batch of one differs from eval of one token");
 }
 
@@ -177,35 +177,35 @@ void test_misuse_changes_nothing(const tiny::Model& m) {
   std::vector<int32_t> toks = random_tokens(8, m.shape.vocab, 9);
   std::vector<float> out(static_cast<size_t>(3) * m.shape.vocab);
   a.eval(toks.data(), 2, false, nullptr, out.data());
-  BatchEval decoder(*model);
+  BatchEval batch(*model);
   int32_t two[2] = {toks[0], toks[1]};
   Context* twice[2] = {&a, &a};
-  CHECK(throws_code([&] { decoder.eval(twice, ones(2).data(), two, 2, nullptr, out.data()); }, kBadArgument),
+  CHECK(throws_code([&] { batch.eval(twice, ones(2).data(), two, 2, nullptr, out.data()); }, kBadArgument),
         "a context twice in one batch is refused");
   Context* mixed[2] = {&a, &foreign};
-  CHECK(throws_code([&] { decoder.eval(mixed, ones(2).data(), two, 2, nullptr, out.data()); }, kBadArgument),
+  CHECK(throws_code([&] { batch.eval(mixed, ones(2).data(), two, 2, nullptr, out.data()); }, kBadArgument),
         "a context of another model is refused");
   int32_t bad[2] = {toks[0], m.shape.vocab};
   Context* pair[2] = {&a, &b};
-  CHECK(throws_code([&] { decoder.eval(pair, ones(2).data(), bad, 2, nullptr, out.data()); }, kBadArgument),
+  CHECK(throws_code([&] { batch.eval(pair, ones(2).data(), bad, 2, nullptr, out.data()); }, kBadArgument),
         "a token outside the vocabulary is refused");
   std::vector<int32_t> many = random_tokens(9, m.shape.vocab, 10);
   int32_t too_many[2] = {7, 1};
-  CHECK(throws_code([&] { decoder.eval(pair, too_many, many.data(), 2, nullptr, out.data()); }, kBadArgument),
+  CHECK(throws_code([&] { batch.eval(pair, too_many, many.data(), 2, nullptr, out.data()); }, kBadArgument),
         "more tokens than a context has room for are refused");
   int32_t none[2] = {1, 0};
-  CHECK(throws_code([&] { decoder.eval(pair, none, many.data(), 2, nullptr, out.data()); }, kBadArgument),
+  CHECK(throws_code([&] { batch.eval(pair, none, many.data(), 2, nullptr, out.data()); }, kBadArgument),
         "a context with no tokens is refused");
   CHECK(a.length() == 2 && b.length() == 0, "refused batches changed lengths (%d, %d)", a.length(), b.length());
   b.eval(toks.data(), 8, false, nullptr, out.data());
-  CHECK(throws_code([&] { decoder.eval(pair, ones(2).data(), two, 2, nullptr, out.data()); }, kBadArgument),
+  CHECK(throws_code([&] { batch.eval(pair, ones(2).data(), two, 2, nullptr, out.data()); }, kBadArgument),
         "a full context is refused");
-  CHECK(throws_code([&] { decoder.eval(pair, ones(0).data(), two, 0, nullptr, out.data()); }, kBadArgument),
+  CHECK(throws_code([&] { batch.eval(pair, ones(0).data(), two, 0, nullptr, out.data()); }, kBadArgument),
         "an empty batch is refused");
   int32_t raised = 1;
   Context c(*model, 8);
   Context* fresh[2] = {&a, &c};
-  CHECK(throws_code([&] { decoder.eval(fresh, ones(2).data(), two, 2, &raised, out.data()); }, kAborted), "abort is honoured");
+  CHECK(throws_code([&] { batch.eval(fresh, ones(2).data(), two, 2, &raised, out.data()); }, kAborted), "abort is honoured");
   CHECK(a.length() == 2 && c.length() == 0, "an aborted batch changed lengths (%d, %d)", a.length(), c.length());
 }
 

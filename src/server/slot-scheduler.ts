@@ -5,8 +5,10 @@
 // prompt tokens of the slots reading, fewest-left first: every user's next
 // keystroke (a few new tokens after a cached prefix) is read in the same
 // step, and none waits behind someone's cold file. A request goes to the
-// idle slot whose cache shares the longest prefix with it, else to the one
-// idle longest.
+// idle slot whose cache shares the longest prefix with it, if that is at
+// least half of what the slot holds (a user's next keystroke); else to the
+// slot idle longest, so a new conversation does not evict someone's file
+// for the sake of a shared first token.
 import type { NativeModel } from '../../native';
 import { MAX_STEP_TOKENS } from './server-config';
 import type { SlotCache } from './slot-cache';
@@ -17,6 +19,7 @@ interface Slot {
   cache: SlotCache;
   job: SlotJob | undefined;
   lastUsed: number;
+  requests: number;
 }
 
 export interface SlotInfo {
@@ -25,6 +28,8 @@ export interface SlotInfo {
   /** Tokens in the slot's KV cache. */
   cachedTokens: number;
   processing: boolean;
+  /** Requests this slot has taken. */
+  requests: number;
 }
 
 export class SlotScheduler {
@@ -40,7 +45,7 @@ export class SlotScheduler {
     /** Prompt tokens read per step, over all slots: smaller lets generating slots' tokens through sooner. */
     private readonly prefillChunk: number,
   ) {
-    this.slots = caches.map((cache, id) => ({ id, cache, job: undefined, lastUsed: 0 }));
+    this.slots = caches.map((cache, id) => ({ id, cache, job: undefined, lastUsed: 0, requests: 0 }));
   }
 
   submit(job: SlotJob): void {
@@ -54,7 +59,13 @@ export class SlotScheduler {
   }
 
   info(): SlotInfo[] {
-    return this.slots.map((s) => ({ id: s.id, capacity: s.cache.capacity, cachedTokens: s.cache.tokens.length, processing: s.job !== undefined }));
+    return this.slots.map((s) => ({
+      id: s.id,
+      capacity: s.cache.capacity,
+      cachedTokens: s.cache.tokens.length,
+      processing: s.job !== undefined,
+      requests: s.requests,
+    }));
   }
 
   /** Ends every request (the server is closing). */
@@ -97,6 +108,7 @@ export class SlotScheduler {
       this.queue.shift();
       slot.job = job;
       slot.lastUsed = ++this.useCount;
+      slot.requests++;
       try {
         job.start(slot.id, slot.cache);
       } catch (err) {
@@ -106,17 +118,19 @@ export class SlotScheduler {
   }
 
   private pickSlot(job: SlotJob): Slot | undefined {
-    let best: Slot | undefined;
-    let bestKeep = -1;
+    let longest: Slot | undefined;
+    let longestKeep = 0;
+    let oldest: Slot | undefined;
     for (const slot of this.slots) {
       if (slot.job) continue;
+      if (!oldest || slot.lastUsed < oldest.lastUsed) oldest = slot;
       const keep = job.request.cachePrompt ? slot.cache.reusable(job.request.prompt) : 0;
-      if (keep > bestKeep || (keep === bestKeep && slot.lastUsed < best!.lastUsed)) {
-        best = slot;
-        bestKeep = keep;
+      if (keep > longestKeep && keep * 2 >= slot.cache.tokens.length) {
+        longest = slot;
+        longestKeep = keep;
       }
     }
-    return best;
+    return longest ?? oldest;
   }
 
   /** One pass for every generating slot's next token and the prompt chunks that fit the budget. */

@@ -73,6 +73,23 @@ test('the next keystroke goes to the same slot and reuses its cached prefix', as
   assert.equal(second.timings.prompt_n, second.tokens_evaluated - second.tokens_cached);
 });
 
+test('a new conversation goes to a free slot instead of evicting a user’s cached file', async () => {
+  const fresh = await serveTinyModel({ slots: 2 });
+  try {
+    const ask = async (prompt: string) =>
+      (await fetch(fresh.url + '/completion', { method: 'POST', body: JSON.stringify({ prompt, n_predict: 1, temperature: 0 }) })).json();
+    const file = sourceText(15);
+    const first = await ask(file);
+    const other = await ask('Hello there');
+    assert.notEqual(other.id_slot, first.id_slot);
+    const next = await ask(file + ' //');
+    assert.equal(next.id_slot, first.id_slot);
+    assert.ok(next.tokens_cached > first.tokens_evaluated - 4, `cached ${next.tokens_cached}`);
+  } finally {
+    await fresh.close();
+  }
+});
+
 test('a prompt given as token ids and pieces is read as those tokens, BOS only when it starts with text', async () => {
   const ids = [tokenizer.bosId, ...tokenizer.encode('Hello'), tokenizer.eotId];
   const a = await (await post('/completion', { prompt: ids, n_predict: 4, temperature: 0 })).json();

@@ -1,7 +1,7 @@
 // (7) Team scale: with "bitnet.backend": "server", inline completion and chat
 // come from a `bitnet serve` on 127.0.0.1 (started here with an API key, the
 // key stored through "BitNet: Set server API key…"), and Show stats names
-// the server. The server's own slots show it did the work. The profile goes
+// the server. The server's own slots count the requests it took. The profile goes
 // back to the local engine afterwards.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -44,11 +44,11 @@ async function startServe(model) {
   return { url, stop };
 }
 
-/** Tokens the server holds in its slots' caches: more after each request it served. */
-async function serverTokens(url) {
+/** Requests the server's slots have taken. */
+async function serverRequests(url) {
   const res = await fetch(`${url}/slots`, { headers: { Authorization: `Bearer ${KEY}` } });
   const slots = await res.json();
-  return slots.reduce((sum, s) => sum + s.cachedTokens, 0);
+  return slots.reduce((sum, s) => sum + s.requests, 0);
 }
 
 /** "BitNet: Set server API key…" from the palette; its password box opens in the same widget. */
@@ -126,7 +126,7 @@ export default {
       expect(stats.includes(`Backend: server ${serve.url} (llama.cpp server protocol)`), `Show stats does not name the server:\n${stats}\nBitNet log:\n${bitnetLog(profile)}`);
       expect(/Server engine: native addon/.test(stats), `Show stats does not describe the server's engine:\n${stats}`);
 
-      const before = await serverTokens(serve.url);
+      const before = await serverRequests(serve.url);
       await openFile(page, 'fib.py');
       const editor = activeEditor(page);
       await editor.locator('.view-lines').click();
@@ -141,8 +141,8 @@ export default {
       }
       await shot('ghost-text');
       expect(shown, `no ghost text appeared after typing any of ${JSON.stringify(CANDIDATES)}`);
-      const afterCompletion = await serverTokens(serve.url);
-      expect(afterCompletion > before, `the server's caches did not grow (${before} → ${afterCompletion} tokens): it did not answer`);
+      const afterCompletion = await serverRequests(serve.url);
+      expect(afterCompletion > before, `the server took no completion request (${before} → ${afterCompletion})`);
       await page.keyboard.press('Escape');
 
       await openChatView(page);
@@ -154,8 +154,8 @@ export default {
       note(`chat reply streamed from the server: ${JSON.stringify(seen.text.slice(0, 60))}…`);
       await shot('chat');
       await reply.stop();
-      const afterChat = await serverTokens(serve.url);
-      expect(afterChat > afterCompletion, `the server's caches did not grow for the chat (${afterCompletion} → ${afterChat} tokens)`);
+      const afterChat = await serverRequests(serve.url);
+      expect(afterChat > afterCompletion, `the server took no chat request (${afterCompletion} → ${afterChat})`);
 
       stats = await statsText(page);
       await shot('stats-after');

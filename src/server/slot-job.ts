@@ -77,11 +77,15 @@ export class SlotJob {
     this.pending = fitted.slice(this.reusedTokens);
   }
 
-  /** The next prompt chunk to evaluate: about `budget` tokens, at most MAX_PROMPT_CHUNK. */
+  /**
+   * The next prompt chunk to evaluate: at most `budget` tokens (and
+   * MAX_PROMPT_CHUNK), but at least two, and never leaving a single token
+   * for the last call, which would round like a decode step. So only the
+   * last three of a prompt may go over a budget under two.
+   */
   nextChunk(budget: number): number[] {
     let take = Math.min(this.pending.length, Math.max(2, budget), MAX_PROMPT_CHUNK);
-    // Never leave a single token for the last call: it would round like a decode step.
-    if (this.pending.length - take === 1) take = take < MAX_PROMPT_CHUNK ? take + 1 : take - 1;
+    if (this.pending.length - take === 1) take = take > 2 ? take - 1 : take + 1;
     return this.pending.slice(0, take);
   }
 

@@ -32,7 +32,10 @@
       # NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS: when VS Code terminates the
       # engine worker mid-call, an error thrown back into the dying JS thread
       # must not abort the whole extension host.
-      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
+      # BITNET_LIMIT_*: the bounds on a model's hyperparameters, from
+      # native/model-limits.json, which the TypeScript model check reads too.
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS",
+                  "<!@(node native/limits-defines.js)"],
       "conditions": [
         ["target_arch=='x64'", { "dependencies": ["kernels_avx2", "kernels_avxvnni", "kernels_avx512", "kernels_amx"] }],
         ["target_arch=='arm64'", { "dependencies": ["kernels_neon"] }],

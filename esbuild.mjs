@@ -34,6 +34,7 @@ if (!args.has('--cli-only')) {
       worker: 'src/engine/worker.ts',
       probe: 'src/engine/addon-probe.ts',
       'model-check': 'src/model/model-check-worker.ts',
+      'token-count': 'src/chat/token-count-worker.ts',
     },
     outdir: 'dist',
   });

@@ -1,11 +1,27 @@
-// The chat webview's script. It only draws what the extension host tells it
-// and forwards what the user does; the conversation lives on the host side.
+// The chat webview's script. It draws what the extension host tells it and
+// forwards what the user does; the conversations live on the host side.
 // Every message from the host is validated (src/chat/messages.ts) before use,
 // and Markdown is sanitized by media/render-markdown.ts before it touches
 // the DOM.
-import { parseHostMessage, type Entry, type EngineView, type HostToView, type Meter, type ViewToHost } from '../src/chat/messages';
+//
+// The view keeps a copy of what it shows in its webview state, which VS Code
+// restores with the page: after a window reload the conversation is drawn
+// from it at once, before the extension host has even started.
+import {
+  parseHostMessage,
+  parseSnapshot,
+  type AttachmentView,
+  type EngineView,
+  type Entry,
+  type History,
+  type HostToView,
+  type Meter,
+  type Snapshot,
+  type ViewToHost,
+} from '../src/chat/messages';
 import { createRenderer } from './render-markdown';
 import { Announcer } from './announcer';
+import { MODEL_SIZE_TEXT } from '../src/model/model-size';
 
 interface VsCodeApi {
   postMessage(message: ViewToHost): void;
@@ -13,6 +29,17 @@ interface VsCodeApi {
   setState(state: unknown): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
+
+/** What the view saves in its webview state. */
+interface ViewState {
+  draft?: string;
+  snapshot?: Snapshot;
+}
+
+/** How long "Copied" shows on a Copy button. */
+const COPIED_MS = 1500;
+/** Webview state is saved at most this often while a reply streams. */
+const STATE_SAVE_MS = 400;
 
 const vscode = acquireVsCodeApi();
 const renderer = createRenderer(window);
@@ -25,10 +52,17 @@ function byId<T extends HTMLElement>(id: string): T {
 
 const ui = {
   messages: byId<HTMLElement>('messages'),
+  emptyState: byId<HTMLElement>('empty-state'),
   input: byId<HTMLTextAreaElement>('input'),
   send: byId<HTMLButtonElement>('send'),
   stop: byId<HTMLButtonElement>('stop'),
+  attach: byId<HTMLButtonElement>('attach'),
+  attachments: byId<HTMLUListElement>('attachments'),
   newChat: byId<HTMLButtonElement>('new-chat'),
+  historyToggle: byId<HTMLButtonElement>('history-toggle'),
+  history: byId<HTMLElement>('history'),
+  historyEmpty: byId<HTMLElement>('history-empty'),
+  conversationList: byId<HTMLUListElement>('conversation-list'),
   composer: byId<HTMLFormElement>('composer'),
   banner: byId<HTMLElement>('engine-banner'),
   bannerText: byId<HTMLElement>('engine-text'),
@@ -41,14 +75,39 @@ const ui = {
   announcer: new Announcer(byId<HTMLElement>('announcer')),
 };
 
+// What is on screen, kept so it can be saved and restored.
 let generating = false;
 let engine: EngineView = { kind: 'loading', detail: '' };
+let meter: Meter = { used: 0, total: Number(ui.meterBar.max) || 1, instructions: 0, reserve: 0, counted: false };
+let history: History = { conversations: [], activeId: '' };
+const entries = new Map<string, Entry>();
+let attached: AttachmentView[] = [];
+
 const elements = new Map<string, HTMLElement>();
 const pending = new Map<string, Entry>();
 let frame = 0;
+let stateTimer = 0;
 
 function post(message: ViewToHost): void {
   vscode.postMessage(message);
+}
+
+// ---- saved state -----------------------------------------------------------
+
+function savedState(): ViewState {
+  const state = vscode.getState() as ViewState | undefined;
+  return state && typeof state === 'object' ? state : {};
+}
+
+function saveState(): void {
+  stateTimer = 0;
+  const snapshot: Snapshot = { entries: [...entries.values()], generating: false, engine, meter, history };
+  vscode.setState({ draft: ui.input.value, snapshot } satisfies ViewState);
+}
+
+/** Saves soon, once for many changes (streaming sends many). */
+function queueSaveState(): void {
+  if (!stateTimer) stateTimer = window.setTimeout(saveState, STATE_SAVE_MS);
 }
 
 // ---- drawing -------------------------------------------------------------
@@ -104,8 +163,14 @@ function drawHistoryNote(): void {
   note.id = 'history-note';
   note.className = 'note history-note';
   note.setAttribute('role', 'note');
-  note.textContent = `The ${dropped.length === 1 ? 'message' : `${dropped.length} messages`} above no longer fit in the model's 4,096-token context and were left out of the conversation.`;
+  const what = dropped.length === 1 ? 'message' : `${dropped.length} messages`;
+  note.textContent = `The ${what} above no longer fit in the chat's ${meter.total.toLocaleString('en-US')}-token context and were left out of the conversation.`;
   last.after(note);
+}
+
+/** The examples and hints show only while the conversation is empty. */
+function drawEmptyState(): void {
+  ui.emptyState.hidden = entries.size > 0;
 }
 
 function nearBottom(): boolean {
@@ -115,12 +180,15 @@ function nearBottom(): boolean {
 
 /** Streamed updates are drawn once per frame, not once per token. */
 function queueEntry(entry: Entry): void {
+  entries.set(entry.id, entry);
   pending.set(entry.id, entry);
   if (!frame) frame = requestAnimationFrame(flushEntries);
+  queueSaveState();
 }
 
 function flushEntries(): void {
   frame = 0;
+  drawEmptyState();
   const stick = nearBottom();
   for (const entry of pending.values()) {
     drawEntry(entry);
@@ -130,17 +198,20 @@ function flushEntries(): void {
   if (stick) ui.messages.scrollTop = ui.messages.scrollHeight;
 }
 
-function drawSnapshot(entries: Entry[]): void {
+function drawEntries(list: readonly Entry[]): void {
   if (frame) cancelAnimationFrame(frame);
   frame = 0;
   pending.clear();
   elements.clear();
+  entries.clear();
   ui.messages.replaceChildren();
-  for (const entry of entries) {
+  for (const entry of list) {
+    entries.set(entry.id, entry);
     drawEntry(entry);
     // Restored history is not read out again.
     if (entry.kind === 'assistant') ui.announcer.skip(entry.id, entry.text);
   }
+  drawEmptyState();
   drawHistoryNote();
   ui.messages.scrollTop = ui.messages.scrollHeight;
 }
@@ -157,7 +228,7 @@ function drawGenerating(value: boolean): void {
 
 const ENGINE_TEXT: Record<EngineView['kind'], string> = {
   ready: '',
-  missing: 'BitNet needs its model file (about 1.2 GB) before it can chat. Download it, or choose a GGUF file you already have.',
+  missing: `BitNet needs its model file (${MODEL_SIZE_TEXT}) before it can chat. Download it, or choose a GGUF file you already have.`,
   loading: 'Loading the BitNet model…',
   error: 'The BitNet engine is not available.',
 };
@@ -179,46 +250,148 @@ function drawEngine(view: EngineView): void {
   ui.bannerText.textContent = text;
 }
 
-function drawMeter(meter: Meter): void {
-  ui.meterBar.max = meter.total;
-  ui.meterBar.value = meter.used;
-  ui.meterBar.high = Math.floor(meter.total * 0.75);
+function drawMeter(next: Meter): void {
+  meter = next;
+  ui.meterBar.max = next.total;
+  ui.meterBar.value = next.used;
+  // Past this the oldest messages start to be left out.
+  ui.meterBar.high = Math.max(1, next.total - next.reserve - next.instructions);
   ui.meterBar.optimum = 0;
-  ui.meterLabel.textContent = `${meter.used} / ${meter.total} tokens`;
-  ui.meter.title = `${meter.used} of the model's ${meter.total}-token context used`;
+  ui.meterLabel.textContent = `${next.counted ? next.used : '–'} / ${next.total} tokens`;
+  // Right after a reload the saved count shows before the instructions are counted again.
+  const instructions = next.instructions > 0 ? `BitNet's instructions take ${next.instructions} more, and ` : '';
+  ui.meter.title = next.counted
+    ? `The conversation uses ${next.used} of the chat's ${next.total} tokens. ${instructions}` +
+      `${next.reserve} are kept free for the reply; when the conversation no longer fits, its oldest messages are left out.`
+    : `The chat holds ${next.total} tokens. They are counted once a model file is set.`;
+  drawHistoryNote();
+}
+
+/** "14:05" today, "3 Mar" this year, "3 Mar 2023" before. */
+function when(ms: number): string {
+  const date = new Date(ms);
+  const now = new Date();
+  if (date.toDateString() === now.toDateString()) return date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return date.toLocaleDateString([], { day: 'numeric', month: 'short', ...(date.getFullYear() !== now.getFullYear() ? { year: 'numeric' } : {}) });
+}
+
+function smallButton(className: string, text: string, label: string): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = `${className} secondary`;
+  b.textContent = text;
+  b.title = label;
+  b.setAttribute('aria-label', label);
+  return b;
+}
+
+function drawHistory(next: History): void {
+  history = next;
+  ui.historyEmpty.hidden = next.conversations.length > 0;
+  ui.conversationList.replaceChildren(
+    ...next.conversations.map((c) => {
+      const item = document.createElement('li');
+      item.className = 'conversation';
+      item.dataset.id = c.id;
+      const open = document.createElement('button');
+      open.type = 'button';
+      open.className = 'conversation-open';
+      if (c.id === next.activeId) open.setAttribute('aria-current', 'true');
+      const title = document.createElement('span');
+      title.className = 'conversation-title';
+      title.textContent = c.title;
+      const date = document.createElement('span');
+      date.className = 'conversation-date';
+      date.textContent = when(c.updatedAt);
+      open.append(title, date);
+      open.title = `Open “${c.title}”`;
+      item.append(open, smallButton('conversation-rename', 'Rename', `Rename “${c.title}”`), smallButton('conversation-delete', 'Delete', `Delete “${c.title}”`));
+      return item;
+    }),
+  );
+}
+
+function showHistory(show: boolean): void {
+  ui.history.hidden = !show;
+  ui.historyToggle.setAttribute('aria-expanded', String(show));
+}
+
+function drawAttachments(): void {
+  ui.attachments.hidden = attached.length === 0;
+  ui.attachments.replaceChildren(
+    ...attached.map((a) => {
+      const item = document.createElement('li');
+      item.className = 'attachment';
+      item.dataset.id = a.id;
+      const label = document.createElement('span');
+      label.className = 'attachment-label';
+      label.textContent = a.label;
+      const tokens = document.createElement('span');
+      tokens.className = 'attachment-tokens';
+      tokens.textContent = `${a.tokens} tokens`;
+      item.title = a.note ?? `${a.label}, ${a.tokens} tokens, goes with your next message`;
+      item.append(label, tokens, smallButton('attachment-remove', '×', `Remove ${a.label}`));
+      return item;
+    }),
+  );
+}
+
+function drawSnapshot(snapshot: Snapshot): void {
+  drawEngine(snapshot.engine);
+  drawMeter(snapshot.meter);
+  drawHistory(snapshot.history);
+  drawEntries(snapshot.entries);
+  drawGenerating(snapshot.generating);
 }
 
 function receive(message: HostToView): void {
   switch (message.type) {
     case 'snapshot':
-      drawEngine(message.engine);
-      drawMeter(message.meter);
-      drawSnapshot(message.entries);
-      drawGenerating(message.generating);
-      return;
+      drawSnapshot(message);
+      break;
     case 'entry':
       queueEntry(message.entry);
       return;
     case 'generating':
+      // The reply's last words are on screen before the input comes back.
+      if (!message.generating && frame) {
+        cancelAnimationFrame(frame);
+        flushEntries();
+      }
       drawGenerating(message.generating);
       return;
     case 'engine':
       drawEngine(message.engine);
-      return;
+      break;
     case 'meter':
       drawMeter(message.meter);
+      break;
+    case 'history':
+      drawHistory(message.history);
+      break;
+    case 'attachment':
+      attached = [...attached, message.attachment];
+      drawAttachments();
+      ui.announcer.say(`Attached ${message.attachment.label}, ${message.attachment.tokens} tokens.`);
       return;
   }
+  queueSaveState();
 }
 
 // ---- input ---------------------------------------------------------------
 
-function sendInput(): void {
-  const text = ui.input.value;
+function sendText(text: string): void {
   if (generating || !usable(engine) || text.trim() === '') return;
-  post({ type: 'send', text });
+  post({ type: 'send', text, attachments: attached.map((a) => a.id) });
+  attached = [];
+  drawAttachments();
+}
+
+function sendInput(): void {
+  if (generating || !usable(engine) || ui.input.value.trim() === '') return;
+  sendText(ui.input.value);
   ui.input.value = '';
-  vscode.setState({ draft: '' });
+  queueSaveState();
 }
 
 ui.composer.addEventListener('submit', (event) => {
@@ -233,23 +406,72 @@ ui.input.addEventListener('keydown', (event) => {
   }
 });
 
-ui.input.addEventListener('input', () => vscode.setState({ draft: ui.input.value }));
+ui.input.addEventListener('input', queueSaveState);
 
 document.addEventListener('keydown', (event) => {
-  if (event.key === 'Escape' && generating) {
+  if (event.key !== 'Escape') return;
+  if (generating) {
     event.preventDefault();
     post({ type: 'stop' });
+  } else if (!ui.history.hidden) {
+    showHistory(false);
+    ui.historyToggle.focus();
   }
 });
 
 ui.stop.addEventListener('click', () => post({ type: 'stop' }));
 ui.newChat.addEventListener('click', () => {
   post({ type: 'newChat' });
+  showHistory(false);
   ui.announcer.say('New chat started.');
   if (!ui.input.disabled) ui.input.focus();
 });
+ui.historyToggle.addEventListener('click', () => showHistory(ui.history.hidden));
+ui.attach.addEventListener('click', () => post({ type: 'attach' }));
 ui.download.addEventListener('click', () => post({ type: 'runCommand', command: 'bitnet.downloadModel' }));
 ui.useLocal.addEventListener('click', () => post({ type: 'runCommand', command: 'bitnet.useLocalModel' }));
+
+ui.attachments.addEventListener('click', (event) => {
+  const button = (event.target as HTMLElement).closest('button.attachment-remove');
+  const id = button?.closest<HTMLElement>('.attachment')?.dataset.id;
+  if (!id) return;
+  attached = attached.filter((a) => a.id !== id);
+  drawAttachments();
+  ui.input.focus();
+});
+
+ui.conversationList.addEventListener('click', (event) => {
+  const button = (event.target as HTMLElement).closest('button');
+  const id = button?.closest<HTMLElement>('.conversation')?.dataset.id;
+  if (!button || !id) return;
+  if (button.classList.contains('conversation-open')) {
+    post({ type: 'openConversation', id });
+    showHistory(false);
+  } else if (button.classList.contains('conversation-rename')) {
+    post({ type: 'renameConversation', id });
+  } else if (button.classList.contains('conversation-delete')) {
+    post({ type: 'deleteConversation', id });
+  }
+});
+
+ui.emptyState.addEventListener('click', (event) => {
+  const prompt = (event.target as HTMLElement).closest<HTMLElement>('button.example')?.dataset.prompt;
+  if (!prompt) return;
+  // Without a model (or during a reply) the example waits in the input.
+  if (usable(engine) && !generating) sendText(prompt);
+  else ui.input.value = prompt;
+});
+
+/** Shows "Copied" on a Copy button for a moment. */
+function showCopied(button: HTMLButtonElement): void {
+  const label = button.textContent;
+  button.textContent = 'Copied';
+  button.classList.add('copied');
+  window.setTimeout(() => {
+    button.textContent = label === 'Copied' ? 'Copy' : label;
+    button.classList.remove('copied');
+  }, COPIED_MS);
+}
 
 // Copy / Insert buttons live inside re-rendered Markdown: one delegated listener.
 ui.messages.addEventListener('click', (event) => {
@@ -259,18 +481,39 @@ ui.messages.addEventListener('click', (event) => {
   if (!button || code === undefined || code === null) return;
   if (button.classList.contains('copy-code')) {
     post({ type: 'copyCode', code });
+    showCopied(button);
     ui.announcer.say('Code copied.');
   } else if (button.classList.contains('insert-code')) {
     post({ type: 'insertCode', code });
   }
 });
 
+// When the view is focused (its Focus command, Shift+Alt+B), the cursor goes to the input.
+window.addEventListener('focus', () => {
+  if ((document.activeElement === document.body || document.activeElement === null) && !ui.composer.hidden && !ui.input.disabled) ui.input.focus();
+});
+
+// A hidden view's page is unloaded: keep what is on screen.
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'hidden') saveState();
+});
+window.addEventListener('pagehide', saveState);
+
 window.addEventListener('message', (event: MessageEvent) => {
   const message = parseHostMessage(event.data);
   if (message) receive(message);
 });
 
-const saved = vscode.getState() as { draft?: unknown } | undefined;
-if (typeof saved?.draft === 'string') ui.input.value = saved.draft;
+// Before the host answers (it may not have started yet), draw what was shown last time.
+const saved = savedState();
+const restored = parseSnapshot(saved.snapshot);
+// A reply that was streaming then is not streaming now; the host will say how it ended.
+const settled = (e: Entry): Entry => (e.kind === 'assistant' && e.status === 'streaming' ? { ...e, status: 'stopped' } : e);
+if (restored) drawSnapshot({ ...restored, entries: restored.entries.map(settled), generating: false });
+else {
+  drawMeter(meter);
+  drawEmptyState();
+}
+if (typeof saved.draft === 'string') ui.input.value = saved.draft;
 drawGenerating(false);
 post({ type: 'ready' });

@@ -13,6 +13,12 @@ const ALLOWED_TAGS = [
   'ul', 'ol', 'li', 'a', 'table', 'thead', 'tbody', 'tr', 'th', 'td',
 ];
 const ALLOWED_ATTR = ['href', 'class', 'start', 'title'];
+/**
+ * Longer text is shown as plain text: markdown-it takes about 8 s on a
+ * megabyte of `*a`, on the webview's main thread. A model reply is a few
+ * kilobytes; this is for a huge paste or a hostile reply.
+ */
+export const MAX_MARKDOWN_CHARS = 64 * 1024;
 /** Only web and mail links; no javascript:, data:, vbscript:, file:, command: … */
 const ALLOWED_URI_REGEXP = /^(?:https?:|mailto:)/i;
 /** The only class kept: the fence language on <code>, used for styling. */
@@ -46,16 +52,33 @@ export function createRenderer(win: Window): MarkdownRenderer {
     KEEP_CONTENT: true,
   };
 
-  const html = (markdown: string): string => purify.sanitize(md.render(markdown), config) as string;
+  const html = (markdown: string): string => purify.sanitize(toHtml(markdown), config) as string;
+  const toHtml = (markdown: string): string => {
+    const text = wellFormed(markdown);
+    return text.length > MAX_MARKDOWN_CHARS ? plainHtml(text) : md.render(text);
+  };
 
   return {
     html,
     fragment(markdown) {
-      const fragment = purify.sanitize(md.render(markdown), { ...config, RETURN_DOM_FRAGMENT: true }) as DocumentFragment;
+      const fragment = purify.sanitize(toHtml(markdown), { ...config, RETURN_DOM_FRAGMENT: true }) as DocumentFragment;
       decorateCodeBlocks(fragment, win.document);
       return fragment;
     },
   };
+}
+
+/**
+ * Lone surrogates become U+FFFD, as a browser shows them anyway; some HTML
+ * parsers (jsdom's parse5) throw on them, and DOMPurify then returns nothing.
+ */
+function wellFormed(text: string): string {
+  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}
+
+/** Text too long for Markdown: escaped, as one preformatted block (one text node, whatever its lines). */
+function plainHtml(text: string): string {
+  return `<pre>${text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)}</pre>`;
 }
 
 /** Wraps each <pre> in a .code-block with Copy and Insert buttons. */

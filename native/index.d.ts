@@ -82,14 +82,16 @@ export interface NativeContext {
   readonly capacity: number;
   /** Tokens now in the KV cache (the next eval starts at this position). */
   readonly length: number;
-  /** Bytes of the KV cache. */
+  /** Bytes of the KV cache at full capacity (its pages are paid for as positions fill). */
   readonly kvBytes: number;
   /**
    * Evaluates `tokens` at positions length..length+n-1 and appends them to
    * the KV cache. Returns a view (not a copy) of the logits: vocabSize floats,
    * or n × vocabSize with allLogits. The view is valid until the next eval.
    * On abort it throws an Error with code 'ABORTED'; `length` then counts
-   * only the tokens whose evaluation finished.
+   * only the tokens whose evaluation finished. The same holds for
+   * 'MODEL_CHANGED': the model file was truncated or written to since it was
+   * loaded, and every later eval fails too (load the model again).
    */
   eval(tokens: Int32Array | number[], options?: EvalOptions): Float32Array;
   /** Keeps the first n tokens of the KV cache and forgets the rest. */
@@ -117,10 +119,12 @@ export interface NativeModel {
 /**
  * `code` of the Errors the addon throws: INVALID_ARGUMENT (misuse: types,
  * ranges, capacity, token ids), BAD_MODEL (file, table or hyperparameters do
- * not match), IO_ERROR (open/map failed), OUT_OF_MEMORY, ABORTED (the abort
- * flag was raised), FREED (the model or context was freed).
+ * not match), IO_ERROR (open/read failed), MODEL_CHANGED (the file was
+ * truncated or written to since it was loaded; load it again),
+ * OUT_OF_MEMORY, ABORTED (the abort flag was raised), FREED (the model or
+ * context was freed).
  */
-export type NativeErrorCode = 'INVALID_ARGUMENT' | 'BAD_MODEL' | 'IO_ERROR' | 'OUT_OF_MEMORY' | 'ABORTED' | 'FREED';
+export type NativeErrorCode = 'INVALID_ARGUMENT' | 'BAD_MODEL' | 'IO_ERROR' | 'MODEL_CHANGED' | 'OUT_OF_MEMORY' | 'ABORTED' | 'FREED';
 
 export interface BitnetAddon {
   version(): string;

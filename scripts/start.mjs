@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { e2eRoot, missingDependencies, missingE2eDependencies, npmCi } from './dependencies.mjs';
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const forceBrowser = process.argv.includes('--browser');
@@ -32,10 +33,11 @@ function openDesktop() {
 }
 
 async function openBrowser() {
-  const cs = await import('../test/e2e/lib/code-server.mjs');
-  if (!cs.codeServerInstalled()) {
-    run('install the browser-based VS Code (code-server, about a minute, once)', 'npm', ['--prefix', 'test/e2e', 'ci']);
+  if (missingE2eDependencies().length) {
+    const { command, args, cwd } = npmCi(e2eRoot);
+    run('install the browser-based VS Code (code-server: about 110 MB to download and a few minutes, once)', command, args, { cwd });
   }
+  const cs = await import('../test/e2e/lib/code-server.mjs');
   // A kept profile, so settings such as bitnet.modelPath survive a restart.
   // In /tmp, because code-server's socket path must stay short.
   const profile = cs.createProfile({ root: join(tmpdir(), `bitnet-vscode-dev-${userInfo().uid}`) });
@@ -62,6 +64,11 @@ async function openBrowser() {
   });
 }
 
+if (missingDependencies(repo).length) {
+  const { command, args, cwd } = npmCi(repo);
+  run('install the dependencies (npm ci)', command, args, { cwd });
+}
+// The native addon is compiled only if its sources changed since `npm ci` built it.
 run('build (native addon + bundles)', 'npm', ['run', 'build']);
 if (!forceBrowser && hasCommand('code')) openDesktop();
 else await openBrowser();

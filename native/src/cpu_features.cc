@@ -12,6 +12,17 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #endif
+#if defined(_WIN32)
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#include <windows.h>
+
+#include <vector>
+#endif
 #if defined(__aarch64__) && defined(__linux__)
 #include <sys/auxv.h>
 #include <asm/hwcap.h>
@@ -32,6 +43,16 @@ int count_physical_cores(int logical) {
     cores.insert(p + ":" + c);
   }
   return cores.empty() ? logical : static_cast<int>(cores.size());
+#elif defined(_WIN32)
+  // One RelationProcessorCore record per physical core, over all groups.
+  DWORD bytes = 0;
+  GetLogicalProcessorInformationEx(RelationProcessorCore, nullptr, &bytes);
+  std::vector<char> buf(bytes);
+  auto* info = reinterpret_cast<SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX*>(buf.data());
+  if (bytes == 0 || !GetLogicalProcessorInformationEx(RelationProcessorCore, info, &bytes)) return logical;
+  int cores = 0;
+  for (DWORD at = 0; at < bytes; at += reinterpret_cast<SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX*>(buf.data() + at)->Size) ++cores;
+  return cores > 0 && cores <= logical ? cores : logical;
 #else
   return logical;
 #endif

@@ -1,5 +1,5 @@
 // The forward pass end to end on tiny random models: equal to a plain
-// reference written from the spec, and the same numbers however the work is
+// reference written from docs/forward-pass.md, and the same numbers however the work is
 // split (prefill vs decode, chunks, thread counts, trim, abort).
 // Exits non-zero on the first failures.
 
@@ -140,11 +140,11 @@ void test_int8_head_close(const tiny::Model& m) {
 void test_prefill_then_decode(const tiny::Model& m) {
   auto model = load(m, 2, LmHead::kF16);
   std::vector<int32_t> toks = random_tokens(20, m.shape.vocab, 3);
-  // Batches of two or more tokens: any split gives the same numbers (spec 11.2).
+  // Batches of two or more tokens: any split gives the same numbers (docs/exactness.md, rule 5).
   Context whole(*model, 64), split(*model, 64);
   std::vector<float> a = run(whole, toks, {20}), b = run(split, toks, {18, 2});
   CHECK(count_diff(a, b) == 0, "prefill 18 + 2 vs 20 at once: %zu logits differ", count_diff(a, b));
-  // A single-token step rounds more (spec 11.1); without that rounding it
+  // A single-token step rounds more (docs/exactness.md); without that rounding it
   // equals the batch exactly, which shows the KV cache carries over intact.
   Context plain(*model, 64);
   plain.single_token_rounding = false;
@@ -228,6 +228,26 @@ void test_trim(const tiny::Model& m) {
     threw = std::strcmp(e.code, kBadArgument) == 0;
   }
   CHECK(threw, "trim beyond length throws INVALID_ARGUMENT");
+}
+
+// A trim far back gives the KV pages past the cut to the OS (they read as
+// zeros when next touched); evaluating on from there is still exact.
+void test_trim_far_back(const tiny::Model& m) {
+  auto model = load(m, 1, LmHead::kInt8);
+  const int n = Context::kChunk * 2 + 40;
+  std::vector<int32_t> toks = random_tokens(n, m.shape.vocab, 11);
+  std::vector<int32_t> other = random_tokens(n, m.shape.vocab, 12);
+  Context ctx(*model, n + 8);
+  run(ctx, toks, {n});
+  ctx.trim(5);
+  std::vector<int32_t> suffix(other.begin(), other.begin() + n - 5);
+  std::vector<float> after = run(ctx, suffix, {Context::kChunk, n - 5 - Context::kChunk});
+  std::vector<int32_t> mixed(toks.begin(), toks.begin() + 5);
+  mixed.insert(mixed.end(), suffix.begin(), suffix.end());
+  Context fresh(*model, n + 8);
+  std::vector<float> all = run(fresh, mixed, {5, Context::kChunk, n - 5 - Context::kChunk});
+  std::vector<float> tail(all.begin() + 5 * m.shape.vocab, all.end());
+  CHECK(count_diff(after, tail) == 0, "trim far back then eval vs fresh: %zu logits differ", count_diff(after, tail));
 }
 
 struct AbortAfter {
@@ -320,6 +340,7 @@ int main() {
   test_long_prompt_chunks(m);
   test_thread_independence(m);
   test_trim(m);
+  test_trim_far_back(m);
   test_abort(m);
   test_misuse(m);
   // A second shape: one KV head per query head, an odd layer count.

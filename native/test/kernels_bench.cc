@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/aligned_memory.h"
 #include "kernels/kernels.h"
 
 using namespace bitnet;
@@ -31,7 +32,7 @@ std::vector<int32_t> token_sums(const std::vector<int8_t>& q, int cols) {
   return sums;
 }
 
-uint8_t* alloc64(size_t n) { return static_cast<uint8_t*>(std::aligned_alloc(64, (n + 63) / 64 * 64)); }
+uint8_t* alloc64(size_t n) { return static_cast<uint8_t*>(bitnet::aligned_memory_alloc(64, (n + 63) / 64 * 64)); }
 
 // Runs fn(i) for i = 0, 1, ... until `budget` seconds pass (at least
 // `min_calls` calls) and returns the fastest single call, in seconds. The
@@ -82,7 +83,7 @@ struct TernarySet {
     std::printf("  ternary_pack_i2s %dx%d: %.2f ms (%.2f ns/weight)\n", rows, cols, t * 1e3, t * 1e9 / rows / cols);
   }
   ~TernarySet() {
-    for (auto* p : bufs) std::free(p);
+    for (auto* p : bufs) bitnet::aligned_memory_free(p);
   }
 };
 
@@ -216,7 +217,7 @@ int main(int argc, char** argv) {
       }, 0.6);
       std::printf("  %-12s %9.1f us per 1024 rows  %6.1f GB/s\n", k->name, t * 1e6, 1024.0 * head_cols / t / 1e9);
     }
-    std::free(a);
+    bitnet::aligned_memory_free(a);
   }
   {
     std::printf("f16_gemv %d x %d (F16 head slice, streamed):\n", head_rows, head_cols);
@@ -245,7 +246,7 @@ int main(int argc, char** argv) {
       std::printf("  %-12s %9.2f us (4 f16_gemv calls: %.2f us)\n", k->name, t * 1e6,
                   4 * time_call([&](long) { k->f16_gemv(a, 128, 128, x4.data(), 0, 512, out4.data()); }, 0.3) * 1e6);
     }
-    std::free(a);
+    bitnet::aligned_memory_free(a);
   }
   {
     std::printf("quantize_row_i8 n=6912:\n");

@@ -1,5 +1,5 @@
 // Holds every kernel table this CPU runs bit-identical to the scalar
-// reference, and the scalar reference to the spec (I2_S decoding, the
+// reference, and the scalar reference to docs/ (I2_S decoding, the
 // activation quantizer's rounding, exact integer products).
 // Exits non-zero on the first failure.
 
@@ -13,9 +13,15 @@
 #include <string>
 #include <vector>
 
+#include "engine/aligned_memory.h"
+#include "kernels/fma_f32.h"
 #include "kernels/kernels.h"
 
 #include "check.h"
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#endif
 
 using namespace bitnet;
 
@@ -44,13 +50,13 @@ uint32_t bits_of(float f) {
 // A buffer with 64-byte alignment, as the runtime layout promises.
 struct Aligned {
   uint8_t* p = nullptr;
-  explicit Aligned(size_t n) { p = static_cast<uint8_t*>(std::aligned_alloc(64, (n + 63) / 64 * 64 + 64)); }
-  ~Aligned() { std::free(p); }
+  explicit Aligned(size_t n) { p = static_cast<uint8_t*>(bitnet::aligned_memory_alloc(64, (n + 63) / 64 * 64 + 64)); }
+  ~Aligned() { bitnet::aligned_memory_free(p); }
   Aligned(const Aligned&) = delete;
   Aligned& operator=(const Aligned&) = delete;
 };
 
-// Builds I2_S bytes (spec 2.4) for a ternary matrix given row-major.
+// Builds I2_S bytes (docs/model-file.md, I2_S) for a ternary matrix given row-major.
 std::vector<uint8_t> make_i2s(const std::vector<int>& t, int rows, int cols) {
   std::vector<uint8_t> out(static_cast<size_t>(rows) * cols / 4, 0);
   for (int r = 0; r < rows; ++r)
@@ -63,7 +69,7 @@ std::vector<uint8_t> make_i2s(const std::vector<int>& t, int rows, int cols) {
   return out;
 }
 
-// Decodes weight i of an I2_S matrix straight from the spec's rule.
+// Decodes weight i of an I2_S matrix straight from the rule in docs/model-file.md.
 int i2s_weight(const std::vector<uint8_t>& i2s, int cols, int r, int c) {
   size_t flat = static_cast<size_t>(r) * cols + c;
   size_t block = flat / 128;
@@ -117,7 +123,7 @@ void test_pack_round_trip() {
   }
 }
 
-// The quantizer written a second way, straight from spec 3.3, with the
+// The quantizer written a second way, straight from docs/exactness.md, with the
 // ggml add-1.5*2^23 rounding trick instead of nearbyint.
 float spec_quantize(const std::vector<float>& x, std::vector<int8_t>& q, int32_t& sum) {
   double max = 1e-5;
@@ -402,7 +408,7 @@ void test_f16_kernels() {
     x[c] = rand_float(-1, 1);
   }
   float acc[16] = {0};
-  for (int c = 0; c < 20; ++c) acc[c % 16] = std::fma(f16_to_f32(a[c]), x[c], acc[c % 16]);
+  for (int c = 0; c < 20; ++c) acc[c % 16] = fma_f32(f16_to_f32(a[c]), x[c], acc[c % 16]);
   for (int l = 0; l < 8; ++l) acc[l] += acc[l + 8];
   for (int l = 0; l < 4; ++l) acc[l] += acc[l + 4];
   float s2a = acc[0] + acc[2], s2b = acc[1] + acc[3];
@@ -453,6 +459,57 @@ void test_f16_conversions() {
   CHECK(bad == 0, "f32_to_f16 nearest-even: %d wrong", bad);
 }
 
+#if defined(__x86_64__) || defined(_M_X64)
+__attribute__((target("fma"))) float fma_instruction(float a, float b, float c) {
+  return _mm_cvtss_f32(_mm_fmadd_ss(_mm_set_ss(a), _mm_set_ss(b), _mm_set_ss(c)));
+}
+#else
+// arm64's base ISA has FMA: GCC emits the fmadd instruction for std::fma.
+float fma_instruction(float a, float b, float c) { return std::fma(a, b, c); }
+#endif
+
+float float_of_bits(uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+
+// fma_f32 rounds once, exactly as the FMA instruction (MinGW-w64's fmaf does
+// not); so does the portable double version behind it on Windows.
+void test_fma_rounds_once() {
+#if defined(__x86_64__) || defined(_M_X64)
+  if (!cpu_features().fma) {
+    std::printf("no FMA instruction on this CPU: fma_f32 not checked against it\n");
+    return;
+  }
+#endif
+  int bad = 0, bad_portable = 0;
+  auto check = [&](float a, float b, float c) {
+    uint32_t want = bits_of(fma_instruction(a, b, c));
+    uint32_t got = bits_of(fma_f32(a, b, c)), portable = bits_of(fma_f32_via_double(a, b, c));
+    bool nan = std::isnan(float_of_bits(want));
+    bad += nan ? !std::isnan(float_of_bits(got)) : got != want;
+    bad_portable += nan ? !std::isnan(float_of_bits(portable)) : portable != want;
+  };
+  for (int i = 0; i < 1000000; ++i) {
+    // Any bit patterns (infinities, NaNs, subnormals), then operands of one
+    // scale, then c cancelling the rounded product (the result is the
+    // product's rounding error, which only a fused operation keeps).
+    float a = float_of_bits(static_cast<uint32_t>(rng())), b = float_of_bits(static_cast<uint32_t>(rng()));
+    check(a, b, float_of_bits(static_cast<uint32_t>(rng())));
+    a = rand_float(-3, 3), b = rand_float(-3, 3);
+    check(a, b, rand_float(-3, 3));
+    check(a, b, -(a * b));
+    check(a, b, -(a * b) * (1 + rand_float(-1e-6f, 1e-6f)));
+    check(a * 1e-20f, b * 1e-20f, -(a * 1e-20f * b * 1e-20f));  // results in the subnormal range
+  }
+  check(0.0f, -1.0f, 0.0f);   // +0 + -0 is +0
+  check(-0.0f, 1.0f, -0.0f);  // -0 + -0 is -0
+  check(3e38f, 10.0f, -3e38f * 10.0f);
+  CHECK(bad == 0, "fma_f32 differs from the FMA instruction in %d cases", bad);
+  CHECK(bad_portable == 0, "fma_f32_via_double differs from the FMA instruction in %d cases", bad_portable);
+}
+
 void test_dispatch() {
   auto tables = runnable_kernels();
   CHECK(!tables.empty() && std::string(tables[0]->name) == "scalar", "scalar comes first");
@@ -471,6 +528,7 @@ int main() {
   test_i2s_worked_example();
   test_pack_round_trip();
   test_f16_conversions();
+  test_fma_rounds_once();
   test_quantizer();
   test_ternary_gemm();
   test_ternary_gemm_all_token_counts();

@@ -2,7 +2,7 @@
 // Test helpers shared by the engine tests: a tiny random BitNet model written
 // as raw tensor bytes to a temp file (the tensor table is just data: no GGUF
 // container is needed because the engine never parses one), and a plain,
-// slow reference forward pass written straight from the spec.
+// slow reference forward pass written straight from docs/forward-pass.md.
 
 #include <unistd.h>
 
@@ -17,6 +17,7 @@
 #include "engine/hparams.h"
 #include "engine/ops.h"
 #include "engine/tensor_table.h"
+#include "kernels/fma_f32.h"
 #include "kernels/kernels.h"
 
 namespace tiny {
@@ -139,7 +140,7 @@ inline std::string temp_path(const char* tag) {
   return "/tmp/bitnet-" + std::string(tag) + "-" + std::to_string(getpid()) + ".bin";
 }
 
-// ---- The reference forward pass (spec 3, with the rounding of spec 11) ----
+// ---- The reference forward pass (docs/forward-pass.md, rounded as docs/exactness.md says) ----
 
 class Reference {
  public:
@@ -149,7 +150,7 @@ class Reference {
   }
 
   // Evaluates one batch; returns n x vocab logits. A batch of one token takes
-  // the single-token rounding of spec 11.1 when `single_rounding`.
+  // the single-token rounding (docs/exactness.md) when `single_rounding`.
   std::vector<float> eval(const std::vector<int>& tokens, bool single_rounding = true) {
     const int n = static_cast<int>(tokens.size()), D = s_.embd;
     const bool single = single_rounding && n == 1;
@@ -184,7 +185,7 @@ class Reference {
     return y;
   }
 
-  // BitLinear straight from the I2_S bytes (spec 2.4, 3.3).
+  // BitLinear straight from the I2_S bytes (docs/model-file.md, docs/forward-pass.md).
   std::vector<float> bitlinear(const std::string& name, const std::vector<float>& x) {
     const TensorInfo& t = m_.find(name);
     const int K = static_cast<int>(t.dims[0]), N = static_cast<int>(t.dims[1]);
@@ -217,7 +218,7 @@ class Reference {
   // The canonical f16 dot of kernels.h: 16 fma lanes, then a halving tree.
   static float f16_dot(const uint16_t* a, const float* x, int n) {
     float acc[16] = {0};
-    for (int c = 0; c < n; ++c) acc[c % 16] = std::fma(bitnet::f16_to_f32(a[c]), x[c], acc[c % 16]);
+    for (int c = 0; c < n; ++c) acc[c % 16] = bitnet::fma_f32(bitnet::f16_to_f32(a[c]), x[c], acc[c % 16]);
     for (int w = 8; w >= 1; w /= 2)
       for (int l = 0; l < w; ++l) acc[l] += acc[l + w];
     return acc[0];
@@ -230,8 +231,8 @@ class Reference {
     for (int i = 0; i < half; ++i) {
       float c = std::cos(theta), s = std::sin(theta);
       float x0 = v[i], x1 = v[i + half];
-      v[i] = std::fma(x0, c, -(x1 * s));
-      v[i + half] = std::fma(x0, s, x1 * c);
+      v[i] = bitnet::fma_f32(x0, c, -(x1 * s));
+      v[i + half] = bitnet::fma_f32(x0, s, x1 * c);
       theta *= theta_scale;
     }
   }

@@ -2,7 +2,8 @@
 // settings choose (the local engine or a server) and can be switched while
 // the extension runs, so the UI never has to be rebuilt. Status events come
 // from whichever backend is active.
-import type { ChatMessage, EngineStatus, GenerateOptions, GenerationKind, GenerationStats } from '../engine/protocol';
+import type { GenerationStream } from '../engine/generation-stream';
+import type { ChatMessage, CompletionPrompt, EngineStatus, GenerateOptions, GenerationKind, GenerationStats } from '../engine/protocol';
 import type { Backend, BackendKind } from './backend';
 
 export class BackendSwitch implements Backend {
@@ -28,6 +29,7 @@ export class BackendSwitch implements Backend {
   /** Uses `backend` from the next request on; requests in flight finish where they started. */
   use(backend: Backend, kind: BackendKind): void {
     if (backend === this.active) return;
+    this.active.stopWarming();
     this.subscription.dispose();
     this.active = backend;
     this.activeKind = kind;
@@ -48,12 +50,24 @@ export class BackendSwitch implements Backend {
     return this.active.lastStats(kind);
   }
 
-  complete(prompt: string, options: GenerateOptions, signal?: AbortSignal): AsyncIterable<string> {
+  get prefillRate(): number | undefined {
+    return this.active.prefillRate;
+  }
+
+  complete(prompt: CompletionPrompt, options: GenerateOptions, signal?: AbortSignal): GenerationStream {
     return this.active.complete(prompt, options, signal);
   }
 
-  chat(messages: ChatMessage[], options: GenerateOptions, signal?: AbortSignal): AsyncIterable<string> {
+  chat(messages: ChatMessage[], options: GenerateOptions, signal?: AbortSignal): GenerationStream {
     return this.active.chat(messages, options, signal);
+  }
+
+  warm(prompt: CompletionPrompt, maxTokens: number): void {
+    this.active.warm(prompt, maxTokens);
+  }
+
+  stopWarming(): void {
+    this.active.stopWarming();
   }
 
   countTokens(text: string): Promise<number> {

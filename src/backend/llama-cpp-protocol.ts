@@ -111,6 +111,7 @@ function endOf(event: Record<string, unknown>): StreamEnd {
     promptTokens: optionalNumber(event.tokens_evaluated) ?? (evaluated !== undefined ? evaluated + (cached ?? 0) : undefined),
     reusedTokens: cached,
     generatedTokens: optionalNumber(timings.predicted_n) ?? optionalNumber(event.tokens_predicted),
+    prefillMs: optionalNumber(timings.prompt_ms),
     tokensPerSecond: optionalNumber(timings.predicted_per_second),
   };
 }

@@ -3,7 +3,8 @@
 // refuses to connect for runs locally instead, and the log says so. Only an
 // unreachable server falls back; a wrong key or a server error is reported,
 // since the local engine would hide a problem the user should fix.
-import type { ChatMessage, EngineStatus, GenerateOptions, GenerationKind, GenerationStats } from '../engine/protocol';
+import { generationStream, pendingStats, type GenerationStream } from '../engine/generation-stream';
+import type { ChatMessage, CompletionPrompt, EngineStatus, GenerateOptions, GenerationKind, GenerationStats } from '../engine/protocol';
 import type { Backend } from './backend';
 import { ServerError } from './server-errors';
 
@@ -35,12 +36,26 @@ export class LocalFallback implements Backend {
     return this.answered.lastStats(kind);
   }
 
-  complete(prompt: string, options: GenerateOptions, signal?: AbortSignal): AsyncIterable<string> {
+  /** The server's figures, or the local engine's while it stands in. */
+  get prefillRate(): number | undefined {
+    return this.answered.prefillRate;
+  }
+
+  complete(prompt: CompletionPrompt, options: GenerateOptions, signal?: AbortSignal): GenerationStream {
     return this.generate((b) => b.complete(prompt, options, signal), 'completion');
   }
 
-  chat(messages: ChatMessage[], options: GenerateOptions, signal?: AbortSignal): AsyncIterable<string> {
+  chat(messages: ChatMessage[], options: GenerateOptions, signal?: AbortSignal): GenerationStream {
     return this.generate((b) => b.chat(messages, options, signal), 'chat');
+  }
+
+  warm(prompt: CompletionPrompt, maxTokens: number): void {
+    this.answered.warm(prompt, maxTokens);
+  }
+
+  stopWarming(): void {
+    this.server.stopWarming();
+    this.local.stopWarming();
   }
 
   async countTokens(text: string): Promise<number> {
@@ -60,21 +75,42 @@ export class LocalFallback implements Backend {
     for (const s of this.subscriptions) s.dispose();
   }
 
-  private async *generate(run: (b: Backend) => AsyncIterable<string>, kind: GenerationKind): AsyncGenerator<string> {
+  /** The server's text, or the local engine's when the server cannot be reached; the figures of whichever answered. */
+  private generate(run: (b: Backend) => GenerationStream, kind: GenerationKind): GenerationStream {
+    const stats = pendingStats();
+    let answering: GenerationStream | undefined;
+    const texts = this.fallThrough(run, kind, (stream) => (answering = stream), () => answering?.stats.then(stats.settle));
+    return generationStream(texts, stats, () => answering !== undefined, () => answering?.progress);
+  }
+
+  private async *fallThrough(
+    run: (b: Backend) => GenerationStream,
+    kind: GenerationKind,
+    use: (stream: GenerationStream) => void,
+    ended: () => void,
+  ): AsyncGenerator<string> {
     let any = false;
     try {
-      for await (const chunk of run(this.server)) {
-        any = true;
-        yield chunk;
+      try {
+        const server = run(this.server);
+        use(server);
+        for await (const chunk of server) {
+          any = true;
+          yield chunk;
+        }
+        this.switchTo(this.server);
+        return;
+      } catch (err) {
+        if (any || !isUnreachable(err)) throw err;
+        this.log(`${kind}: ${(err as Error).message} The local engine answers instead.`);
       }
-      this.switchTo(this.server);
-      return;
-    } catch (err) {
-      if (any || !isUnreachable(err)) throw err;
-      this.log(`${kind}: ${(err as Error).message} The local engine answers instead.`);
+      this.switchTo(this.local);
+      const local = run(this.local);
+      use(local);
+      yield* local;
+    } finally {
+      ended();
     }
-    this.switchTo(this.local);
-    yield* run(this.local);
   }
 
   private switchTo(backend: Backend): void {

@@ -5,7 +5,8 @@
 // what they honour), cancels by closing the request, ends every failure
 // with a clear error in the status and the log, and keeps each request's
 // stats, marked with the server that answered.
-import type { ChatMessage, EngineStatus, GenerateOptions, GenerationKind, GenerationStats, StopReason } from '../engine/protocol';
+import { generationStream, pendingStats, type GenerationStream, type PendingStats } from '../engine/generation-stream';
+import type { ChatMessage, CompletionPrompt, EngineStatus, GenerateOptions, GenerationKind, GenerationStats, StopReason } from '../engine/protocol';
 import { StopStringMatcher } from '../engine/stop-strings';
 import type { Backend } from './backend';
 import { DEFAULT_TIMEOUTS, HttpTransport, type TransportOptions } from './http-transport';
@@ -89,13 +90,28 @@ export class ServerClient implements Backend {
     }
   }
 
-  complete(prompt: string, options: GenerateOptions, signal?: AbortSignal): AsyncIterable<string> {
-    return this.generate('completion', options, signal, (a) => a.completion(prompt, options));
+  /** Unknown: the server reads prompts at its own pace, so completion always sends the full window. */
+  get prefillRate(): number | undefined {
+    return undefined;
   }
 
-  chat(messages: ChatMessage[], options: GenerateOptions, signal?: AbortSignal): AsyncIterable<string> {
+  /** The server keeps each user's prompt cached by itself (prefix reuse per slot). */
+  complete(prompt: CompletionPrompt, options: GenerateOptions, signal?: AbortSignal): GenerationStream {
+    return this.generate('completion', options, signal, (a) => a.completion(prompt.full, options));
+  }
+
+  chat(messages: ChatMessage[], options: GenerateOptions, signal?: AbortSignal): GenerationStream {
     return this.generate('chat', options, signal, (a) => a.chat(messages, options));
   }
+
+  /**
+   * Reading ahead is the local engine's: a server would be sent the code
+   * around every cursor rest, not only where the user asks for completions,
+   * and one user's warming would take a slot from another user's request.
+   */
+  warm(): void {}
+
+  stopWarming(): void {}
 
   async countTokens(text: string): Promise<number> {
     return (await this.identify()).adapter.countTokens(text);
@@ -122,11 +138,23 @@ export class ServerClient implements Backend {
     for (const controller of this.controllers) controller.abort();
   }
 
-  private async *generate(
+  private generate(
     kind: GenerationKind,
     options: GenerateOptions,
     signal: AbortSignal | undefined,
     build: (adapter: ProtocolAdapter) => StreamRequest | Promise<StreamRequest>,
+  ): GenerationStream {
+    const stats = pendingStats();
+    // The stream settles its own figures when it ends; before it starts there are none.
+    return generationStream(this.stream(kind, options, signal, build, stats), stats, () => false);
+  }
+
+  private async *stream(
+    kind: GenerationKind,
+    options: GenerateOptions,
+    signal: AbortSignal | undefined,
+    build: (adapter: ProtocolAdapter) => StreamRequest | Promise<StreamRequest>,
+    stats: PendingStats,
   ): AsyncGenerator<string> {
     if (signal?.aborted) return;
     const startedAt = performance.now();
@@ -136,12 +164,15 @@ export class ServerClient implements Backend {
     signal?.addEventListener('abort', onAbort, { once: true });
     this.controllers.add(controller);
     let timedOut = false;
-    const budget = options.timeBudgetMs
-      ? setTimeout(() => {
-          timedOut = true;
-          controller.abort();
-        }, options.timeBudgetMs)
-      : undefined;
+    let budget: ReturnType<typeof setTimeout> | undefined;
+    // Counted from the first token, as locally: a prompt the server is still reading is waiting, not failing.
+    const startBudget = () => {
+      if (budget !== undefined || !options.timeBudgetMs) return;
+      budget = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, options.timeBudgetMs);
+    };
     const stops = new StopStringMatcher(options.stop ?? []);
     const run = { firstAt: undefined as number | undefined, lastAt: 0, chunks: 0, end: undefined as StreamEnd | undefined, stoppedHere: false, read: false };
     this.begin(id, kind);
@@ -154,6 +185,7 @@ export class ServerClient implements Backend {
         if (event.end) run.end = event.end;
         if (event.text) {
           run.firstAt ??= performance.now();
+          startBudget();
           run.lastAt = performance.now();
           run.chunks++;
           const shown = stops.push(event.text);
@@ -183,12 +215,13 @@ export class ServerClient implements Backend {
       // Closing the request tells the server to stop generating.
       controller.abort();
       this.controllers.delete(controller);
-      this.finish(id, kind, failed, () => {
+      const figures = this.finish(id, kind, failed, () => {
         // A server's plain "stop" is an end token or one of our stop strings.
         const ended = run.end?.stopReason ?? (options.stop?.length ? 'stop' : 'eos');
         const reason: StopReason = run.stoppedHere ? 'stop' : cancelled ? (timedOut ? 'time' : 'aborted') : ended;
         return this.statsOf(run, startedAt, reason);
       });
+      stats.settle(figures);
     }
   }
 
@@ -200,6 +233,7 @@ export class ServerClient implements Backend {
       promptTokens: end?.promptTokens ?? 0,
       reusedTokens: end?.reusedTokens ?? 0,
       generatedTokens: generated,
+      prefillMs: end?.prefillMs ?? 0,
       firstTokenMs: run.firstAt === undefined ? 0 : run.firstAt - startedAt,
       tokensPerSecond: end?.tokensPerSecond ?? (generated > 1 && decodeSeconds > 0 ? (generated - 1) / decodeSeconds : 0),
       stopReason,
@@ -211,10 +245,12 @@ export class ServerClient implements Backend {
     this.setStatus({ state: 'generating', kind });
   }
 
-  private finish(id: number, kind: GenerationKind, failed: boolean, stats: () => GenerationStats): void {
+  /** Ends request `id`: keeps and logs its figures (none if it failed) and returns them. */
+  private finish(id: number, kind: GenerationKind, failed: boolean, stats: () => GenerationStats): GenerationStats | undefined {
     this.active.delete(id);
+    let s: GenerationStats | undefined;
     if (!failed) {
-      const s = stats();
+      s = stats();
       this.last[kind] = s;
       this.log(
         `${kind} by ${this.describe()}: first token ${s.firstTokenMs.toFixed(0)} ms, ${s.generatedTokens} tokens at ${s.tokensPerSecond.toFixed(1)} tok/s, ` +
@@ -224,6 +260,7 @@ export class ServerClient implements Backend {
     const still = [...this.active.values()];
     if (still.length > 0) this.setStatus({ state: 'generating', kind: still.includes('completion') ? 'completion' : 'chat' });
     else if (!failed) this.setStatus(this.idleStatus());
+    return s;
   }
 
   private failed(what: string, err: Error): void {

@@ -15,6 +15,8 @@ export interface StreamEnd {
   promptTokens?: number;
   reusedTokens?: number;
   generatedTokens?: number;
+  /** How long the server read the prompt, when it says. */
+  prefillMs?: number;
   /** The server's own decode rate, when it reports one. */
   tokensPerSecond?: number;
 }

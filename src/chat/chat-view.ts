@@ -17,7 +17,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
   private pageReady = false;
   private readonly readyWaiters: (() => void)[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly session: ChatSession) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly session: ChatSession,
+    private readonly contextTokens: () => number,
+  ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
@@ -27,7 +31,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
       enableCommandUris: false,
       localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media'), vscode.Uri.joinPath(this.extensionUri, 'dist', 'media')],
     };
-    webview.html = chatHtml(webview, this.extensionUri);
+    webview.html = chatHtml(webview, this.extensionUri, this.contextTokens());
 
     const attached = this.session.attachView((message) => void webview.postMessage(message));
     const received = webview.onDidReceiveMessage((raw: unknown) => {
@@ -68,8 +72,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
   }
 }
 
-export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, contextTokens: number): string {
   return chatPage({
+    contextTokens,
     nonce: randomBytes(18).toString('base64'),
     cspSource: webview.cspSource,
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'media', 'chat.js')).toString(),

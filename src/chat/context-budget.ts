@@ -1,6 +1,5 @@
-// Fitting a conversation into the model's 4,096-token context: the oldest
-// turns are dropped first, and room is always kept for the reply.
-import { CONTEXT_TOKENS } from './messages';
+// Fitting a conversation into the chat's context (bitnet.contextSize.chat):
+// the oldest turns are dropped first, and room is always kept for the reply.
 import type { ChatMessage } from './engine-port';
 
 /** Each message costs its role header ("User: ") and the <|eot_id|> after it. */
@@ -29,11 +28,20 @@ export interface Fit {
  * Tokens kept free for the reply: the configured reply length, but never more
  * than a quarter of the context, so long replies cannot crowd out history.
  */
-export function replyReserve(maxReplyTokens: number, context = CONTEXT_TOKENS): number {
+export function replyReserve(maxReplyTokens: number, context: number): number {
   return Math.max(1, Math.min(maxReplyTokens, Math.floor(context / 4)));
 }
 
-/** Counts tokens through the engine, remembering texts it has seen. */
+/**
+ * An upper bound on the tokens of a prompt made of `texts`, known without a
+ * tokenizer: byte-level BPE never makes more tokens than UTF-8 bytes.
+ */
+export function tokensAtMost(texts: readonly string[]): number {
+  const encoder = new TextEncoder();
+  return PROMPT_OVERHEAD_TOKENS + texts.reduce((sum, text) => sum + MESSAGE_OVERHEAD_TOKENS + encoder.encode(text).length, 0);
+}
+
+/** Counts tokens with the given tokenizer, remembering texts it has seen. */
 export class TokenCounter {
   private readonly cache = new Map<string, number>();
 
@@ -75,8 +83,13 @@ export async function fitToContext(system: string, turns: readonly BudgetTurn[],
   };
 }
 
-/** Tokens the conversation occupies now (the meter's reading). */
-export async function usedTokens(system: string, turns: readonly BudgetTurn[], counter: TokenCounter): Promise<number> {
-  const costs = await Promise.all([system, ...turns.map((t) => t.text)].map((text) => counter.message(text)));
-  return PROMPT_OVERHEAD_TOKENS + costs.reduce((a, b) => a + b, 0);
+/** Tokens BitNet adds to every prompt: the system message and the prompt's frame. */
+export async function instructionTokens(system: string, counter: TokenCounter): Promise<number> {
+  return PROMPT_OVERHEAD_TOKENS + (await counter.message(system));
+}
+
+/** Tokens the conversation's turns occupy (the meter's reading). */
+export async function conversationTokens(turns: readonly BudgetTurn[], counter: TokenCounter): Promise<number> {
+  const costs = await Promise.all(turns.map((t) => counter.message(t.text)));
+  return costs.reduce((a, b) => a + b, 0);
 }

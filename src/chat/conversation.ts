@@ -1,40 +1,38 @@
-// The conversation as the extension host keeps it: an ordered transcript of
-// user turns, assistant turns and notes, saved to a VS Code Memento
-// (workspaceState) so it survives hiding the view and reloading the window.
+// One conversation as the extension host keeps it: an ordered transcript of
+// user turns, assistant turns and notes. ConversationHistory saves it.
 import { randomUUID } from 'node:crypto';
-import { parseEntries, type AssistantStatus, type Entry } from './messages';
-
-/** The part of vscode.Memento this file needs. */
-export interface StateStore {
-  get(key: string): unknown;
-  update(key: string, value: unknown): PromiseLike<void>;
-}
-
-export const STORAGE_KEY = 'bitnet.chat.conversation';
-const STORAGE_VERSION = 1;
+import type { AssistantStatus, Entry } from './messages';
 
 /** Older entries beyond this are forgotten so the saved state stays small. */
 export const MAX_SAVED_ENTRIES = 400;
+
+/** Longest title made from a first message (characters). */
+const TITLE_CHARS = 60;
+
+export const UNTITLED = 'New chat';
 
 type Turn = Extract<Entry, { kind: 'user' | 'assistant' }>;
 
 export class Conversation {
   private entries: Entry[] = [];
 
-  /** Reads a saved conversation; anything unreadable starts a fresh one. */
-  static load(store: StateStore): Conversation {
+  /** A conversation with saved entries; a reply that was streaming when the window closed can never finish. */
+  static restore(entries: readonly Entry[]): Conversation {
     const conversation = new Conversation();
-    const saved = store.get(STORAGE_KEY) as { version?: unknown; entries?: unknown } | undefined;
-    if (saved && saved.version === STORAGE_VERSION) {
-      const entries = parseEntries(saved.entries);
-      // A reply that was streaming when the window closed can never finish.
-      if (entries) conversation.entries = entries.map((e) => (e.kind === 'assistant' && e.status === 'streaming' ? { ...e, status: 'stopped' } : e));
-    }
+    conversation.entries = entries.map((e) => (e.kind === 'assistant' && e.status === 'streaming' ? { ...e, status: 'stopped' } : e));
     return conversation;
   }
 
-  save(store: StateStore): PromiseLike<void> {
-    return store.update(STORAGE_KEY, { version: STORAGE_VERSION, entries: this.entries });
+  /** The first line of the first question, shortened: what the history list shows. */
+  title(): string {
+    const first = this.entries.find((e) => e.kind === 'user');
+    const line = first?.text.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).find((l) => l !== '') ?? '';
+    if (line === '') return UNTITLED;
+    return line.length > TITLE_CHARS ? `${line.slice(0, TITLE_CHARS - 1).trimEnd()}…` : line;
+  }
+
+  get isEmpty(): boolean {
+    return this.entries.length === 0;
   }
 
   all(): readonly Entry[] {
@@ -80,10 +78,6 @@ export class Conversation {
     this.entries = this.entries.filter((e) => e.id !== id);
   }
 
-  clear(): void {
-    this.entries = [];
-  }
-
   private push(entry: Entry): Entry {
     this.entries.push(entry);
     if (this.entries.length > MAX_SAVED_ENTRIES) this.entries.splice(0, this.entries.length - MAX_SAVED_ENTRIES);
@@ -98,6 +92,6 @@ export class Conversation {
   }
 }
 
-function newId(): string {
+export function newId(): string {
   return randomUUID().replace(/-/g, '');
 }

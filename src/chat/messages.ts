@@ -7,11 +7,14 @@
 // sane size; anything else is dropped (never executed). Accepted messages are
 // rebuilt field by field, so unexpected extra properties never travel further.
 
-/** The model's context window, in tokens. */
-export const CONTEXT_TOKENS = 4096;
-
 /** Longest text a message may carry (characters): far above any real turn. */
 export const MAX_TEXT_CHARS = 200_000;
+
+/** Longest conversation title (characters). */
+export const MAX_TITLE_CHARS = 200;
+
+/** Most attachments one message may carry. */
+export const MAX_ATTACHMENTS = 8;
 
 /** The only commands the webview may ask the host to run. */
 export const VIEW_COMMANDS = ['bitnet.downloadModel', 'bitnet.useLocalModel'] as const;
@@ -32,23 +35,74 @@ export type EngineView =
   | { kind: 'loading'; detail: string }
   | { kind: 'error'; message: string };
 
+/**
+ * The context meter. `used` counts the conversation only (what was said);
+ * BitNet's own instructions and the room kept for the reply are shown
+ * separately, in the tooltip.
+ */
 export interface Meter {
   used: number;
+  /** The chat's context size: `bitnet.contextSize.chat`, capped by the model. */
   total: number;
+  /** Tokens of the system prompt and chat framing, sent with every message. */
+  instructions: number;
+  /** Tokens kept free for the reply. */
+  reserve: number;
+  /** False until a tokenizer could count (no model file set yet). */
+  counted: boolean;
+}
+
+/** One saved conversation, as the history list shows it. */
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  /** Last change, milliseconds since 1970. */
+  updatedAt: number;
+}
+
+/** Code attached to the next message, as the composer shows it. */
+export interface AttachmentView {
+  id: string;
+  /** "fib.py" or "fib.py:3-9". */
+  label: string;
+  tokens: number;
+  /** Set when the code was cut to fit. */
+  note?: string;
+}
+
+/** The conversation list and which one is open. */
+export interface History {
+  conversations: ConversationSummary[];
+  activeId: string;
+}
+
+/** Everything the view draws; also what it keeps to redraw at once after a reload. */
+export interface Snapshot {
+  entries: Entry[];
+  generating: boolean;
+  engine: EngineView;
+  meter: Meter;
+  history: History;
 }
 
 export type HostToView =
-  | { type: 'snapshot'; entries: Entry[]; generating: boolean; engine: EngineView; meter: Meter }
+  | ({ type: 'snapshot' } & Snapshot)
   | { type: 'entry'; entry: Entry }
   | { type: 'generating'; generating: boolean }
   | { type: 'engine'; engine: EngineView }
-  | { type: 'meter'; meter: Meter };
+  | { type: 'meter'; meter: Meter }
+  | { type: 'history'; history: History }
+  | { type: 'attachment'; attachment: AttachmentView };
 
 export type ViewToHost =
   | { type: 'ready' }
-  | { type: 'send'; text: string }
+  | { type: 'send'; text: string; attachments: string[] }
   | { type: 'stop' }
   | { type: 'newChat' }
+  | { type: 'openConversation'; id: string }
+  | { type: 'renameConversation'; id: string }
+  | { type: 'deleteConversation'; id: string }
+  | { type: 'attach' }
   | { type: 'insertCode'; code: string }
   | { type: 'copyCode'; code: string }
   | { type: 'runCommand'; command: ViewCommand };
@@ -63,7 +117,7 @@ function isText(x: unknown, max = MAX_TEXT_CHARS): x is string {
   return typeof x === 'string' && x.length <= max;
 }
 
-function isId(x: unknown): x is string {
+export function isId(x: unknown): x is string {
   return typeof x === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(x);
 }
 
@@ -119,7 +173,49 @@ function parseEngineView(x: unknown): EngineView | undefined {
 }
 
 function parseMeter(x: unknown): Meter | undefined {
-  return isObj(x) && isCount(x.used) && isCount(x.total) && x.total > 0 ? { used: x.used, total: x.total } : undefined;
+  if (!isObj(x) || !isCount(x.used) || !isCount(x.total) || x.total === 0) return undefined;
+  if (!isCount(x.instructions) || !isCount(x.reserve) || typeof x.counted !== 'boolean') return undefined;
+  return { used: x.used, total: x.total, instructions: x.instructions, reserve: x.reserve, counted: x.counted };
+}
+
+function parseSummary(x: unknown): ConversationSummary | undefined {
+  const isTime = (t: unknown): t is number => typeof t === 'number' && Number.isSafeInteger(t) && t >= 0;
+  if (!isObj(x) || !isId(x.id) || !isText(x.title, MAX_TITLE_CHARS) || !isTime(x.updatedAt)) return undefined;
+  return { id: x.id, title: x.title, updatedAt: x.updatedAt };
+}
+
+export function parseHistory(x: unknown): History | undefined {
+  if (!isObj(x) || !isId(x.activeId) || !Array.isArray(x.conversations) || x.conversations.length > 1000) return undefined;
+  const conversations: ConversationSummary[] = [];
+  for (const item of x.conversations) {
+    const summary = parseSummary(item);
+    if (!summary) return undefined;
+    conversations.push(summary);
+  }
+  return { conversations, activeId: x.activeId };
+}
+
+function parseAttachment(x: unknown): AttachmentView | undefined {
+  if (!isObj(x) || !isId(x.id) || !isText(x.label, 1024) || !isCount(x.tokens)) return undefined;
+  if (x.note !== undefined && !isText(x.note, 1024)) return undefined;
+  return { id: x.id, label: x.label, tokens: x.tokens, ...(x.note !== undefined ? { note: x.note as string } : {}) };
+}
+
+/** A whole snapshot, as the host sends it or the view saved it; undefined unless every part is valid. */
+export function parseSnapshot(x: unknown): Snapshot | undefined {
+  if (!isObj(x)) return undefined;
+  const entries = parseEntries(x.entries);
+  const engine = parseEngineView(x.engine);
+  const meter = parseMeter(x.meter);
+  const history = parseHistory(x.history);
+  if (!entries || !engine || !meter || !history || typeof x.generating !== 'boolean') return undefined;
+  return { entries, generating: x.generating, engine, meter, history };
+}
+
+function parseIds(x: unknown): string[] | undefined {
+  if (x === undefined) return [];
+  if (!Array.isArray(x) || x.length > MAX_ATTACHMENTS || !x.every(isId)) return undefined;
+  return [...(x as string[])];
 }
 
 /** Validates a message from the webview (used by the host). */
@@ -129,9 +225,16 @@ export function parseViewMessage(x: unknown): ViewToHost | undefined {
     case 'ready':
     case 'stop':
     case 'newChat':
+    case 'attach':
       return { type: x.type };
-    case 'send':
-      return isText(x.text) && x.text.trim() !== '' ? { type: 'send', text: x.text } : undefined;
+    case 'send': {
+      const attachments = parseIds(x.attachments);
+      return isText(x.text) && x.text.trim() !== '' && attachments ? { type: 'send', text: x.text, attachments } : undefined;
+    }
+    case 'openConversation':
+    case 'renameConversation':
+    case 'deleteConversation':
+      return isId(x.id) ? { type: x.type, id: x.id } : undefined;
     case 'insertCode':
     case 'copyCode':
       return isText(x.code) ? { type: x.type, code: x.code } : undefined;
@@ -149,11 +252,8 @@ export function parseHostMessage(x: unknown): HostToView | undefined {
   if (!isObj(x)) return undefined;
   switch (x.type) {
     case 'snapshot': {
-      const entries = parseEntries(x.entries);
-      const engine = parseEngineView(x.engine);
-      const meter = parseMeter(x.meter);
-      if (!entries || !engine || !meter || typeof x.generating !== 'boolean') return undefined;
-      return { type: 'snapshot', entries, generating: x.generating, engine, meter };
+      const snapshot = parseSnapshot(x);
+      return snapshot ? { type: 'snapshot', ...snapshot } : undefined;
     }
     case 'entry': {
       const entry = parseEntry(x.entry);
@@ -168,6 +268,14 @@ export function parseHostMessage(x: unknown): HostToView | undefined {
     case 'meter': {
       const meter = parseMeter(x.meter);
       return meter ? { type: 'meter', meter } : undefined;
+    }
+    case 'history': {
+      const history = parseHistory(x.history);
+      return history ? { type: 'history', history } : undefined;
+    }
+    case 'attachment': {
+      const attachment = parseAttachment(x.attachment);
+      return attachment ? { type: 'attachment', attachment } : undefined;
     }
     default:
       return undefined;

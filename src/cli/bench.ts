@@ -3,9 +3,9 @@
 // count, and decode measured against the memory-bandwidth floor. Each thread
 // count runs in its own process so that peak RSS belongs to it alone.
 import { execFileSync } from 'node:child_process';
-import { parseArgs } from 'node:util';
+import { oneOf, type Command } from './args';
 import { readBandwidth } from './bandwidth';
-import { openModel, parseIntList } from './open-model';
+import { openModel, threadCountList } from './open-model';
 
 export interface BenchResult {
   threads: number;
@@ -21,30 +21,34 @@ export interface BenchResult {
   decode_floor_fraction: number;
 }
 
-export async function benchCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
+export const bench: Command = {
+  spec: {
+    name: 'bench',
+    description: 'Measures, for each thread count, load time, peak memory, decode and prompt-processing speed, and decode against the memory-bandwidth floor. Each thread count runs in a process of its own.',
     options: {
-      model: { type: 'string' },
-      threads: { type: 'string', default: '1,2' },
-      'lm-head': { type: 'string', default: 'int8' },
-      json: { type: 'boolean', default: false },
-      one: { type: 'boolean', default: false },
+      model: { type: 'string', value: 'FILE', help: 'the GGUF model', required: true },
+      threads: { type: 'string', value: 'N,N,…', help: 'thread counts to measure', default: '1,2' },
+      'lm-head': { type: 'string', value: 'int8|f16', help: 'the output layer: int8 (what the extension uses) or exact F16', default: 'int8' },
+      json: { type: 'boolean', help: 'print one JSON object per thread count' },
+      // Internal: one measurement in this process (the parent runs one child per thread count).
+      one: { type: 'boolean', help: 'measure one thread count in this process', hidden: true },
     },
-  });
-  if (!values.model) throw new Error('usage: bitnet bench --model FILE [--threads 1,2] [--lm-head int8|f16] [--json]');
-  const head = values['lm-head'] === 'f16' ? 'f16' : 'int8';
-  if (values.one) {
-    console.log(JSON.stringify(await measure(values.model, Number(values.threads), head)));
+  },
+  async run({ values }) {
+    const model = String(values.model);
+    const head = oneOf(values, 'lm-head', ['int8', 'f16'] as const);
+    if (values.one) {
+      console.log(JSON.stringify(await measure(model, Number(values.threads), head)));
+      return 0;
+    }
+    for (const threads of threadCountList(values)) {
+      const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1], 'bench', '--one', '--model', model, '--threads', String(threads), '--lm-head', head], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      const result = JSON.parse(out.trim().split('\n').pop()!) as BenchResult;
+      console.log(values.json ? JSON.stringify(result) : describe(result));
+    }
     return 0;
-  }
-  for (const threads of parseIntList(values.threads, '--threads')) {
-    const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1], 'bench', '--one', '--model', values.model, '--threads', String(threads), '--lm-head', head], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    const result = JSON.parse(out.trim().split('\n').pop()!) as BenchResult;
-    console.log(values.json ? JSON.stringify(result) : describe(result));
-  }
-  return 0;
-}
+  },
+};
 
 async function measure(file: string, threads: number, lmHead: 'int8' | 'f16'): Promise<BenchResult> {
   const { model, info } = openModel(file, { threads, lmHead });

@@ -5,35 +5,41 @@
 import { checkBitnetModel } from '../engine/bitnet-model';
 import { ggmlTypeName } from '../engine/ggml-types';
 import { GgufError, metadataTypeName, readGguf, type GgufFile } from '../engine/gguf';
-import { UsageError, parseArgs } from './args';
+import type { Command } from './args';
 
-export async function inspectCommand(args: string[]): Promise<number> {
-  const { positional } = parseArgs(args, []);
-  if (positional.length !== 1) throw new UsageError('usage: bitnet inspect FILE');
-  const path = positional[0]!;
-  try {
-    const file = readGguf(path);
-    printContainer(file);
-    const model = checkBitnetModel(file);
-    const h = model.hparams;
-    const v = model.vocab;
-    console.log(`model:        ${model.architecture} "${model.name}"`);
-    console.log(
-      `shape:        ${h.blockCount} layers, hidden ${h.embeddingLength}, ffn ${h.feedForwardLength}, ` +
-        `${h.headCount} heads / ${h.headCountKv} KV heads (head size ${h.embeddingLength / h.headCount})`,
-    );
-    console.log(`context:      ${h.contextLength} tokens, RoPE base ${h.ropeFreqBase}, RMS eps ${Number(h.rmsEpsilon.toPrecision(6))}`);
-    const control = v.tokenTypes.filter((t) => t === 3).length;
-    console.log(`tokenizer:    byte-level BPE, ${v.tokens.length} tokens (${control} control), ${v.merges.length} merges`);
-    console.log(`special ids:  BOS ${v.bosId} ${v.tokens[v.bosId]}, EOS ${v.eosId} ${v.tokens[v.eosId]}, EOT ${v.eotId}${v.eotId >= 0 ? ` ${v.tokens[v.eotId]}` : ''}`);
-    console.log('ok: a BitNet b1.58 model this extension can run');
-    return 0;
-  } catch (err) {
-    if (!(err instanceof GgufError)) throw err;
-    console.error(`bitnet inspect: ${err.message}`);
-    return 1;
-  }
-}
+export const inspect: Command = {
+  spec: {
+    name: 'inspect',
+    description: 'Describes a GGUF model file (container, tensors, shapes, tokenizer) and checks that it is a BitNet b1.58 model this extension can run.',
+    options: {},
+    positional: { name: 'FILE', help: 'the GGUF file' },
+  },
+  async run({ positional }) {
+    const path = positional!;
+    try {
+      const file = readGguf(path);
+      printContainer(file);
+      const model = checkBitnetModel(file);
+      const h = model.hparams;
+      const v = model.vocab;
+      console.log(`model:        ${model.architecture} "${model.name}"`);
+      console.log(
+        `shape:        ${h.blockCount} layers, hidden ${h.embeddingLength}, ffn ${h.feedForwardLength}, ` +
+          `${h.headCount} heads / ${h.headCountKv} KV heads (head size ${h.embeddingLength / h.headCount})`,
+      );
+      console.log(`context:      ${h.contextLength} tokens, RoPE base ${h.ropeFreqBase}, RMS eps ${Number(h.rmsEpsilon.toPrecision(6))}`);
+      const control = v.tokenTypes.filter((t) => t === 3).length;
+      console.log(`tokenizer:    byte-level BPE, ${v.tokens.length} tokens (${control} control), ${v.merges.length} merges`);
+      console.log(`special ids:  BOS ${v.bosId} ${v.tokens[v.bosId]}, EOS ${v.eosId} ${v.tokens[v.eosId]}, EOT ${v.eotId}${v.eotId >= 0 ? ` ${v.tokens[v.eotId]}` : ''}`);
+      console.log('ok: a BitNet b1.58 model this extension can run');
+      return 0;
+    } catch (err) {
+      if (!(err instanceof GgufError)) throw err;
+      console.error(`bitnet inspect: ${err.message}`);
+      return 1;
+    }
+  },
+};
 
 function printContainer(file: GgufFile): void {
   const arch = file.metadata.get('general.architecture');

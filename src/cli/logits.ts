@@ -1,38 +1,41 @@
 // `bitnet logits --model FILE --tokens 128000,1,2 [--top 20] [--all] [--lm-head f16|int8]`:
 // the logits at the last position as JSON, for parity checks against other engines.
-import { parseArgs } from 'node:util';
-import { openModel, parseIntList } from './open-model';
+import { oneOf, wholeNumber, wholeNumberList, type Command } from './args';
+import { openModel, threadCount } from './open-model';
 
-export async function logitsCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
+export const logits: Command = {
+  spec: {
+    name: 'logits',
+    description: 'Evaluates the token ids and prints the logits at the last position as JSON ({ tokens, top, logits }), for parity checks against other engines.',
     options: {
-      model: { type: 'string' },
-      tokens: { type: 'string' },
-      top: { type: 'string', default: '20' },
-      all: { type: 'boolean', default: false },
-      threads: { type: 'string', default: '0' },
-      'lm-head': { type: 'string', default: 'f16' },
+      model: { type: 'string', value: 'FILE', help: 'the GGUF model', required: true },
+      tokens: { type: 'string', value: 'ID,ID,…', help: 'the token ids to evaluate, comma-separated', required: true },
+      top: { type: 'string', value: 'N', help: 'how many of the highest logits to list', default: '20' },
+      all: { type: 'boolean', help: 'also print the whole logits vector' },
+      threads: { type: 'string', value: 'N', help: 'CPU threads; 0 is one per physical core', default: '0' },
+      'lm-head': { type: 'string', value: 'f16|int8', help: 'the output layer: exact F16, or the faster int8 one the extension uses', default: 'f16' },
     },
-  });
-  if (!values.model || !values.tokens) throw new Error('usage: bitnet logits --model FILE --tokens ID,ID,… [--top N] [--all]');
-  const head = values['lm-head'];
-  if (head !== 'f16' && head !== 'int8') throw new Error(`--lm-head must be f16 or int8, got '${head}'`);
-  const tokens = parseIntList(values.tokens, '--tokens');
-  const { model } = openModel(values.model, { threads: Number(values.threads), lmHead: head });
-  try {
-    const ctx = model.createContext(Math.max(tokens.length, 1));
-    const out = ctx.eval(tokens);
-    const top = topK(out, Number(values.top));
-    const result: Record<string, unknown> = { tokens, top };
-    if (values.all) result.logits = Array.from(out);
-    console.log(JSON.stringify(result));
-    ctx.free();
-    return 0;
-  } finally {
-    model.free();
-  }
-}
+  },
+  async run({ values }) {
+    const tokens = wholeNumberList(values, 'tokens', 0);
+    const top = wholeNumber(values, 'top', 0);
+    const lmHead = oneOf(values, 'lm-head', ['f16', 'int8'] as const);
+    const { model, info } = openModel(String(values.model), { threads: threadCount(values), lmHead });
+    try {
+      const context = info.hparams.contextLength;
+      if (tokens.length > context) throw new Error(`--tokens has ${tokens.length} ids and the model's context holds ${context}; shorten the prompt`);
+      const ctx = model.createContext(tokens.length);
+      const out = ctx.eval(tokens);
+      const result: Record<string, unknown> = { tokens, top: topK(out, top) };
+      if (values.all) result.logits = Array.from(out);
+      console.log(JSON.stringify(result));
+      ctx.free();
+      return 0;
+    } finally {
+      model.free();
+    }
+  },
+};
 
 export function topK(logits: Float32Array, k: number): { id: number; logit: number }[] {
   const ids = Array.from(logits.keys());

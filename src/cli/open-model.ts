@@ -1,9 +1,13 @@
-// Loads a model file into the native engine for the CLI commands.
+// Loads a model file into the native engine for the CLI commands, and reads
+// the --threads option they share.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BitnetAddon, NativeModel } from '../../native';
 import { loadAddon } from '../engine/addon-loader';
 import { readBitnetModel } from '../engine/bitnet-model';
+import { wholeNumber, wholeNumberList, type OptionValues } from './args';
+import { THREADS } from './limits';
 
 export interface OpenModel {
   addon: BitnetAddon;
@@ -26,9 +30,24 @@ export function openModel(file: string, options: { threads?: number; lmHead?: 'i
   return { addon, info, model };
 }
 
-/** Parses "1,2" into [1, 2]; rejects anything else. */
-export function parseIntList(value: string, what: string): number[] {
-  const list = value.split(',').map((s) => Number(s.trim()));
-  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 0)) throw new Error(`${what} must be a comma-separated list of whole numbers, got '${value}'`);
+/** --threads: one thread count within the bitnet.threads setting's range (0: one per core). */
+export function threadCount(values: OptionValues): number {
+  const n = wholeNumber(values, 'threads', THREADS.min, THREADS.max);
+  warnAboveCores([n]);
+  return n;
+}
+
+/** --threads as a list of thread counts ("1,2"), each within the setting's range. */
+export function threadCountList(values: OptionValues): number[] {
+  const list = wholeNumberList(values, 'threads', THREADS.min, THREADS.max);
+  warnAboveCores(list);
   return list;
+}
+
+/** More threads than CPU cores is allowed but slower (they take turns on the cores): say so on stderr. */
+function warnAboveCores(counts: number[]): void {
+  const cores = os.availableParallelism();
+  const over = counts.filter((n) => n > cores);
+  if (over.length === 0) return;
+  console.error(`bitnet: warning: --threads ${over.join(',')} is more than the ${cores} CPUs this machine has; the extra threads take turns on them and generation gets slower`);
 }

@@ -1,52 +1,57 @@
-// `bitnet serve --model FILE [--host 127.0.0.1] [--port 8080] [--slots 4]
-// [--ctx 2048] [--threads N] [--api-key KEY] [--alias NAME]`: serves the
-// model over the llama.cpp server's endpoints and the OpenAI-compatible ones
-// until interrupted. The API key may also come from $BITNET_API_KEY, which
-// keeps it out of the process list.
+// `bitnet serve --model FILE`: serves the model over the llama.cpp server's
+// endpoints and the OpenAI-compatible ones until interrupted. The API key may
+// also come from $BITNET_API_KEY, which keeps it out of the process list.
 import { loadAddon } from '../engine/addon-loader';
 import { startServer } from '../server/bitnet-server';
 import { MAX_SLOTS, MAX_STEP_TOKENS, SERVER_DEFAULTS } from '../server/server-config';
-import { UsageError, parseArgs } from './args';
-import { packageRoot } from './open-model';
+import { wholeNumber, type Command } from './args';
+import { CONTEXT } from './limits';
+import { packageRoot, threadCount } from './open-model';
 
-const USAGE =
-  'usage: bitnet serve --model FILE [--host 127.0.0.1] [--port 8080] [--slots 4] [--ctx 2048] [--threads N] [--api-key KEY] [--alias NAME] [--prefill-chunk 64]';
+const LOCAL_HOSTS = ['127.0.0.1', 'localhost', '::1'];
 
-function integer(value: string | undefined, name: string, min: number, max: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
-  return n;
-}
-
-export async function serveCommand(args: string[]): Promise<number> {
-  const { options, positional } = parseArgs(args, ['model', 'host', 'port', 'slots', 'ctx', 'threads', 'api-key', 'alias', 'prefill-chunk']);
-  const modelPath = options.get('model');
-  if (!modelPath || positional.length > 0) throw new UsageError(USAGE);
-  const host = options.get('host') ?? SERVER_DEFAULTS.host;
-  const apiKey = options.get('api-key') ?? (process.env.BITNET_API_KEY || undefined);
-  const server = await startServer(loadAddon(packageRoot()), {
-    modelPath,
-    host,
-    port: integer(options.get('port'), 'port', 0, 65535, SERVER_DEFAULTS.port),
-    slots: integer(options.get('slots'), 'slots', 1, MAX_SLOTS, SERVER_DEFAULTS.slots),
-    contextSize: integer(options.get('ctx'), 'ctx', 64, 1 << 20, SERVER_DEFAULTS.contextSize),
-    threads: integer(options.get('threads'), 'threads', 0, 256, SERVER_DEFAULTS.threads),
-    // A step's prompt tokens and every slot's decoded token must fit one evalBatch.
-    prefillChunk: integer(options.get('prefill-chunk'), 'prefill-chunk', 2, MAX_STEP_TOKENS - MAX_SLOTS, SERVER_DEFAULTS.prefillChunk),
-    apiKey,
-    alias: options.get('alias'),
-  });
-  const { config } = server;
-  console.log(`bitnet serve: ${config.modelPath}, ${config.slots} slots of ${config.contextSize} tokens, listening on ${server.url}`);
-  if (!['127.0.0.1', 'localhost', '::1'].includes(host) && !apiKey) {
-    console.log('bitnet serve: listening beyond this machine without --api-key: anyone who can reach it can use it.');
-  }
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await server.close();
-  return 0;
-}
+export const serve: Command = {
+  spec: {
+    name: 'serve',
+    description:
+      'Serves the model over the llama.cpp server\'s endpoints (/completion, /tokenize, /health, /props) and the OpenAI-compatible ones (/v1/completions, /v1/chat/completions, /v1/models) until interrupted.',
+    options: {
+      model: { type: 'string', value: 'FILE', help: 'the GGUF model', required: true },
+      host: { type: 'string', value: 'ADDRESS', help: 'address to listen on; anything but 127.0.0.1 lets other machines in', default: SERVER_DEFAULTS.host },
+      port: { type: 'string', value: 'N', help: 'port to listen on; 0 picks a free one', default: String(SERVER_DEFAULTS.port) },
+      slots: { type: 'string', value: 'N', help: `users served at once, each with its own cache (1 to ${MAX_SLOTS})`, default: String(SERVER_DEFAULTS.slots) },
+      ctx: { type: 'string', value: 'N', help: 'tokens each slot\'s cache holds', default: String(SERVER_DEFAULTS.contextSize) },
+      threads: { type: 'string', value: 'N', help: 'CPU threads; 0 is one per physical core', default: String(SERVER_DEFAULTS.threads) },
+      'api-key': { type: 'string', value: 'KEY', help: 'require this bearer key (default: $BITNET_API_KEY, else none)' },
+      alias: { type: 'string', value: 'NAME', help: 'the model name the server reports' },
+      'prefill-chunk': { type: 'string', value: 'N', help: 'most prompt tokens a step reads over all slots', default: String(SERVER_DEFAULTS.prefillChunk) },
+    },
+  },
+  async run({ values }) {
+    const host = String(values.host);
+    const apiKey = (values['api-key'] as string | undefined) ?? (process.env.BITNET_API_KEY || undefined);
+    const server = await startServer(loadAddon(packageRoot()), {
+      modelPath: String(values.model),
+      host,
+      port: wholeNumber(values, 'port', 0, 65535),
+      slots: wholeNumber(values, 'slots', 1, MAX_SLOTS),
+      contextSize: wholeNumber(values, 'ctx', CONTEXT.min, CONTEXT.max),
+      threads: threadCount(values),
+      // A step's prompt tokens and every slot's decoded token must fit one evalBatch.
+      prefillChunk: wholeNumber(values, 'prefill-chunk', 2, MAX_STEP_TOKENS - MAX_SLOTS),
+      apiKey,
+      alias: values.alias as string | undefined,
+    });
+    const { config } = server;
+    console.log(`bitnet serve: ${config.modelPath}, ${config.slots} slots of ${config.contextSize} tokens, listening on ${server.url}`);
+    if (!LOCAL_HOSTS.includes(host) && !apiKey) {
+      console.log('bitnet serve: listening beyond this machine without --api-key: anyone who can reach it can use it.');
+    }
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await server.close();
+    return 0;
+  },
+};

@@ -1,17 +1,24 @@
 // "BitNet: Download model": the official model into the extension's global
-// storage, with a cancellable progress notification. Cancel stops the transfer
-// and keeps the part, so the next run resumes.
+// storage, with a cancellable progress notification that says what is
+// happening (connecting, which try, percent, speed, time left). Cancel stops
+// the transfer and keeps the part, so the next run resumes.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { checkModelDownloadInWorker } from '../model/check-in-worker';
 import { describeModel } from '../model/describe-model';
 import { downloadFile, partialBytes } from '../model/download';
 import { DownloadError } from '../model/download-error';
+import { statusText } from '../model/download-status';
 import { downloadedModelPath } from '../model/model-location';
+import { MODEL_MAX_BYTES } from '../model/model-size';
 import { modelUrl, resolveEndpoint, resolveSha256 } from '../model/model-source';
 import { formatProgress, type DownloadProgress } from '../model/progress-meter';
 import { readSettings } from '../settings';
 import { readDownloadToken } from './download-token';
 
 let running: Promise<string | undefined> | undefined;
+/** Stops the running download without a word to the user (it is no longer wanted). */
+let dropRunning: (() => void) | undefined;
 
 /**
  * Downloads the model, or joins the download already running. Resolves to the
@@ -20,6 +27,11 @@ let running: Promise<string | undefined> | undefined;
 export function downloadModel(context: vscode.ExtensionContext): Promise<string | undefined> {
   running ??= run(context).finally(() => (running = undefined));
   return running;
+}
+
+/** Called when the user picked a local model: a download still running or retrying is not wanted any more. */
+export function cancelModelDownload(): void {
+  dropRunning?.();
 }
 
 async function run(context: vscode.ExtensionContext): Promise<string | undefined> {
@@ -43,6 +55,12 @@ async function run(context: vscode.ExtensionContext): Promise<string | undefined
   }
   const token = await readDownloadToken(context);
   const resuming = partialBytes(dest) > 0;
+  const controller = new AbortController();
+  let dropped = false;
+  dropRunning = () => {
+    dropped = true;
+    controller.abort();
+  };
 
   try {
     return await vscode.window.withProgress(
@@ -52,7 +70,6 @@ async function run(context: vscode.ExtensionContext): Promise<string | undefined
         cancellable: true,
       },
       async (progress, cancel) => {
-        const controller = new AbortController();
         cancel.onCancellationRequested(() => controller.abort());
         let shownPercent = 0;
         const onProgress = (p: DownloadProgress): void => {
@@ -61,14 +78,26 @@ async function run(context: vscode.ExtensionContext): Promise<string | undefined
           progress.report({ increment: percent - shownPercent, message: `${percent}% · ${formatProgress(p)}` });
           shownPercent = percent;
         };
-        const result = await downloadFile({ url, dest, token, sha256, signal: controller.signal, onProgress });
+        const result = await downloadFile({
+          url,
+          dest,
+          token,
+          sha256,
+          signal: controller.signal,
+          onProgress,
+          onStatus: (status) => progress.report({ message: statusText(status) }),
+          maxBytes: MODEL_MAX_BYTES,
+          content: checkModelDownloadInWorker(path.join(context.extensionPath, 'dist', 'model-check.js')),
+        });
         progress.report({ message: 'verified' });
         return result.path;
       },
     );
   } catch (err) {
-    await reportFailure(err);
+    if (!dropped) await reportFailure(err);
     return undefined;
+  } finally {
+    dropRunning = undefined;
   }
 }
 

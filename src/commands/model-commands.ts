@@ -10,11 +10,15 @@ import { describeModel, type ModelDescription } from '../model/describe-model';
 import { partialBytes } from '../model/download';
 import { downloadedModelPath, locateModel, type PathContext } from '../model/model-location';
 import { readSettings } from '../settings';
-import { downloadModel } from './download-model';
+import { cancelModelDownload, downloadModel } from './download-model';
 import { setDownloadToken } from './download-token';
 import { offerModel } from './first-run-prompt';
 import { deleteDownloadedModel, revealModel } from './model-file';
 import { useLocalModel } from './use-local-model';
+
+/** How long startup waits for a late `bitnet.modelPath` before offering the download, and how often it looks. */
+const STARTUP_SETTLE_MS = 3000;
+const STARTUP_POLL_MS = 250;
 
 /** Called with the path of a checked model file, or undefined when there is none usable. */
 export type ModelChanged = (path: string | undefined) => void;
@@ -62,6 +66,9 @@ class ModelManager {
     const generation = ++this.generation;
     const location = locateModel(readSettings().modelPath, storage(this.context), pathContext());
     if (location.kind === 'none') {
+      // At startup the user's settings can reach the extension host after
+      // activation: look again for a while before offering a 1.19 GB download.
+      if (offer && (await this.settingArrives(generation))) return;
       this.use(undefined);
       if (offer) await this.offer();
       return;
@@ -80,6 +87,19 @@ class ModelManager {
       return;
     }
     if (generation === this.generation) this.use(location.path);
+  }
+
+  /** True when `bitnet.modelPath` became set (and a newer refresh took over) within STARTUP_SETTLE_MS. */
+  private async settingArrives(generation: number): Promise<boolean> {
+    for (let waited = 0; waited < STARTUP_SETTLE_MS; waited += STARTUP_POLL_MS) {
+      await new Promise((resolve) => setTimeout(resolve, STARTUP_POLL_MS));
+      if (generation !== this.generation) return true;
+      if (readSettings().modelPath.trim() !== '') {
+        await this.refresh({ offer: false });
+        return true;
+      }
+    }
+    return false;
   }
 
   async download(): Promise<void> {
@@ -113,6 +133,8 @@ class ModelManager {
   async useLocal(): Promise<void> {
     const file = await useLocalModel(this.checkModel);
     if (!file) return;
+    // The user chose a file: a download running or retrying in the background is not wanted any more.
+    cancelModelDownload();
     // The same path again fires no configuration change, so refresh here too.
     await this.refresh({ offer: false });
     const model = this.current === file ? describeModelInUse(this.context, file) : undefined;

@@ -47,6 +47,10 @@ function describeStatus(status: EngineStatus): string {
       return `loading ${status.path}`;
     case 'ready':
       return 'ready';
+    case 'unloaded':
+      return 'not in memory (loads on the next request)';
+    case 'reading':
+      return `reading the prompt (${status.kind}): ${status.progress.done} of ${status.progress.total} tokens`;
     case 'generating':
       return `generating (${status.kind})`;
     case 'error':

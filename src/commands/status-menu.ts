@@ -25,6 +25,7 @@ export async function showStatusMenu(engine: EngineStatus): Promise<void> {
   }
   items.push(
     { label: '$(graph) Show stats', run: () => vscode.commands.executeCommand('bitnet.showStats') },
+    { label: '$(output) Show log', description: 'one line per completion request', run: () => vscode.commands.executeCommand('bitnet.showLog') },
     { label: '$(gear) Open settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'bitnet.') },
   );
   const pick = await vscode.window.showQuickPick(items, { title: 'BitNet' });

@@ -8,14 +8,17 @@ import type { FilterContext } from './postprocess/filter';
 import { postProcess } from './postprocess/pipeline';
 import { stopAtRepetition } from './postprocess/stop-at-repetition';
 import { truncateToMode } from './postprocess/truncate-to-mode';
-import { buildPrompt } from './prompt';
+import type { CompletionPrompt } from '../engine/protocol';
+import type { CompletionOutcome, CompletionReport } from './completion-report';
+import { SKIP_REASON_TEXT, type SkipReason } from './skip-rules';
+import { buildPrompt, COLD_WINDOW_STEP_LINES, COLD_WINDOW_WORTH, coldWindowTokens } from './prompt';
 import { lineAroundCursor, nextLines, type DocumentSnapshot } from './snapshot';
 
 export interface CompleterSettings {
   maxTokens: number;
   /** Token budget for the document prefix in the prompt. */
   promptTokens: number;
-  /** After this long, show whatever complete text there is. */
+  /** This long after the first generated token, show whatever complete text there is. */
   timeBudgetMs: number;
 }
 
@@ -32,7 +35,17 @@ export interface CompleterCounters {
   shown: number;
 }
 
+export interface CompletionRequest {
+  explicit: boolean;
+  signal: AbortSignal;
+}
+
 const NEXT_LINES_CHECKED = 8;
+
+/** The generation that serves one request, once there is one. */
+interface Attempt {
+  generation?: InflightCompletion;
+}
 
 export class InlineCompleter {
   readonly counters: CompleterCounters = { requests: 0, cacheHits: 0, joined: 0, generations: 0, shown: 0 };
@@ -40,23 +53,58 @@ export class InlineCompleter {
   lastLatencyMs: number | undefined;
   private readonly cache = new CompletionCache();
   private current: InflightCompletion | undefined;
+  private readonly listeners = new Set<(report: CompletionReport) => void>();
 
   constructor(
     private readonly engine: CompletionGenerator,
     private readonly settings: () => CompleterSettings,
   ) {}
 
-  async complete(doc: DocumentSnapshot, request: { explicit: boolean; signal: AbortSignal }): Promise<CompletionResult | undefined> {
-    this.counters.requests++;
+  /** Hears what became of every request (see CompletionReport). */
+  onReport(listener: (report: CompletionReport) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  async complete(doc: DocumentSnapshot, request: CompletionRequest): Promise<CompletionResult | undefined> {
+    const id = ++this.counters.requests;
     const started = performance.now();
     const ctx = filterContext(doc);
-    const result = await this.find(doc, ctx, request);
-    if (!result || request.signal.aborted) return undefined;
+    const attempt: Attempt = {};
+    const report = (outcome: CompletionOutcome, extra: Partial<CompletionReport> = {}) =>
+      this.report({ id, trigger: request.explicit ? 'explicit' : 'typing', outcome, ms: performance.now() - started, ...extra }, attempt.generation);
+    let result: CompletionResult | undefined;
+    try {
+      result = await this.find(doc, ctx, request, attempt);
+    } catch (err) {
+      report('failed', { detail: (err as Error)?.message ?? String(err) });
+      return undefined;
+    }
+    if (!result || request.signal.aborted) {
+      report('cancelled');
+      return undefined;
+    }
     const text = postProcess(result.text, ctx);
-    if (text === '') return undefined;
+    if (text === '') {
+      report(attempt.generation?.outcome === 'timeout' ? 'timeout' : 'empty', { source: result.source });
+      return undefined;
+    }
     this.counters.shown++;
     this.lastLatencyMs = performance.now() - started;
+    report('shown', { source: result.source, chars: text.length });
     return { ...result, text };
+  }
+
+  /** Says why a request was not even asked (a skip rule), for the log and the status. */
+  skipped(explicit: boolean, reason: SkipReason): void {
+    const id = ++this.counters.requests;
+    this.report({ id, trigger: explicit ? 'explicit' : 'typing', outcome: 'skipped', detail: SKIP_REASON_TEXT[reason], ms: 0 }, undefined);
+  }
+
+  /** Reads this place's prompt into the cache in the background, so the first keystroke here is fast. */
+  warm(doc: DocumentSnapshot): void {
+    const settings = this.settings();
+    this.engine.warm(this.prompt(doc, settings), settings.maxTokens);
   }
 
   /** Text the generation in flight has produced so far, if one is running. */
@@ -72,34 +120,45 @@ export class InlineCompleter {
     this.current = undefined;
   }
 
-  private async find(doc: DocumentSnapshot, ctx: FilterContext, request: { explicit: boolean; signal: AbortSignal }): Promise<CompletionResult | undefined> {
+  private report(report: CompletionReport, generation: InflightCompletion | undefined): void {
+    const emit = (r: CompletionReport) => {
+      for (const listener of this.listeners) listener(r);
+    };
+    if (!generation) return emit(report);
+    if (!generation.settled) return emit({ ...report, progress: generation.progress });
+    // The engine's figures arrive with its end message, at most a step after the text.
+    void generation.stats.then((stats) => emit({ ...report, stats }));
+  }
+
+  private async find(doc: DocumentSnapshot, ctx: FilterContext, request: CompletionRequest, attempt: Attempt): Promise<CompletionResult | undefined> {
     const cached = this.cache.get(cacheKey(doc, ctx));
     if (cached !== undefined) {
       this.counters.cacheHits++;
       return { text: cached, source: 'cache' };
     }
-    const joined = await this.join(doc, ctx, request.signal);
+    const joined = await this.join(doc, ctx, request.signal, attempt);
     if (joined) return joined;
     if (!(await sleep(debounceDelay(doc, request.explicit), request.signal))) return undefined;
-    return (await this.join(doc, ctx, request.signal)) ?? this.generate(doc, ctx, request.signal);
+    return (await this.join(doc, ctx, request.signal, attempt)) ?? this.generate(doc, ctx, request.signal, attempt);
   }
 
-  private async join(doc: DocumentSnapshot, ctx: FilterContext, signal: AbortSignal): Promise<CompletionResult | undefined> {
+  private async join(doc: DocumentSnapshot, ctx: FilterContext, signal: AbortSignal, attempt: Attempt): Promise<CompletionResult | undefined> {
     const generation = this.current;
     if (!generation?.canServe({ ...doc, lineAfter: ctx.lineAfter })) return undefined;
     this.counters.joined++;
+    attempt.generation = generation;
     const text = await generation.join(signal);
     const typed = doc.prefix.slice(generation.plan.prefix.length);
     if (text === undefined || !text.startsWith(typed)) return undefined;
     return { text: text.slice(typed.length), source: 'in-flight' };
   }
 
-  private async generate(doc: DocumentSnapshot, ctx: FilterContext, signal: AbortSignal): Promise<CompletionResult | undefined> {
+  private async generate(doc: DocumentSnapshot, ctx: FilterContext, signal: AbortSignal, attempt: Attempt): Promise<CompletionResult | undefined> {
     const settings = this.settings();
     this.current?.abort();
     const mode = ctx.mode;
     const generation = new InflightCompletion(this.engine, {
-      prompt: buildPrompt(doc, settings.promptTokens).text,
+      prompt: this.prompt(doc, settings),
       path: doc.path,
       languageId: doc.languageId,
       prefix: doc.prefix,
@@ -114,12 +173,21 @@ export class InlineCompleter {
       onTimeout: (text) => (mode.kind === 'multi-line' ? completeLines(text) : text),
     });
     this.current = generation;
+    attempt.generation = generation;
     this.counters.generations++;
     generation.result.then((text) => {
       if (generation.outcome !== 'abandoned') this.cache.set(cacheKey(doc, ctx), postProcess(text, ctx));
     }, () => undefined);
     const text = await generation.join(signal);
     return text === undefined ? undefined : { text, source: 'model' };
+  }
+
+  /** The full prompt, and a cold one this CPU reads in about a second when that is much shorter. */
+  private prompt(doc: DocumentSnapshot, settings: CompleterSettings): CompletionPrompt {
+    const full = buildPrompt(doc, settings.promptTokens).text;
+    const coldTokens = coldWindowTokens(this.engine.prefillRate);
+    if (coldTokens >= settings.promptTokens * COLD_WINDOW_WORTH) return { full };
+    return { full, cold: buildPrompt(doc, coldTokens, COLD_WINDOW_STEP_LINES).text };
   }
 }
 

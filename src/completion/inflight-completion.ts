@@ -2,18 +2,23 @@
 // if the user types text the model is already writing, the new request
 // waits for this generation instead of starting over. The generation is
 // aborted only when nobody is waiting for it any more.
-import type { GenerateOptions } from '../engine/protocol';
+import type { GenerationStream } from '../engine/client';
+import type { CompletionPrompt, GenerateOptions, GenerationStats } from '../engine/protocol';
 
 /** The part of EngineClient inline completion uses. */
 export interface CompletionGenerator {
-  complete(prompt: string, options: GenerateOptions, signal?: AbortSignal): AsyncIterable<string>;
+  complete(prompt: CompletionPrompt, options: GenerateOptions, signal?: AbortSignal): GenerationStream;
+  /** Reads a prompt into the cache in the background, ahead of typing. */
+  warm(prompt: CompletionPrompt, maxTokens: number): void;
+  /** How fast this CPU reads prompts (tokens per second), once measured. */
+  readonly prefillRate: number | undefined;
 }
 
 /** How long an abandoned generation lives on, waiting for the next keystroke to join it. */
 export const JOIN_GRACE_MS = 150;
 
 export interface GenerationPlan {
-  prompt: string;
+  prompt: CompletionPrompt;
   /** The document the generation is for, and the prefix it continues. */
   path: string;
   languageId: string;
@@ -22,7 +27,7 @@ export interface GenerationPlan {
   options: GenerateOptions;
   /** True once `text` holds everything worth showing: generation stops early. */
   isFinished(text: string): boolean;
-  /** What to keep when the time budget runs out mid-generation. */
+  /** What to keep when the time budget (counted from the first token) runs out mid-generation. */
   onTimeout(text: string): string;
 }
 
@@ -33,6 +38,9 @@ export class InflightCompletion {
   /** How it ended: the model stopped or had enough, the time ran out, or nobody waited. */
   outcome: 'finished' | 'timeout' | 'abandoned' | undefined;
   readonly result: Promise<string>;
+  /** The worker's figures, once it has ended the request (undefined if it never did). */
+  stats: Promise<GenerationStats | undefined> = Promise.resolve(undefined);
+  private stream: GenerationStream | undefined;
   private readonly controller = new AbortController();
   private waiters = 0;
   private abandonTimer: ReturnType<typeof setTimeout> | undefined;
@@ -92,25 +100,24 @@ export class InflightCompletion {
     }, JOIN_GRACE_MS);
   }
 
+  /** How far the prompt has been read, while it is being read. */
+  get progress() {
+    return this.stream?.progress;
+  }
+
   private async run(engine: CompletionGenerator): Promise<string> {
-    const { options } = this.plan;
-    const timer = options.timeBudgetMs
-      ? setTimeout(() => {
-          this.outcome ??= 'timeout';
-          this.controller.abort();
-        }, options.timeBudgetMs)
-      : undefined;
-    try {
-      for await (const chunk of engine.complete(this.plan.prompt, options, this.controller.signal)) {
-        this.text += chunk;
-        if (this.plan.isFinished(this.text)) {
-          this.controller.abort(); // enough text: free the CPU for the next request
-          break;
-        }
+    const stream = engine.complete(this.plan.prompt, this.plan.options, this.controller.signal);
+    this.stream = stream;
+    this.stats = stream.stats;
+    for await (const chunk of stream) {
+      this.text += chunk;
+      if (this.plan.isFinished(this.text)) {
+        this.outcome ??= 'finished';
+        break; // enough text: ending the stream frees the CPU for the next request
       }
-    } finally {
-      clearTimeout(timer);
     }
+    // The worker ends a request whose time ran out with stopReason 'time', just before the stream ends.
+    if (!this.outcome && (await stream.stats)?.stopReason === 'time') this.outcome = 'timeout';
     this.outcome ??= 'finished';
     return this.outcome === 'timeout' ? this.plan.onTimeout(this.text) : this.text;
   }

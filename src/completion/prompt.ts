@@ -2,6 +2,8 @@
 // fill-in-the-middle training, so the prompt is a plain continuation: a
 // one-line header, then the tail of the text before the cursor. The suffix
 // is left out of the prompt and used only in post-processing.
+import { INITIAL_TOKENS_PER_SECOND } from '../engine/prefill-meter';
+import { COLD_PROMPT_SECONDS } from '../engine/protocol';
 import { lineComment } from './comment-syntax';
 import type { DocumentSnapshot } from './snapshot';
 
@@ -14,16 +16,31 @@ export const CHARS_PER_TOKEN = 3;
  */
 export const WINDOW_STEP_LINES = 32;
 
+/** A cold window moves in smaller steps: it is short, and is cheap to read again. */
+export const COLD_WINDOW_STEP_LINES = 8;
+
+/** Fewest and most tokens of a cold window (fewer gives the model too little to go on). */
+export const COLD_WINDOW_TOKENS = { min: 48, max: 384 } as const;
+
+/** A cold window is offered only when it is at most this share of the full budget. */
+export const COLD_WINDOW_WORTH = 0.75;
+
+/** Tokens of document a cold window holds: what this CPU reads in COLD_PROMPT_SECONDS. */
+export function coldWindowTokens(prefillTokensPerSecond: number | undefined): number {
+  const tokens = Math.floor((prefillTokensPerSecond ?? INITIAL_TOKENS_PER_SECOND) * COLD_PROMPT_SECONDS);
+  return Math.min(COLD_WINDOW_TOKENS.max, Math.max(COLD_WINDOW_TOKENS.min, tokens));
+}
+
 export interface Prompt {
   text: string;
   /** Where the document prefix starts inside the prompt text. */
   prefixStart: number;
 }
 
-export function buildPrompt(doc: Pick<DocumentSnapshot, 'path' | 'languageId' | 'prefix'>, budgetTokens: number): Prompt {
+export function buildPrompt(doc: Pick<DocumentSnapshot, 'path' | 'languageId' | 'prefix'>, budgetTokens: number, stepLines = WINDOW_STEP_LINES): Prompt {
   const header = promptHeader(doc.path, doc.languageId);
   const budget = Math.max(0, budgetTokens * CHARS_PER_TOKEN - header.length);
-  const window = stableWindow(doc.prefix, budget);
+  const window = stableWindow(doc.prefix, budget, stepLines);
   return { text: header + window, prefixStart: header.length };
 }
 
@@ -35,13 +52,15 @@ export function promptHeader(path: string, languageId: string): string {
 }
 
 /** The longest tail of `prefix` within `budget` chars that starts on a stable line. */
-export function stableWindow(prefix: string, budget: number): string {
+export function stableWindow(prefix: string, budget: number, stepLines = WINDOW_STEP_LINES): string {
   if (prefix.length <= budget) return prefix;
   const lineStarts = [0];
   for (let i = prefix.indexOf('\n'); i >= 0; i = prefix.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   // The first line whose start leaves at most `budget` chars.
   let first = lineStarts.findIndex((start) => prefix.length - start <= budget);
   if (first < 0) return prefix.slice(prefix.length - budget); // one very long line
-  first = Math.min(Math.ceil(first / WINDOW_STEP_LINES) * WINDOW_STEP_LINES, lineStarts.length - 1);
+  // A short window moves in shorter steps, so rounding never costs it more than a quarter of its lines.
+  const step = Math.min(stepLines, Math.max(1, Math.floor((lineStarts.length - first) / 4)));
+  first = Math.min(Math.ceil(first / step) * step, lineStarts.length - 1);
   return prefix.slice(lineStarts[first]);
 }

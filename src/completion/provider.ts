@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { readInlineSettings } from '../settings';
 import type { InlineCompleter } from './completer';
-import { skipReason } from './skip-rules';
+import { skipReason, type SkipReason } from './skip-rules';
 import type { DocumentSnapshot } from './snapshot';
 
 export class InlineProvider implements vscode.InlineCompletionItemProvider {
@@ -16,11 +16,15 @@ export class InlineProvider implements vscode.InlineCompletionItemProvider {
     context: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
-    if (this.skip(document)) return undefined;
+    const explicit = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
+    const skip = skipReasonFor(document);
+    if (skip) {
+      this.completer.skipped(explicit, skip);
+      return undefined;
+    }
     const controller = new AbortController();
     const subscription = token.onCancellationRequested(() => controller.abort());
     try {
-      const explicit = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
       const result = await this.completer.complete(snapshot(document, position), { explicit, signal: controller.signal });
       if (!result || token.isCancellationRequested) return undefined;
       return [new vscode.InlineCompletionItem(result.text, new vscode.Range(position, position))];
@@ -28,28 +32,27 @@ export class InlineProvider implements vscode.InlineCompletionItemProvider {
       subscription.dispose();
     }
   }
-
-  private skip(document: vscode.TextDocument): boolean {
-    const settings = readInlineSettings(document);
-    const editor = vscode.window.activeTextEditor;
-    const selections = editor?.document === document ? editor.selections : [];
-    return (
-      skipReason({
-        selectionCount: selections.length,
-        hasSelection: selections.some((s) => !s.isEmpty),
-        uriScheme: document.uri.scheme,
-        fileName: document.fileName,
-        languageId: document.languageId,
-        documentLength: document.getText().length,
-        enabled: settings.enabled,
-        sensitivePatterns: settings.sensitiveFiles,
-        maxFileSize: settings.maxFileSize,
-      }) !== undefined
-    );
-  }
 }
 
-function snapshot(document: vscode.TextDocument, position: vscode.Position): DocumentSnapshot {
+/** Why inline completion must not read this document now, if it must not. */
+export function skipReasonFor(document: vscode.TextDocument): SkipReason | undefined {
+  const settings = readInlineSettings(document);
+  const editor = vscode.window.activeTextEditor;
+  const selections = editor?.document === document ? editor.selections : [];
+  return skipReason({
+    selectionCount: selections.length,
+    hasSelection: selections.some((s) => !s.isEmpty),
+    uriScheme: document.uri.scheme,
+    fileName: document.fileName,
+    languageId: document.languageId,
+    documentLength: document.getText().length,
+    enabled: settings.enabled,
+    sensitivePatterns: settings.sensitiveFiles,
+    maxFileSize: settings.maxFileSize,
+  });
+}
+
+export function snapshot(document: vscode.TextDocument, position: vscode.Position): DocumentSnapshot {
   const text = document.getText();
   const offset = document.offsetAt(position);
   const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);

@@ -1,4 +1,5 @@
 // When not to offer a completion at all. Checked before any model work.
+import { isSensitive } from './sensitive-files';
 
 export interface SkipInput {
   selectionCount: number;
@@ -9,7 +10,7 @@ export interface SkipInput {
   documentLength: number;
   /** `bitnet.inline.enabled` for this document's language. */
   enabled: boolean;
-  /** Extra glob patterns (on the file's base name) from settings. */
+  /** Extra glob patterns from settings (see sensitive-files.ts). */
   sensitivePatterns: readonly string[];
   maxFileSize: number;
 }
@@ -19,33 +20,36 @@ export type SkipReason =
   | 'multiple-cursors'
   | 'selection'
   | 'scm-input'
+  | 'not-a-workspace-file'
   | 'sensitive-file'
   | 'file-too-large';
 
-/** Files that may hold secrets: we never send their text to a model. */
-export const SENSITIVE_FILES: readonly string[] = [
-  '.env', '.env.*', '*.env', '*.pem', '*.key', '*.p12', '*.pfx', '*.keystore', '*.jks',
-  'id_rsa*', 'id_dsa*', 'id_ecdsa*', 'id_ed25519*', '.npmrc', '.pypirc', '.netrc', '.git-credentials',
-  'credentials', 'credentials.*', 'secrets.*', '*.secret', '*.secrets',
-];
+/**
+ * URI schemes of documents that are workspace files. Everything else (settings,
+ * output, `git:` and other diff views, the SCM input box) is skipped. A UI-side
+ * extension sees remote files as `vscode-remote`, and notebook cells are parts
+ * of notebook files.
+ */
+export const WORKSPACE_SCHEMES: readonly string[] = ['file', 'untitled', 'vscode-remote', 'vscode-notebook-cell'];
+
+/** Each reason as the log and the status say it. */
+export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
+  disabled: 'inline completion is off for this language',
+  'multiple-cursors': 'there are several cursors',
+  selection: 'text is selected',
+  'scm-input': 'this is the source-control message box',
+  'not-a-workspace-file': 'this is not a workspace file',
+  'sensitive-file': 'this file may hold secrets',
+  'file-too-large': 'the file is larger than bitnet.inline.maxFileSizeKB',
+};
 
 export function skipReason(input: SkipInput): SkipReason | undefined {
   if (!input.enabled) return 'disabled';
   if (input.selectionCount > 1) return 'multiple-cursors';
   if (input.hasSelection) return 'selection';
   if (input.uriScheme === 'vscode-scm') return 'scm-input';
+  if (!WORKSPACE_SCHEMES.includes(input.uriScheme)) return 'not-a-workspace-file';
   if (isSensitive(input.fileName, input.sensitivePatterns)) return 'sensitive-file';
   if (input.documentLength > input.maxFileSize) return 'file-too-large';
   return undefined;
-}
-
-export function isSensitive(fileName: string, extra: readonly string[] = []): boolean {
-  const base = fileName.split(/[\\/]/).pop() ?? fileName;
-  return [...SENSITIVE_FILES, ...extra].some((pattern) => globToRegExp(pattern).test(base));
-}
-
-/** A base-name glob with `*` and `?`, matched case-insensitively. */
-function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i');
 }

@@ -5,7 +5,15 @@
 import type { ModelHyperparams, TensorEntry } from '../../native';
 import { bitnetTensorShapes, type ModelShape } from './bitnet-tensors';
 import { GGML_TYPE, ggmlTypeName } from './ggml-types';
-import { GgufError, readGguf, type GgufFile, type GgufValue } from './gguf';
+import { GgufError, readGguf, type GgufExpectations, type GgufFile, type GgufValue } from './gguf';
+import MODEL_LIMITS from '../../native/model-limits.json';
+
+/** Bounds of a hyperparameter: [min, max] for the integers, (min, max] for the RoPE base.
+ *  The native loader is built with the same file, so both accept the same models. */
+function limit(name: keyof typeof MODEL_LIMITS): [min: number, max: number] {
+  const [min, max] = MODEL_LIMITS[name];
+  return [min!, max!];
+}
 
 export const BITNET_ARCHITECTURES = ['bitnet-b1.58', 'bitnet-25'] as const;
 
@@ -24,7 +32,7 @@ export interface BitnetModelInfo {
   name: string;
   fileSize: number;
   hparams: ModelHyperparams;
-  /** The tensors the forward pass uses, in a fixed order (§2.3). */
+  /** The tensors the forward pass uses, in a fixed order (docs/model-file.md, Tensors). */
   tensors: TensorEntry[];
   vocab: BitnetVocab;
 }
@@ -33,8 +41,25 @@ export interface BitnetModelInfo {
 const K_MULTIPLE = 128;
 const TOKEN_TYPE_NORMAL = 1;
 
+/**
+ * What a BitNet b1.58 file looks like, checked while its header is read, so
+ * that another model or a hostile header is refused before the rest is
+ * parsed. Each limit is several times what the official 2B4T file needs (332
+ * tensors, 24 keys, a 7.6 MB header holding 0.54 M values).
+ */
+export const BITNET_EXPECTATIONS: GgufExpectations = {
+  kind: 'a BitNet b1.58 model',
+  architecture: (value) => checkArchitectureValue(value),
+  // 11 a block (2 more in all); optional extras (biases, rope factors) fit too.
+  maxTensors: 32 * limit('blockCount')[1],
+  maxKeys: 1024,
+  // Room for the largest vocabulary the limits allow (its tokens, types and merges).
+  maxHeaderBytes: 32 * 1024 * 1024,
+  maxValues: 4 * 1024 * 1024,
+};
+
 export function readBitnetModel(path: string): BitnetModelInfo {
-  return checkBitnetModel(readGguf(path));
+  return checkBitnetModel(readGguf(path, BITNET_EXPECTATIONS));
 }
 
 export function checkBitnetModel(file: GgufFile): BitnetModelInfo {
@@ -48,9 +73,15 @@ export function checkBitnetModel(file: GgufFile): BitnetModelInfo {
 }
 
 function checkArchitecture(file: GgufFile): string {
-  const arch = file.metadata.get('general.architecture');
+  return checkArchitectureValue(file.metadata.get('general.architecture'));
+}
+
+function checkArchitectureValue(arch: GgufValue | undefined): string {
   if (typeof arch !== 'string') {
-    throw new GgufError('WRONG_ARCHITECTURE', 'this GGUF file does not say which model it holds (no general.architecture), so it is not a BitNet b1.58 model');
+    throw new GgufError(
+      'WRONG_ARCHITECTURE',
+      'this GGUF file does not say which model it holds (no general.architecture ahead of its vocabulary), so it is not a BitNet b1.58 model',
+    );
   }
   if ((BITNET_ARCHITECTURES as readonly string[]).includes(arch)) return arch;
   throw new GgufError('WRONG_ARCHITECTURE', `this file is ${describeArchitecture(arch)}, not a BitNet b1.58 model`);
@@ -75,19 +106,20 @@ function describeArchitecture(arch: string): string {
 }
 
 function readHparams(meta: Metadata, tokenCount: number): ModelHyperparams {
-  const vocabSize = meta.optionalInt('vocab_size', 1, 1 << 22) ?? tokenCount;
+  const vocabSize = meta.optionalInt('vocab_size', ...limit('vocabSize')) ?? tokenCount;
   if (vocabSize !== tokenCount) {
     throw corrupt(`vocab_size is ${vocabSize} but the tokenizer has ${tokenCount} tokens`);
   }
-  const embeddingLength = meta.int('embedding_length', 1, 1 << 16);
-  const feedForwardLength = meta.int('feed_forward_length', 1, 1 << 18);
-  const headCount = meta.int('attention.head_count', 1, 1024);
-  const headCountKv = meta.optionalInt('attention.head_count_kv', 1, 1024) ?? headCount;
+  if (tokenCount > limit('vocabSize')[1]) corruptThrow(`the tokenizer has ${tokenCount} tokens; at most ${limit('vocabSize')[1]} are supported`);
+  const embeddingLength = meta.int('embedding_length', ...limit('embeddingLength'));
+  const feedForwardLength = meta.int('feed_forward_length', ...limit('feedForwardLength'));
+  const headCount = meta.int('attention.head_count', ...limit('headCount'));
+  const headCountKv = meta.optionalInt('attention.head_count_kv', ...limit('headCountKv')) ?? headCount;
   const hparams: ModelHyperparams = {
     vocabSize,
-    contextLength: meta.int('context_length', 1, 1 << 24),
+    contextLength: meta.int('context_length', ...limit('contextLength')),
     embeddingLength,
-    blockCount: meta.int('block_count', 1, 1024),
+    blockCount: meta.int('block_count', ...limit('blockCount')),
     feedForwardLength,
     headCount,
     headCountKv,
@@ -95,12 +127,17 @@ function readHparams(meta: Metadata, tokenCount: number): ModelHyperparams {
     rmsEpsilon: meta.float('attention.layer_norm_rms_epsilon'),
   };
   if (!(hparams.rmsEpsilon > 0 && hparams.rmsEpsilon < 1)) corruptThrow(`the RMS norm epsilon ${hparams.rmsEpsilon} is not in (0, 1)`);
-  if (!(hparams.ropeFreqBase > 0)) corruptThrow(`the RoPE base ${hparams.ropeFreqBase} is not positive`);
+  const [ropeMin, ropeMax] = limit('ropeFreqBase');
+  if (!(hparams.ropeFreqBase > ropeMin && hparams.ropeFreqBase <= ropeMax)) {
+    corruptThrow(`the RoPE base ${hparams.ropeFreqBase} is not in (${ropeMin}, ${ropeMax}]`);
+  }
   if (embeddingLength % headCount !== 0 || headCount % headCountKv !== 0) {
     corruptThrow(`${headCount} heads / ${headCountKv} KV heads do not divide the embedding length ${embeddingLength}`);
   }
   const headDim = embeddingLength / headCount;
   if (headDim % 2 !== 0) corruptThrow(`the head size ${headDim} is odd; RoPE needs an even size`);
+  const [headMin, headMax] = limit('headDim');
+  if (headDim < headMin || headDim > headMax) corruptThrow(`the head size ${headDim} is not between ${headMin} and ${headMax}`);
   const rot = meta.optionalInt('rope.dimension_count', 1, 1 << 16);
   if (rot !== undefined && rot !== headDim) {
     corruptThrow(`RoPE covers ${rot} dimensions of each ${headDim}-wide head; BitNet b1.58 rotates the whole head`);

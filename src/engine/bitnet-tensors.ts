@@ -1,4 +1,4 @@
-// The tensors a BitNet b1.58 model needs (spec §2.3): names, ggml types and
+// The tensors a BitNet b1.58 model needs (docs/model-file.md, Tensors): names, ggml types and
 // shapes (ggml order: dims[0] is the input width K, dims[1] the output rows).
 // The model check and the model writer both use this one table.
 import { GGML_TYPE } from './ggml-types';

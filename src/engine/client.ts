@@ -10,9 +10,8 @@ import { probeAddon } from './probe-addon';
 import {
   CANCEL,
   DEFAULT_MODEL_CONFIG,
-  PREEMPT,
-  RUN,
   type ChatMessage,
+  type CompletionPrompt,
   type EngineStats,
   type EngineStatus,
   type ErrorInfo,
@@ -20,20 +19,25 @@ import {
   type GenerationKind,
   type GenerationStats,
   type ModelConfig,
+  type PromptProgress,
   type RequestKind,
   type RequestMap,
   type WorkerData,
   type WorkerToClient,
 } from './protocol';
 import { TextStream } from './text-stream';
+import { generationStream, pendingStats, type GenerationStream } from './generation-stream';
 
 export { EngineError } from './engine-errors';
-export type { ChatMessage, EngineStats, EngineStatus, GenerateOptions, GenerationStats } from './protocol';
+export type { ChatMessage, CompletionPrompt, EngineStats, EngineStatus, GenerateOptions, GenerationStats, PromptProgress } from './protocol';
+
+export type { GenerationStream };
 
 export interface ModelOptions {
   threads?: number;
   contextSizes?: { completion: number; chat: number };
   idleUnloadMs?: number;
+  kernels?: string;
 }
 
 interface Pending {
@@ -45,6 +49,8 @@ interface Stream {
   kind: GenerationKind;
   text: TextStream;
   abort: Int32Array;
+  progress: PromptProgress | undefined;
+  ended(stats: GenerationStats | undefined): void;
 }
 
 /** Pauses before restarting a dead worker: 0.5 s, 1 s, 2 s, … up to 30 s. */
@@ -67,6 +73,11 @@ export class EngineClient {
   private restartTimer: NodeJS.Timeout | undefined;
   private endPause: (() => void) | undefined;
   private disposed = false;
+  private rate: number | undefined;
+  /** The model set last is to be loaded at once. */
+  private preloading = false;
+  /** Counts warm() and stopWarming() calls, so a warm-up waiting for the worker knows it was stopped. */
+  private warmTicket = 0;
 
   constructor(private readonly extensionRoot: string) {}
 
@@ -83,26 +94,58 @@ export class EngineClient {
     return this.last[kind];
   }
 
-  /** Sets the model file (loaded on the first request) and its settings. */
-  setModel(modelPath: string | undefined, options: ModelOptions = {}): void {
+  /** How fast this CPU reads prompts, as the engine last measured it (tokens per second). */
+  get prefillRate(): number | undefined {
+    return this.rate;
+  }
+
+  /**
+   * Sets the model file and its settings. It loads on the first request, or
+   * at once with `preload` (the status then says 'loading' until it is in memory).
+   */
+  setModel(modelPath: string | undefined, options: ModelOptions = {}, preload = false): void {
+    this.preloading = preload && !!modelPath;
     this.config = {
       path: modelPath || undefined,
       threads: options.threads ?? DEFAULT_MODEL_CONFIG.threads,
       contextSizes: options.contextSizes ?? DEFAULT_MODEL_CONFIG.contextSizes,
       idleUnloadMs: options.idleUnloadMs ?? DEFAULT_MODEL_CONFIG.idleUnloadMs,
+      kernels: options.kernels,
     };
-    if (this.worker) this.worker.postMessage({ type: 'configure', config: this.config });
+    if (this.worker) this.worker.postMessage({ type: 'configure', config: this.config, preload: this.preloading });
     else if (this.currentStatus.state !== 'error') this.setStatus(this.idleStatus());
+    if (this.preloading) void this.start().catch(() => undefined); // failures show in the status
   }
 
-  /** Continues `prompt` as plain text (BOS + its tokens), on the completion sequence. */
-  complete(prompt: string, options: GenerateOptions, signal?: AbortSignal): AsyncIterable<string> {
+  /** Continues a completion prompt as plain text (BOS + its tokens), on a completion sequence. */
+  complete(prompt: CompletionPrompt, options: GenerateOptions, signal?: AbortSignal): GenerationStream {
     return this.generate('completion', prompt, options, signal);
   }
 
   /** Replies to a conversation, on the chat sequence. */
-  chat(messages: ChatMessage[], options: GenerateOptions, signal?: AbortSignal): AsyncIterable<string> {
+  chat(messages: ChatMessage[], options: GenerateOptions, signal?: AbortSignal): GenerationStream {
     return this.generate('chat', messages, options, signal);
+  }
+
+  /** Reads a completion prompt into the cache in the background, ahead of typing. */
+  warm(prompt: CompletionPrompt, maxTokens: number): void {
+    if (!this.config.path) return;
+    // Right after start-up the worker may not run yet, or not know the model: the
+    // first place opened would never be warmed. Send it once the worker is ready,
+    // unless warming was stopped meanwhile.
+    const ticket = ++this.warmTicket;
+    this.running().then(
+      (worker) => {
+        if (ticket === this.warmTicket) worker.postMessage({ type: 'warm', prompt, maxTokens });
+      },
+      () => undefined, // a worker that cannot start says so in the status
+    );
+  }
+
+  /** Drops background prompt reading (the window lost focus, or the user went idle). */
+  stopWarming(): void {
+    this.warmTicket++;
+    this.worker?.postMessage({ type: 'stopWarming' });
   }
 
   countTokens(text: string): Promise<number> {
@@ -160,13 +203,30 @@ export class EngineClient {
     await worker?.terminate();
   }
 
-  private async *generate(kind: GenerationKind, input: string | ChatMessage[], options: GenerateOptions, signal?: AbortSignal): AsyncGenerator<string> {
+  private generate(kind: GenerationKind, input: CompletionPrompt | ChatMessage[], options: GenerateOptions, signal?: AbortSignal): GenerationStream {
+    const stats = pendingStats();
+    let stream: Stream | undefined;
+    const texts = this.stream(kind, input, options, signal, (s) => {
+      stream = s;
+      s.ended = stats.settle;
+    });
+    return generationStream(texts, stats, () => stream !== undefined, () => stream?.progress);
+  }
+
+  private async *stream(
+    kind: GenerationKind,
+    input: CompletionPrompt | ChatMessage[],
+    options: GenerateOptions,
+    signal: AbortSignal | undefined,
+    opened: (stream: Stream) => void,
+  ): AsyncGenerator<string> {
     if (!this.config.path) throw noModelError();
     if (signal?.aborted) return;
     const worker = await this.running();
     if (signal?.aborted) return;
     const id = this.nextId++;
-    const stream: Stream = { kind, text: new TextStream(), abort: new Int32Array(new SharedArrayBuffer(4)) };
+    const stream: Stream = { kind, text: new TextStream(), abort: new Int32Array(new SharedArrayBuffer(4)), progress: undefined, ended: () => {} };
+    opened(stream);
     const onAbort = () => {
       Atomics.store(stream.abort, 0, CANCEL);
       stream.text.end();
@@ -174,27 +234,12 @@ export class EngineClient {
     signal?.addEventListener('abort', onAbort, { once: true });
     this.streams.set(id, stream);
     worker.postMessage({ type: 'generate', id, kind, input, options, abort: stream.abort });
-    if (kind === 'completion') this.makeWayFor(id);
     try {
       yield* stream.text;
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      // A reader that stops early cancels the request.
-      if (this.streams.delete(id)) Atomics.store(stream.abort, 0, CANCEL);
-    }
-  }
-
-  /**
-   * A new completion supersedes older ones, and a chat step in progress stops
-   * early (the native prefill checks the flag between layers) so the
-   * completion starts at once. Set after posting, so the worker finds the
-   * completion waiting when it looks.
-   */
-  private makeWayFor(id: number): void {
-    for (const [otherId, other] of this.streams) {
-      if (otherId === id) continue;
-      if (other.kind === 'completion') Atomics.store(other.abort, 0, CANCEL);
-      else Atomics.compareExchange(other.abort, 0, RUN, PREEMPT);
+      // A reader that stops early cancels the request; the worker still ends it, which settles its stats.
+      if (this.streams.has(id)) Atomics.store(stream.abort, 0, CANCEL);
     }
   }
 
@@ -217,7 +262,7 @@ export class EngineClient {
             void worker.terminate();
             return reject(this.cannotLoad(toError(message.error)));
           }
-          worker.postMessage({ type: 'configure', config: this.config });
+          worker.postMessage({ type: 'configure', config: this.config, preload: this.preloading });
           resolve();
         } else {
           this.receive(message);
@@ -244,16 +289,32 @@ export class EngineClient {
     switch (message.type) {
       case 'response':
         return this.settle(message.id, message.ok ? { value: message.result } : { error: toError(message.error) });
+      case 'progress': {
+        const stream = this.streams.get(message.id);
+        if (stream) stream.progress = message.progress;
+        return;
+      }
       case 'chunk':
         return this.streams.get(message.id)?.text.push(message.text);
-      case 'end':
+      case 'end': {
         this.last[message.kind] = message.stats;
         if (message.stats.stopReason !== 'aborted') this.crashes = 0;
-        return this.streams.get(message.id)?.text.end();
-      case 'failed':
-        return this.streams.get(message.id)?.text.fail(toError(message.error));
+        const stream = this.streams.get(message.id);
+        this.streams.delete(message.id);
+        stream?.text.end();
+        return stream?.ended(message.stats);
+      }
+      case 'failed': {
+        const stream = this.streams.get(message.id);
+        this.streams.delete(message.id);
+        stream?.text.fail(toError(message.error));
+        return stream?.ended(undefined);
+      }
       case 'status':
         return this.setStatus(message.status);
+      case 'rate':
+        this.rate = message.prefillTokensPerSecond;
+        return;
     }
   }
 
@@ -289,12 +350,16 @@ export class EngineClient {
   private failAll(error: Error): void {
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
-    for (const stream of this.streams.values()) stream.text.fail(error);
+    for (const stream of this.streams.values()) {
+      stream.text.fail(error);
+      stream.ended(undefined);
+    }
     this.streams.clear();
   }
 
   private idleStatus(): EngineStatus {
-    return this.config.path ? { state: 'ready', path: this.config.path } : { state: 'no-model' };
+    if (!this.config.path) return { state: 'no-model' };
+    return this.preloading ? { state: 'loading', path: this.config.path } : { state: 'unloaded', path: this.config.path };
   }
 
   private setStatus(status: EngineStatus): void {

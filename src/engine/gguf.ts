@@ -60,6 +60,27 @@ const READ_CHUNK = 1024 * 1024;
 const MIN_KV_BYTES = 8 + 4 + 1;
 const MIN_TENSOR_INFO_BYTES = 8 + 4 + 8 + 4 + 8;
 
+/**
+ * What a reader expects of a file, checked as the header is read, so a file
+ * that is not one is refused before the rest of its header is parsed (a
+ * hostile 60 MB header otherwise costs seconds of CPU first).
+ */
+export interface GgufExpectations {
+  /** What the file should be, for messages ("a BitNet b1.58 model"). */
+  kind: string;
+  /**
+   * Called with the value of general.architecture as soon as it is read, or
+   * with undefined if the metadata reaches an array or its end first (writers
+   * put the architecture first). Throws to refuse the file.
+   */
+  architecture?: (value: GgufValue | undefined) => void;
+  /** Tighter limits than the generic ones. */
+  maxTensors?: number;
+  maxKeys?: number;
+  maxHeaderBytes?: number;
+  maxValues?: number;
+}
+
 /** Where header bytes come from: a file descriptor, or memory for tests. */
 export interface ByteSource {
   readonly size: number;
@@ -67,7 +88,7 @@ export interface ByteSource {
   read(target: Buffer, position: number): number;
 }
 
-export function readGguf(path: string): GgufFile {
+export function readGguf(path: string, expect?: GgufExpectations): GgufFile {
   let fd: number;
   try {
     // Check the kind first: opening a named pipe would block until a writer appears.
@@ -93,7 +114,7 @@ export function readGguf(path: string): GgufFile {
         return done;
       },
     };
-    return parseGguf(source, path);
+    return parseGguf(source, path, READ_CHUNK, expect);
   } catch (err) {
     // Only file-system failures become IO errors; anything else is a bug to surface as is.
     if (isErrno(err)) throw ioError(path, err);
@@ -104,7 +125,7 @@ export function readGguf(path: string): GgufFile {
 }
 
 /** Parses a GGUF held in memory (the fuzz test uses this; same checks as readGguf). */
-export function readGgufBuffer(bytes: Uint8Array, path = '<memory>', chunkBytes = READ_CHUNK): GgufFile {
+export function readGgufBuffer(bytes: Uint8Array, path = '<memory>', chunkBytes = READ_CHUNK, expect?: GgufExpectations): GgufFile {
   const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return parseGguf(
     {
@@ -115,27 +136,41 @@ export function readGgufBuffer(bytes: Uint8Array, path = '<memory>', chunkBytes 
     },
     path,
     chunkBytes,
+    expect,
   );
 }
 
 /** `chunkBytes` is how much header is read at a time (small values exercise the refills in tests). */
-export function parseGguf(source: ByteSource, path: string, chunkBytes = READ_CHUNK): GgufFile {
-  const r = new HeaderReader(source, chunkBytes);
+export function parseGguf(source: ByteSource, path: string, chunkBytes = READ_CHUNK, expect?: GgufExpectations): GgufFile {
+  const maxBytes = Math.min(MAX_HEADER_BYTES, expect?.maxHeaderBytes ?? Infinity);
+  const r = new HeaderReader(source, chunkBytes, maxBytes, Math.min(MAX_HEADER_VALUES, expect?.maxValues ?? Infinity));
   checkMagic(r, path);
   const version = readVersion(r);
   const tensorCount = r.count(MIN_TENSOR_INFO_BYTES, 'the tensor count');
   const kvCount = r.count(MIN_KV_BYTES, 'the metadata count');
+  if (expect) checkCounts(expect, tensorCount, kvCount);
 
   const metadata = new Map<string, GgufValue>();
   const metadataTypes = new Map<string, number>();
+  let architectureChecked = !expect?.architecture;
   for (let i = 0; i < kvCount; i++) {
     const at = r.pos;
     const key = r.string('a metadata key', MAX_KEY_BYTES);
     if (metadata.has(key)) throw corrupt(`metadata key ${q(key)} appears twice (byte ${at})`);
     const type = r.u32();
-    metadata.set(key, readValue(r, type, key, 0));
+    if (!architectureChecked && type === T.array) {
+      expect!.architecture!(undefined);
+      architectureChecked = true;
+    }
+    const value = readValue(r, type, key, 0);
+    metadata.set(key, value);
     metadataTypes.set(key, type);
+    if (!architectureChecked && key === 'general.architecture') {
+      expect!.architecture!(value);
+      architectureChecked = true;
+    }
   }
+  if (!architectureChecked) expect!.architecture!(undefined);
 
   const infos: RawTensorInfo[] = [];
   const names = new Set<string>();
@@ -150,6 +185,15 @@ export function parseGguf(source: ByteSource, path: string, chunkBytes = READ_CH
   const dataOffset = alignUp(r.pos, alignment);
   const tensors = placeTensors(infos, alignment, dataOffset, source.size);
   return { path, fileSize: source.size, version, alignment, dataOffset, metadata, metadataTypes, tensors };
+}
+
+function checkCounts(expect: GgufExpectations, tensorCount: number, kvCount: number): void {
+  if (expect.maxTensors !== undefined && tensorCount > expect.maxTensors) {
+    throw new GgufError('BAD_TENSOR', `the file claims ${tensorCount} tensors; ${expect.kind} has at most ${expect.maxTensors}`);
+  }
+  if (expect.maxKeys !== undefined && kvCount > expect.maxKeys) {
+    throw corrupt(`the header claims ${kvCount} metadata keys; ${expect.kind} has at most ${expect.maxKeys}`);
+  }
 }
 
 interface RawTensorInfo {
@@ -361,6 +405,8 @@ class HeaderReader {
   constructor(
     private readonly source: ByteSource,
     private readonly chunkBytes: number,
+    private readonly maxHeaderBytes: number,
+    private readonly maxValues: number,
   ) {}
 
   get size(): number {
@@ -443,7 +489,7 @@ class HeaderReader {
   }
 
   /** `what` names the string in an error; a function so the hot path builds no message. */
-  string(what: string | (() => string), maxBytes = MAX_HEADER_BYTES): string {
+  string(what: string | (() => string), maxBytes = this.maxHeaderBytes): string {
     const at = this.pos;
     const n = this.u64Number();
     if (n > maxBytes) {
@@ -458,10 +504,10 @@ class HeaderReader {
   count(minItemBytes: number, what: string): number {
     const at = this.pos;
     const count = this.u64Number();
-    const left = Math.max(0, Math.min(this.size, MAX_HEADER_BYTES) - this.pos);
+    const left = Math.max(0, Math.min(this.size, this.maxHeaderBytes) - this.pos);
     const needed = count * minItemBytes;
     if (needed > left) {
-      if (this.pos + needed <= MAX_HEADER_BYTES) throw truncated(this.pos + needed, this.size);
+      if (this.pos + needed <= this.maxHeaderBytes) throw truncated(this.pos + needed, this.size);
       throw corrupt(`${what} at byte ${at} is an impossible ${this.exactU64(at)}`);
     }
     return count;
@@ -469,15 +515,15 @@ class HeaderReader {
 
   spendValues(n: number, key: string): void {
     this.values += n;
-    if (this.values > MAX_HEADER_VALUES) {
-      throw corrupt(`the metadata holds more than ${MAX_HEADER_VALUES} values (at ${q(key)})`);
+    if (this.values > this.maxValues) {
+      throw corrupt(`the metadata holds more than ${this.maxValues} values (at ${q(key)})`);
     }
   }
 
   private ensure(n: number): number {
     const end = this.pos + n;
     if (end > this.size) throw truncated(end, this.size);
-    if (end > MAX_HEADER_BYTES) throw corrupt(`the GGUF header is larger than ${MAX_HEADER_BYTES / 1048576} MiB`);
+    if (end > this.maxHeaderBytes) throw corrupt(`the GGUF header is larger than ${this.maxHeaderBytes / 1048576} MiB`);
     if (this.pos >= this.bufferStart && end <= this.bufferStart + this.buffer.length) return this.pos - this.bufferStart;
     const length = Math.min(Math.max(n, this.chunkBytes), this.size - this.pos);
     const chunk = Buffer.allocUnsafe(length);

@@ -1,4 +1,4 @@
-// The I2_S ternary layout of the published BitNet b1.58 file (spec §2.4):
+// The I2_S ternary layout of the published BitNet b1.58 file (docs/model-file.md, I2_S ternary weights):
 // row-major weights split into 128-weight blocks of 32 bytes; byte j of a
 // block holds weights j, j+32, j+64, j+96 in bits 7-6, 5-4, 3-2, 1-0 as
 // code = ternary + 1. After all codes comes a 32-byte tail whose first 4 bytes

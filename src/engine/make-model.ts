@@ -1,5 +1,5 @@
 // Writes a BitNet b1.58 GGUF in the layout of the published
-// `ggml-model-i2_s.gguf` (spec §2): the same metadata keys in the same order
+// `ggml-model-i2_s.gguf` (docs/model-file.md): the same metadata keys in the same order
 // with the same types, the same tensor names, types and shapes, F16 token
 // embeddings, F32 norms and random ternary I2_S weights with one f32 scale per
 // tensor. Any dimensions: the real 2B4T shape for benchmarks, tiny ones for
@@ -34,7 +34,7 @@ export interface MakeModelOptions {
 /** Bumped whenever the bytes this module writes for the same options change. */
 export const MAKE_MODEL_VERSION = 1;
 
-/** The chat template string stored in the file (§5.2's format; our engine builds prompts itself). */
+/** The chat template string stored in the file (docs/tokenizer-and-chat.md; our engine builds prompts itself). */
 export const CHAT_TEMPLATE =
   "{% for message in messages %}{{ message['role'] | capitalize }}: {{ message['content'] | trim }}<|eot_id|>{% endfor %}" +
   '{% if add_generation_prompt %}Assistant: {% endif %}';

@@ -1,19 +1,24 @@
 // The model as the worker holds it: loaded once, lazily, on the first request
-// after the model is set; freed after an idle timeout; loaded again on demand.
-// Each generation kind gets its own native context, so completion and chat
-// never evict each other's KV cache.
+// after the model is set; freed after an idle timeout; loaded again on demand,
+// and when the file on disk is no longer the one loaded (its device, inode,
+// size or modification time changed). Each use gets its own native context,
+// so completion and chat never evict each other's KV cache, and a cold
+// completion window (completion-window.ts) lives beside the full one.
 import * as fs from 'node:fs';
 import type { BitnetAddon, ModelHyperparams, NativeModel, TensorEntry } from '../../native';
 import { readBitnetModel } from './bitnet-model';
 import { chatTokens } from './chat-template';
-import { EngineError, noModelError } from './engine-errors';
+import { EngineError, errorCode, noModelError } from './engine-errors';
 import {
   DEFAULT_MODEL_CONFIG,
   type ChatMessage,
-  type GenerationKind,
   type LoadedModelStats,
   type ModelConfig,
+  type SequenceName,
 } from './protocol';
+
+/** Tokens the cold completion window's cache holds: a short prompt and the suggestion. */
+export const COLD_CONTEXT_TOKENS = 1024;
 import { Sequence } from './sequence';
 import { Tokenizer } from './tokenizer';
 
@@ -29,9 +34,11 @@ interface ModelFile {
 
 interface Loaded {
   path: string;
+  /** The stamp of the file the model was loaded from. */
+  stamp: string;
   fileBytes: number;
   model: NativeModel;
-  sequences: Record<GenerationKind, Sequence>;
+  sequences: Record<SequenceName, Sequence>;
 }
 
 export type SessionState = { state: 'unloaded' } | { state: 'loading' } | { state: 'loaded' } | { state: 'error'; message: string };
@@ -75,23 +82,23 @@ export class ModelSession {
     return !sameModel;
   }
 
-  /** The prompt tokens for a request, BOS first. */
-  promptTokens(kind: GenerationKind, input: string | ChatMessage[]): number[] {
+  /** The prompt tokens of a completion text or a conversation, BOS first. */
+  promptTokens(input: string | ChatMessage[]): number[] {
     const tokenizer = this.tokenizer();
-    if (kind === 'chat') return chatTokens(tokenizer, input as ChatMessage[]);
-    return tokenizer.encode(input as string, { bos: true });
+    if (typeof input !== 'string') return chatTokens(tokenizer, input);
+    return tokenizer.encode(input, { bos: true });
   }
 
   tokenizer(): Tokenizer {
     return this.modelFile(this.requirePath()).tokenizer;
   }
 
-  /** The sequence for `kind`, loading the model if needed. Pair with release(). */
-  acquire(kind: GenerationKind): Sequence {
+  /** The loaded model's sequences, loading it if needed. Pair with release(). */
+  acquire(): Record<SequenceName, Sequence> {
     this.users++;
     clearTimeout(this.idleTimer);
     try {
-      return (this.loaded ??= this.load()).sequences[kind];
+      return this.current().sequences;
     } catch (err) {
       this.release();
       throw err;
@@ -116,7 +123,7 @@ export class ModelSession {
       kernels: s.kernels,
       threads: s.threads,
       lmHead: s.lmHead,
-      sequences: { completion: sequence(l.sequences.completion), chat: sequence(l.sequences.chat) },
+      sequences: { completion: sequence(l.sequences.completion), cold: sequence(l.sequences.cold), chat: sequence(l.sequences.chat) },
     };
   }
 
@@ -125,10 +132,21 @@ export class ModelSession {
     const l = this.loaded;
     if (!l) return;
     this.loaded = undefined;
-    l.sequences.completion.free();
-    l.sequences.chat.free();
+    for (const sequence of Object.values(l.sequences)) sequence.free();
     l.model.free();
     this.onState(this.state);
+  }
+
+  /** The loaded model, loaded first if the file on disk is not the one in memory. */
+  private current(): Loaded {
+    const l = this.loaded;
+    if (l && l.stamp !== stampIfAny(l.path)) {
+      // Another request still runs on the old model: it ends first (from what
+      // was loaded, or with the engine's MODEL_CHANGED error).
+      if (this.users > 1) throw fileChangedError(l.path, '; it will be loaded again when the request in progress ends');
+      this.unload();
+    }
+    return (this.loaded ??= this.load());
   }
 
   private load(): Loaded {
@@ -136,22 +154,33 @@ export class ModelSession {
     this.onState({ state: 'loading' });
     try {
       const info = this.modelFile(path);
-      const model = this.addon.loadModel({ path, hparams: info.hparams, tensors: info.tensors, threads: this.config.threads });
+      const model = this.addon.loadModel({ path, hparams: info.hparams, tensors: info.tensors, threads: this.config.threads, kernels: this.config.kernels });
+      if (fileStamp(path) !== info.stamp) {
+        // The header was read from another version of the file than the engine loaded.
+        model.free();
+        throw fileChangedError(path, ' while it was loading; try again once it is complete');
+      }
       const { completion, chat } = this.config.contextSizes;
       const limit = info.hparams.contextLength;
       const sequences = {
         completion: new Sequence(model.createContext(Math.min(completion, limit))),
+        cold: new Sequence(model.createContext(Math.min(COLD_CONTEXT_TOKENS, completion, limit))),
         // A chat turn re-sends the last reply: reusing its decoded tokens saves
         // evaluating it again, at the cost of last-bit equality (sequence.ts).
         chat: new Sequence(model.createContext(Math.min(chat, limit)), { reuseDecoded: true }),
       };
       this.failure = undefined;
-      const loaded = { path, fileBytes: info.fileSize, model, sequences };
+      const loaded = { path, stamp: info.stamp, fileBytes: info.fileSize, model, sequences };
       this.loaded = loaded;
       this.onState(this.state);
       return loaded;
     } catch (err) {
-      const error = err instanceof EngineError ? err : new EngineError('MODEL_INVALID', `The model file ${path} cannot be used: ${(err as Error).message}`);
+      const error =
+        err instanceof EngineError
+          ? err
+          : errorCode(err, 'MODEL_INVALID') === 'MODEL_CHANGED'
+            ? fileChangedError(path, ' while it was loading; try again once it is complete')
+            : new EngineError('MODEL_INVALID', `The model file ${path} cannot be used: ${(err as Error).message}`);
       this.failure = error.message;
       this.onState(this.state);
       throw error;
@@ -160,13 +189,7 @@ export class ModelSession {
 
   /** The file's header and tokenizer, read again if the file changed on disk. */
   private modelFile(path: string): ModelFile {
-    let stamp: string;
-    try {
-      const st = fs.statSync(path);
-      stamp = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
-    } catch (err) {
-      throw new EngineError('MODEL_INVALID', `The model file ${path} cannot be read: ${(err as Error).message}`);
-    }
+    const stamp = fileStamp(path);
     if (this.file?.path === path && this.file.stamp === stamp) return this.file;
     let info: ReturnType<typeof readBitnetModel>;
     try {
@@ -197,4 +220,26 @@ export class ModelSession {
     }, this.config.idleUnloadMs);
     this.idleTimer.unref();
   }
+}
+
+/** Identity of the file at `path` now: device, inode, size and modification time (ns). */
+function fileStamp(path: string): string {
+  try {
+    const st = fs.statSync(path, { bigint: true });
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
+  } catch (err) {
+    throw new EngineError('MODEL_INVALID', `The model file ${path} cannot be read: ${(err as Error).message}`);
+  }
+}
+
+function stampIfAny(path: string): string | undefined {
+  try {
+    return fileStamp(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function fileChangedError(path: string, detail: string): EngineError {
+  return new EngineError('MODEL_CHANGED', `The model file ${path} changed on disk${detail}.`);
 }

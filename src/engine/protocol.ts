@@ -18,20 +18,52 @@ export interface GenerateOptions extends SamplingOptions {
   maxTokens: number;
   /** Generation ends (stopReason 'stop') before the first of these; it is not included. */
   stop?: string[];
-  /** Generation ends (stopReason 'time') once this long has passed since the request. */
+  /**
+   * Generation ends (stopReason 'time') once this long has passed since the
+   * first generated token. Reading the prompt does not count: a request whose
+   * prompt is still being read is waiting, not failing.
+   */
   timeBudgetMs?: number;
 }
+
+/**
+ * What inline completion asks the model to continue: the full prompt, and a
+ * shorter one (the same header, less of the file) for when the full one is
+ * not in the KV cache yet and would take this CPU too long to read. The
+ * worker picks one, and reads the full one in the background.
+ */
+export interface CompletionPrompt {
+  full: string;
+  cold?: string;
+}
+
+/** A cold prompt is used when the full one needs more than this much reading at the measured rate. */
+export const COLD_PROMPT_SECONDS = 1;
 
 export type { ChatMessage } from './chat-template';
 
 export type GenerationKind = 'completion' | 'chat';
 
+/** The KV caches of a loaded model: one per generation kind, and the cold completion window. */
+export type SequenceName = GenerationKind | 'cold';
+
+/** How far a request has got in reading its prompt. */
+export interface PromptProgress {
+  /** Prompt tokens in the KV cache now (reused ones included). */
+  done: number;
+  total: number;
+}
+
 export type EngineStatus =
   | { state: 'no-model' }
   /** The model file is being read into memory. */
   | { state: 'loading'; path: string }
-  /** A model is set and requests are served; after an idle unload it reloads on demand. */
+  /** The model is in memory and requests are served. */
   | { state: 'ready'; path: string }
+  /** A model is set but not in memory (not loaded yet, or freed when idle): the next request loads it. */
+  | { state: 'unloaded'; path: string }
+  /** A request is reading its prompt into the KV cache. */
+  | { state: 'reading'; kind: GenerationKind; progress: PromptProgress }
   | { state: 'generating'; kind: GenerationKind }
   | { state: 'error'; message: string; /** The worker died and a new one is on its way. */ restarting?: boolean };
 
@@ -43,8 +75,14 @@ export interface GenerationStats {
   /** Prompt tokens found in the sequence's KV cache and not evaluated again. */
   reusedTokens: number;
   generatedTokens: number;
-  /** From the worker receiving the request to the first generated token. */
+  /** Time spent evaluating the prompt's new tokens. */
+  prefillMs: number;
+  /** From the worker receiving the request to the first generated token (0 if none). */
   firstTokenMs: number;
+  /** Completion: which prompt was read (see CompletionPrompt). */
+  window?: 'full' | 'cold';
+  /** The prefill rate the engine measured, tokens per second (undefined before any). */
+  prefillTokensPerSecond?: number;
   /** Generated tokens per second after the first one. */
   tokensPerSecond: number;
   stopReason: StopReason;
@@ -59,6 +97,8 @@ export interface ModelConfig {
   contextSizes: { completion: number; chat: number };
   /** The model is freed after this long without a request. */
   idleUnloadMs: number;
+  /** A kernel table to use instead of the fastest this CPU runs (benchmarks: an older CPU's speed). */
+  kernels?: string;
 }
 
 export const DEFAULT_MODEL_CONFIG: Omit<ModelConfig, 'path'> = {
@@ -83,7 +123,7 @@ export interface LoadedModelStats {
   kernels: string;
   threads: number;
   lmHead: 'int8' | 'f16';
-  sequences: Record<GenerationKind, SequenceStats>;
+  sequences: Record<SequenceName, SequenceStats>;
 }
 
 export interface EngineStats {
@@ -94,17 +134,20 @@ export interface EngineStats {
   /** Undefined while no model is in memory (not yet loaded, or unloaded when idle). */
   model: LoadedModelStats | undefined;
   last: Partial<Record<GenerationKind, GenerationStats>>;
+  /** How fast this CPU reads prompts now, tokens per second (undefined before any). */
+  prefillTokensPerSecond?: number;
+  /** Prompt tokens evaluated since the worker started, by requests and background reading alike. */
+  prefilledTokens?: number;
 }
 
 // ---- Abort flags -----------------------------------------------------------
 
 /** Values of a request's abort flag, an Int32Array(1) over a SharedArrayBuffer.
- *  The native prefill stops between layers at any non-zero value. */
+ *  The worker reads it before each step (a prompt piece or one token), so a
+ *  piece already started always finishes and stays in the KV cache. */
 export const RUN = 0;
 /** The caller cancelled, or a newer completion superseded this one. */
 export const CANCEL = 1;
-/** A completion is waiting: a chat step stops early and resumes later. */
-export const PREEMPT = 2;
 
 // ---- Messages --------------------------------------------------------------
 
@@ -138,10 +181,10 @@ export interface GenerateMessage {
   type: 'generate';
   id: number;
   kind: GenerationKind;
-  /** Completion: the text to continue. Chat: the conversation. */
-  input: string | ChatMessage[];
+  /** Completion: the prompts to continue. Chat: the conversation. */
+  input: CompletionPrompt | ChatMessage[];
   options: GenerateOptions;
-  /** Int32Array(1) over a SharedArrayBuffer; see RUN, CANCEL, PREEMPT. */
+  /** Int32Array(1) over a SharedArrayBuffer; see RUN and CANCEL. */
   abort: Int32Array;
 }
 
@@ -149,6 +192,24 @@ export interface GenerateMessage {
 export interface ConfigureMessage {
   type: 'configure';
   config: ModelConfig;
+  /** Load the model now, not on the first request. */
+  preload: boolean;
+}
+
+/**
+ * Reads a completion prompt into the KV cache ahead of typing, below live
+ * completions and chat in priority; a newer completion or warm-up replaces it.
+ */
+export interface WarmMessage {
+  type: 'warm';
+  prompt: CompletionPrompt;
+  /** The suggestion's token budget, which the prompt leaves room for in the cache. */
+  maxTokens: number;
+}
+
+/** Drops every background prompt reading (the window lost focus, or the user went idle). */
+export interface StopWarmingMessage {
+  type: 'stopWarming';
 }
 
 export interface ErrorInfo {
@@ -165,11 +226,15 @@ export type ResponseMessage =
 export type ReadyMessage = { type: 'ready'; ok: true } | { type: 'ready'; ok: false; error: ErrorInfo };
 
 export type GenerationMessage =
+  | { type: 'progress'; id: number; progress: PromptProgress }
   | { type: 'chunk'; id: number; text: string }
   | { type: 'end'; id: number; kind: GenerationKind; stats: GenerationStats }
   | { type: 'failed'; id: number; error: ErrorInfo };
 
 export type StatusMessage = { type: 'status'; status: EngineStatus };
 
-export type WorkerToClient = ResponseMessage | ReadyMessage | GenerationMessage | StatusMessage;
-export type ClientToWorker = RequestMessage | GenerateMessage | ConfigureMessage;
+/** The measured prefill rate changed noticeably (tokens per second). */
+export type RateMessage = { type: 'rate'; prefillTokensPerSecond: number };
+
+export type WorkerToClient = ResponseMessage | ReadyMessage | GenerationMessage | StatusMessage | RateMessage;
+export type ClientToWorker = RequestMessage | GenerateMessage | ConfigureMessage | WarmMessage | StopWarmingMessage;

@@ -4,7 +4,7 @@
 // the end of a prompt differently once a character is typed after it.
 //
 // Exactness: like the reference, the engine rounds more when a call
-// evaluates a single token (spec 11.1), so a token decoded on its own leaves
+// evaluates a single token (docs/exactness.md, Single-token calls), so a token decoded on its own leaves
 // slightly different K/V than the same token inside a prompt. An exact
 // sequence reuses only the leading tokens that were evaluated in multi-token
 // calls, and always evaluates at least two prompt tokens, so a reused prefix
@@ -59,11 +59,15 @@ export class Sequence {
    * tokens were kept.
    */
   reuse(prompt: readonly number[]): number {
+    this.trim(this.reusableLength(prompt));
+    return this.cached.length;
+  }
+
+  /** How many tokens of `prompt` reuse() would keep, without changing anything. */
+  reusableLength(prompt: readonly number[]): number {
     let keep = commonPrefixLength(this.cached, prompt);
     if (!this.reuseDecoded) keep = Math.min(keep, this.batchedLength);
-    keep = Math.min(keep, Math.max(0, prompt.length - 2));
-    this.trim(keep);
-    return this.cached.length;
+    return Math.min(keep, Math.max(0, prompt.length - 2));
   }
 
   /** Forgets the last cached token and returns it, so it can be evaluated

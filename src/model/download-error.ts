@@ -15,6 +15,9 @@ export type DownloadErrorCode =
   | 'FILE' // another file-system error (permissions, read-only folder)
   | 'SIZE' // the file on disk is not the size the server announced
   | 'CHECKSUM' // the SHA-256 of the file is not the pinned one
+  | 'NOT_MODEL' // the bytes are not a model we can load (a web page, a cut file, another format)
+  | 'INSECURE' // an https download was redirected to plain http
+  | 'SLOW' // the transfer stayed below the minimum rate
   | 'CANCELLED'
   | 'BUSY'; // another VS Code window is downloading the same file
 
@@ -31,7 +34,9 @@ export class DownloadError extends Error {
 
   /** Worth another attempt with Range resume: the network hiccupped, nothing is wrong with the request. */
   get transient(): boolean {
-    return this.code === 'NETWORK' || this.code === 'TIMEOUT' || (this.code === 'HTTP' && (this.status ?? 0) >= 500);
+    return (
+      this.code === 'NETWORK' || this.code === 'TIMEOUT' || this.code === 'SLOW' || (this.code === 'HTTP' && (this.status ?? 0) >= 500)
+    );
   }
 }
 
@@ -69,8 +74,10 @@ export function fromSystemError(err: unknown, url: string, file: string): Downlo
   const host = safeHost(url);
   switch (e.code) {
     case 'ENOTFOUND':
-    case 'EAI_AGAIN':
       return new DownloadError('DNS', `Could not find the host ${host}. Check your internet connection, proxy and the "bitnet.download.endpoint" setting.`);
+    case 'EAI_AGAIN':
+      // No answer from DNS at all (offline, or the network is still coming up): worth another try.
+      return new DownloadError('NETWORK', `Could not look up ${host}: no answer from DNS. Check your internet connection.`);
     case 'ECONNREFUSED':
       return new DownloadError('NETWORK', `${host} refused the connection. Check your internet connection and proxy settings.`);
     case 'ECONNRESET':

@@ -1,7 +1,12 @@
 // Downloads one large file over Node's http/https (the stack VS Code patches
 // for its proxy settings) into `<dest>.part`, resuming with HTTP Range after an
-// interruption or a restart, then verifies size and SHA-256 and renames the
-// part into place. A partial or corrupt file never appears at `dest`.
+// interruption or a restart, then verifies size, content and SHA-256 and
+// renames the part into place. A partial or corrupt file never appears at `dest`.
+//
+// The server is not trusted: the token goes only to the https origin it was
+// meant for, an https download never continues over http, the bytes written
+// are capped (by `maxBytes`, then by the size the content itself implies),
+// and a transfer slower than a minimum rate fails instead of trickling forever.
 //
 // Files next to `dest`:
 //   <dest>.part       the bytes received so far
@@ -15,18 +20,45 @@ import * as path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DownloadError, fromSystemError, httpStatusError } from './download-error';
+import { lockDownload } from './download-lock';
+import type { DownloadStatus } from './download-status';
 import { ProgressMeter, type DownloadProgress } from './progress-meter';
+
+/** The sizes a complete file may have. */
+export interface SizeRange {
+  min: number;
+  max: number;
+}
+
+/**
+ * Judges a download from its first bytes: resolves to the sizes the complete
+ * file may have, to undefined while it needs more bytes, and rejects (with a
+ * message for the user) if the bytes are not the file wanted. `claimedBytes`
+ * is the size the server announced, when it did.
+ */
+export type ContentCheck = (file: string, claimedBytes: number | undefined) => Promise<SizeRange | undefined>;
 
 export interface DownloadOptions {
   url: string;
   /** Final path of the file. */
   dest: string;
-  /** Bearer token, sent only to the URL's own host (never to a CDN it redirects to). */
+  /** Bearer token, sent only over https to the URL's own origin (never to a CDN it redirects to). */
   token?: string;
   /** Expected SHA-256 (hex). When set, the file is hashed while it streams. */
   sha256?: string;
   signal?: AbortSignal;
   onProgress?: (progress: DownloadProgress) => void;
+  /** Told when the download connects, waits to try again, or checks the file. */
+  onStatus?: (status: DownloadStatus) => void;
+  /** The most bytes accepted until `content` says how long the file is. */
+  maxBytes?: number;
+  /** Checks the first bytes as they arrive and the whole file before the rename. */
+  content?: ContentCheck;
+  /** Slower than this, averaged over `rateWindowMs`, an attempt fails (and is retried). */
+  minBytesPerSecond?: number;
+  rateWindowMs?: number;
+  /** A lock of another download not touched for this long is stale. */
+  lockStaleMs?: number;
   /** Longest wait for the response headers of one request. */
   connectTimeoutMs?: number;
   /** Longest time without a byte on the socket once connected. */
@@ -90,12 +122,26 @@ interface PartState {
   hash: Hash | undefined;
   /** Bytes fed to `hash`: must equal `offset` before appending. */
   hashed: number;
+  /** The sizes the content check allows, once it knows. */
+  sizes?: SizeRange;
 }
+
+/**
+ * The part size at which the content check first looks, growing fourfold each
+ * time it needs more: each look starts a worker thread (a few hundred ms on a
+ * busy machine) and holds the stream, so the 8 MB header of the real model is
+ * read at 1, 4 and 16 MB, and a web page is caught at 1 MB.
+ */
+const FIRST_CONTENT_CHECK_BYTES = 1 << 20;
+const CONTENT_CHECK_GROWTH = 4;
 
 type AttemptOutcome = 'done' | 'restart';
 
 class Downloader {
-  private readonly o: Required<Omit<DownloadOptions, 'token' | 'sha256' | 'signal' | 'onProgress'>> & DownloadOptions;
+  private readonly o: Required<
+    Omit<DownloadOptions, 'token' | 'sha256' | 'signal' | 'onProgress' | 'onStatus' | 'maxBytes' | 'content' | 'lockStaleMs'>
+  > &
+    DownloadOptions;
   /** Why this run destroyed a request (cancel, timeout), to report instead of the socket error it causes. */
   private readonly requestErrors = new WeakMap<http.ClientRequest, DownloadError>();
   private readonly part: string;
@@ -104,6 +150,11 @@ class Downloader {
   private state: PartState = { meta: undefined, offset: 0, hash: undefined, hashed: 0 };
   /** The SHA-256 the hub lists for the file (`X-Linked-Etag` on its redirect), to explain a mismatch. */
   private listedSha256: string | undefined;
+  /** A token was stored but not sent, because the endpoint is not https. */
+  private tokenWithheld = false;
+  /** The content check: the part size at which it looks next, and the look under way. */
+  private nextContentCheckAt = FIRST_CONTENT_CHECK_BYTES;
+  private contentCheck: Promise<void> | undefined;
 
   constructor(options: DownloadOptions) {
     this.o = {
@@ -114,6 +165,8 @@ class Downloader {
       maxAttempts: options.maxAttempts ?? 5,
       retryDelayMs: options.retryDelayMs ?? 2000,
       progressIntervalMs: options.progressIntervalMs ?? 250,
+      minBytesPerSecond: options.minBytesPerSecond ?? 10_000,
+      rateWindowMs: options.rateWindowMs ?? 60_000,
       sha256: options.sha256?.toLowerCase(),
     };
     this.part = partPath(options.dest);
@@ -124,7 +177,7 @@ class Downloader {
     await fs.promises.mkdir(path.dirname(this.o.dest), { recursive: true }).catch((e) => {
       throw fromSystemError(e, this.o.url, this.o.dest);
     });
-    const unlock = lockDownload(this.o.dest);
+    const unlock = lockDownload(this.o.dest, this.o.lockStaleMs);
     try {
       return await this.transfer();
     } finally {
@@ -138,18 +191,26 @@ class Downloader {
 
     let failures = 0;
     let restarts = 0;
+    const host = new URL(this.o.url).host;
     for (;;) {
       const before = this.state.offset;
       let outcome: AttemptOutcome;
       try {
+        this.status({ kind: 'connecting', host, attempt: failures + 1, maxAttempts: this.o.maxAttempts });
         outcome = await this.attempt();
       } catch (err) {
         const e = fromSystemError(err, this.o.url, this.part);
         if (this.o.signal?.aborted) throw cancelled();
-        if (!e.transient) throw e;
-        failures = this.state.offset > before ? 1 : failures + 1;
+        if (!e.transient) {
+          if (e.code === 'SIZE' || e.code === 'NOT_MODEL') await removePartial(this.o.dest);
+          throw e;
+        }
+        // Progress resets the count, except progress too slow to count as such.
+        failures = this.state.offset > before && e.code !== 'SLOW' ? 1 : failures + 1;
         if (failures >= this.o.maxAttempts) throw e;
-        await delay(this.o.retryDelayMs * 2 ** (failures - 1), this.o.signal);
+        const wait = this.o.retryDelayMs * 2 ** (failures - 1);
+        this.status({ kind: 'retrying', host, attempt: failures + 1, maxAttempts: this.o.maxAttempts, inSeconds: Math.round(wait / 1000), reason: e.message });
+        await delay(wait, this.o.signal);
         continue;
       }
       if (outcome === 'done') break;
@@ -246,6 +307,7 @@ class Downloader {
   private async startOver(): Promise<void> {
     await removePartial(this.o.dest);
     this.state = { meta: undefined, offset: 0, hash: this.newHash(), hashed: 0 };
+    this.nextContentCheckAt = FIRST_CONTENT_CHECK_BYTES;
     this.meter.reset();
   }
 
@@ -255,6 +317,8 @@ class Downloader {
       s.offset = 0;
       s.hash = this.newHash();
       s.hashed = 0;
+      s.sizes = undefined;
+      this.nextContentCheckAt = FIRST_CONTENT_CHECK_BYTES;
       this.meter.reset();
       const length = Number(header(res, 'content-length'));
       s.meta = {
@@ -266,26 +330,45 @@ class Downloader {
       writeMeta(this.o.dest, s.meta);
     }
     const total = s.meta?.totalBytes;
-    await this.checkFreeSpace(total !== undefined ? total - s.offset : undefined);
+    this.checkAnnouncedSize(total);
+    await this.checkFreeSpace((total ?? this.cap()) - s.offset);
 
     this.report(true);
     const file = fs.createWriteStream(this.part, { flags: plan === 'append' ? 'a' : 'w' });
+    const fail = (err: DownloadError): void => {
+      this.requestErrors.set(req, err);
+      req.destroy(err);
+    };
     const counter = new Transform({
       transform: (chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) => {
-        s.hash?.update(chunk);
-        s.hashed += chunk.length;
-        s.offset += chunk.length;
-        done(null, chunk);
-        this.report(false); // after passing the chunk on, so a cancel from the callback keeps it
-
+        const pass = (): void => {
+          const stopped = this.requestErrors.get(req);
+          if (stopped) return done(stopped);
+          if (s.offset + chunk.length > this.cap()) return done(this.tooLarge(s.offset + chunk.length));
+          s.hash?.update(chunk);
+          s.hashed += chunk.length;
+          s.offset += chunk.length;
+          done(null, chunk);
+          this.report(false); // after passing the chunk on, so a cancel from the callback keeps it
+          this.maybeCheckContent(file, fail);
+        };
+        // While the content check looks at the header, hold the next bytes: its verdict may lower the cap.
+        if (this.contentCheck) void this.contentCheck.then(pass);
+        else pass();
       },
     });
+    const stopRate = this.watchRate(req, fail);
     try {
       await pipeline(res, counter, file);
+      await this.contentCheck; // a verdict on the last bytes still counts
+      if (this.requestErrors.has(req)) throw this.requestErrors.get(req);
     } catch (err) {
       // Let the file close before anyone looks at the part's size.
       if (!file.closed) await new Promise<void>((r) => file.once('close', () => r()));
+      await this.contentCheck?.catch(() => undefined);
       throw this.requestErrors.get(req) ?? err;
+    } finally {
+      stopRate();
     }
     this.report(true);
     if (total !== undefined && s.offset !== total) {
@@ -293,9 +376,78 @@ class Downloader {
     }
   }
 
+  /** The most bytes the file may have: what the content says once known, else `maxBytes`. */
+  private cap(): number {
+    return this.state.sizes?.max ?? this.o.maxBytes ?? Infinity;
+  }
+
+  private tooLarge(bytes: number): DownloadError {
+    const limit = this.state.sizes ? `the ${this.state.sizes.max} bytes its header says` : `the ${formatBytes(this.cap())} expected`;
+    return new DownloadError('SIZE', `The server sent more than ${limit} (at least ${bytes} bytes). The download was stopped and deleted.`);
+  }
+
+  /** Refuses an announced size the file cannot have, before a byte is written. */
+  private checkAnnouncedSize(total: number | undefined): void {
+    if (total === undefined) return;
+    const sizes = this.state.sizes;
+    if (total > this.cap() || (sizes && total < sizes.min)) {
+      const expected = sizes ? `${sizes.min} bytes, as its header says` : `at most ${formatBytes(this.cap())}`;
+      throw new DownloadError('SIZE', `The server announced a file of ${formatBytes(total)}, but the model is ${expected}. Check the "bitnet.download.endpoint" setting.`);
+    }
+  }
+
+  /**
+   * Runs the content check in the background when the part has grown past the
+   * next threshold, at most one at a time; a verdict against the bytes stops
+   * the transfer through `fail`.
+   */
+  private maybeCheckContent(file: fs.WriteStream, fail: (err: DownloadError) => void): void {
+    const s = this.state;
+    if (!this.o.content || s.sizes || this.contentCheck || file.bytesWritten < this.nextContentCheckAt) return;
+    this.nextContentCheckAt = file.bytesWritten * CONTENT_CHECK_GROWTH;
+    this.contentCheck = this.o
+      .content(this.part, s.meta?.totalBytes)
+      .then(
+        (sizes) => {
+          if (!sizes) return;
+          s.sizes = sizes;
+          this.checkAnnouncedSize(s.meta?.totalBytes);
+          if (s.offset > sizes.max) throw this.tooLarge(s.offset);
+          // The cap may have grown from `maxBytes` to the real size: will it fit?
+          return this.checkFreeSpace(sizes.max - s.offset);
+        },
+        (err: Error) => {
+          throw notTheModel(err);
+        },
+      )
+      .catch((err: unknown) => fail(err instanceof DownloadError ? err : notTheModel(err as Error)))
+      .finally(() => {
+        this.contentCheck = undefined;
+      });
+  }
+
+  /** Fails the request when fewer than minBytesPerSecond arrive over a window; returns the stop function. */
+  private watchRate(req: http.ClientRequest, fail: (err: DownloadError) => void): () => void {
+    const windowBytes = (this.o.minBytesPerSecond * this.o.rateWindowMs) / 1000;
+    let windowStart = this.state.offset;
+    const timer = setInterval(() => {
+      const got = this.state.offset - windowStart;
+      windowStart = this.state.offset;
+      if (got >= windowBytes || req.destroyed) return;
+      const rate = formatRate((got * 1000) / this.o.rateWindowMs);
+      fail(
+        new DownloadError(
+          'SLOW',
+          `The download from ${new URL(this.o.url).host} was too slow: ${rate} over the last ${this.o.rateWindowMs / 1000} s, below the ${formatRate(this.o.minBytesPerSecond)} it needs. The download will resume where it stopped.`,
+        ),
+      );
+    }, this.o.rateWindowMs);
+    return () => clearInterval(timer);
+  }
+
   /** Refuses to start a transfer the disk cannot hold, instead of failing after an hour. */
-  private async checkFreeSpace(needed: number | undefined): Promise<void> {
-    if (needed === undefined || needed <= 0) return;
+  private async checkFreeSpace(needed: number): Promise<void> {
+    if (!Number.isFinite(needed) || needed <= 0) return;
     let free: number;
     try {
       const st = await fs.promises.statfs(path.dirname(this.o.dest));
@@ -325,8 +477,11 @@ class Downloader {
         const validator = ifRangeValidator(this.state.meta);
         if (validator) headers['If-Range'] = validator;
       }
-      // The token is for the endpoint; a CDN behind a redirect gets signed URLs instead.
-      if (this.o.token && url.host === origin.host) headers.Authorization = `Bearer ${this.o.token}`;
+      // The token is for the endpoint, and only over https; a CDN behind a redirect gets signed URLs instead.
+      if (this.o.token && url.origin === origin.origin) {
+        if (url.protocol === 'https:') headers.Authorization = `Bearer ${this.o.token}`;
+        else this.tokenWithheld = true;
+      }
 
       const { res, req } = await this.get(url, headers);
       const linked = /^"?([0-9a-f]{64})"?$/.exec(header(res, 'x-linked-etag') ?? '');
@@ -338,11 +493,23 @@ class Downloader {
         if (hop >= this.o.maxRedirects) {
           throw new DownloadError('TOO_MANY_REDIRECTS', `The download was redirected more than ${this.o.maxRedirects} times. Check the "bitnet.download.endpoint" setting.`);
         }
+        const from = url;
         url = new URL(location, url);
         if (url.protocol !== 'https:' && url.protocol !== 'http:') {
           throw new DownloadError('HTTP', `The download was redirected to an unsupported address: ${url.href}`);
         }
+        if (from.protocol === 'https:' && url.protocol !== 'https:') {
+          throw new DownloadError(
+            'INSECURE',
+            `${from.host} redirected the download from https to plain http (${url.host}); the model is only downloaded over an encrypted connection.`,
+          );
+        }
         continue;
+      }
+      if (this.tokenWithheld && (status === 401 || status === 403)) {
+        res.destroy();
+        const e = httpStatusError(status, this.o.url);
+        throw new DownloadError(e.code, `${e.message} A download token is stored, but it is only sent over https: use an https endpoint.`, status);
       }
       return { res, req };
     }
@@ -389,7 +556,7 @@ class Downloader {
     this.o.onProgress(this.meter.sample(this.state.offset, this.state.meta?.totalBytes));
   }
 
-  /** Size check, hash check, fsync, rename. Anything wrong deletes the part. */
+  /** Size check, content check, hash check, fsync, rename. Anything wrong deletes the part. */
   private async promote(resumedFrom: number): Promise<DownloadResult> {
     const s = this.state;
     const size = partialBytes(this.o.dest);
@@ -398,6 +565,7 @@ class Downloader {
       await removePartial(this.o.dest);
       throw new DownloadError('SIZE', `The downloaded file has ${size} bytes but the server announced ${total}. It was deleted; try again.`);
     }
+    await this.checkWholeContent(size);
     let actual: string | undefined;
     if (s.hash && this.o.sha256) {
       actual = s.hash.digest('hex');
@@ -424,46 +592,32 @@ class Downloader {
     return { path: this.o.dest, bytes: size, sha256: actual, resumedFrom };
   }
 
+  /** The content check on the finished part: its header complete, its size the one the header implies. */
+  private async checkWholeContent(size: number): Promise<void> {
+    if (!this.o.content) return;
+    this.status({ kind: 'checking' });
+    let sizes: SizeRange | undefined;
+    try {
+      sizes = await this.o.content(this.part, size);
+      if (!sizes) throw new Error(`the file ends inside its header (${size} bytes)`);
+      if (size < sizes.min || size > sizes.max) throw new Error(`it has ${size} bytes, but its header says ${sizes.min}`);
+    } catch (err) {
+      await removePartial(this.o.dest);
+      throw notTheModel(err as Error);
+    }
+  }
+
+  private status(status: DownloadStatus): void {
+    this.o.onStatus?.(status);
+  }
+
   private throwIfCancelled(): void {
     if (this.o.signal?.aborted) throw cancelled();
   }
 }
 
-/**
- * Two VS Code windows share the global storage folder: only one may write the
- * part. The lock file holds the owner's pid; a lock whose process is gone is
- * stale (VS Code was killed) and is taken over.
- */
-function lockDownload(dest: string): () => void {
-  const lock = `${dest}.lock`;
-  for (let tries = 0; ; tries++) {
-    try {
-      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      return () => fs.rmSync(lock, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fromSystemError(err, '', lock);
-    }
-    let owner = NaN;
-    try {
-      owner = Number(fs.readFileSync(lock, 'utf8'));
-    } catch {
-      // removed in between: the next try takes it
-    }
-    if (tries === 0 && !(Number.isInteger(owner) && owner > 0 && processAlive(owner))) {
-      fs.rmSync(lock, { force: true });
-      continue;
-    }
-    throw new DownloadError('BUSY', 'The model is already being downloaded in another VS Code window.');
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+function notTheModel(err: Error): DownloadError {
+  return new DownloadError('NOT_MODEL', `The server did not send a usable model (${err.message}). Nothing was kept. Check the "bitnet.download.endpoint" setting.`);
 }
 
 function cancelled(): DownloadError {
@@ -527,4 +681,8 @@ function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
 
 function formatBytes(n: number): string {
   return `${(n / 1e6).toFixed(1)} MB`;
+}
+
+function formatRate(bytesPerSecond: number): string {
+  return bytesPerSecond >= 1e6 ? `${(bytesPerSecond / 1e6).toFixed(1)} MB/s` : `${(bytesPerSecond / 1e3).toFixed(1)} kB/s`;
 }

@@ -1,18 +1,68 @@
 // Runs the GGUF reader's model check on a worker thread: parsing the
 // vocabulary of the real file takes about half a second, which must not block
-// the extension host. Answers one message, { ok } or { ok: false, message }.
+// the extension host. Answers one message.
+//
+// Two questions, by `workerData`:
+//   { file }                  is this complete file a model we can load?
+//   { file, download: size }  do the first bytes of a download in progress
+//                             (claiming `size` bytes, or null if unknown) hold
+//                             the header of a model we can load, and how long
+//                             must the whole file then be?
+import * as fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { readBitnetModel } from '../engine/bitnet-model';
+import { checkBitnetModel, readBitnetModel } from '../engine/bitnet-model';
+import { parseGguf, type ByteSource } from '../engine/gguf';
+import { alignUp } from '../engine/gguf-format';
 
-export interface ModelCheckReply {
-  ok: boolean;
-  message?: string;
+export interface ModelCheckRequest {
+  file: string;
+  /** Set for a download in progress: the size the server claims, or null when it did not say. */
+  download?: number | null;
+}
+
+export type ModelCheckReply =
+  | { ok: true; /** For a download: the sizes the complete file may have. */ minBytes?: number; maxBytes?: number }
+  | { ok: false; /** For a download: the header has not all arrived yet. */ needMore?: boolean; message?: string };
+
+function answer(request: ModelCheckRequest): ModelCheckReply {
+  if (request.download === undefined) {
+    readBitnetModel(request.file);
+    return { ok: true };
+  }
+  const fd = fs.openSync(request.file, 'r');
+  try {
+    let short = false;
+    // The file will be `download` bytes long; reads stop at what has arrived.
+    const source: ByteSource = {
+      size: request.download ?? Number.MAX_SAFE_INTEGER,
+      read(target, position) {
+        let done = 0;
+        while (done < target.length) {
+          const n = fs.readSync(fd, target, done, target.length - done, position + done);
+          if (n === 0) break;
+          done += n;
+        }
+        if (done < target.length) short = true;
+        return done;
+      },
+    };
+    try {
+      const gguf = parseGguf(source, request.file);
+      checkBitnetModel(gguf);
+      const end = gguf.tensors.reduce((most, t) => Math.max(most, t.offset + t.bytes), gguf.dataOffset);
+      return { ok: true, minBytes: end, maxBytes: alignUp(end, gguf.alignment) };
+    } catch (err) {
+      if (short) return { ok: false, needMore: true };
+      throw err;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 let reply: ModelCheckReply;
 try {
-  readBitnetModel((workerData as { file: string }).file);
-  reply = { ok: true };
+  reply = answer(workerData as ModelCheckRequest);
 } catch (err) {
   reply = { ok: false, message: err instanceof Error ? err.message : String(err) };
 }

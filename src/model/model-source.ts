@@ -12,9 +12,6 @@ export const MODEL_FILE = 'ggml-model-i2_s.gguf';
  */
 export const DEFAULT_SHA256 = '4221b252fdd5fd25e15847adfeb5ee88886506ba50b8a34548374492884c2162';
 
-/** About 1.2 GB: what the first-run prompt tells the user before asking. */
-export const APPROX_MODEL_BYTES = 1.19e9;
-
 /**
  * The endpoint to download from: the setting, else `HF_ENDPOINT` (the variable
  * Hugging Face's own tools read for mirrors), else the hub. No trailing slash.

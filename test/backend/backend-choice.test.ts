@@ -47,7 +47,7 @@ test('the switch sends requests to the backend in use and passes on its status c
   backend.use(remote, 'server');
   assert.equal(backend.kind, 'server');
   const prompt = 'const total =';
-  assert.equal(await collect(backend.complete(prompt, { maxTokens: 6 })), localGreedy(tokenizer.encode(prompt, { bos: true }), 6));
+  assert.equal(await collect(backend.complete({ full: prompt }, { maxTokens: 6 })), localGreedy(tokenizer.encode(prompt, { bos: true }), 6));
   assert.deepEqual(seen, ['ready', 'generating', 'ready']);
   assert.equal(backend.lastStats('completion'), remote.lastStats('completion'));
   backend.use(local, 'local');
@@ -60,7 +60,7 @@ test('while the server is unreachable the local engine answers, and the log says
   const down = new ServerClient({ url: `http://127.0.0.1:${await closedPort()}`, protocol: 'llama.cpp' });
   const backend = new LocalFallback(down, local, (line) => lines.push(line));
   const prompt = 'def area(r):';
-  const text = await collect(backend.complete(prompt, { maxTokens: 5 }));
+  const text = await collect(backend.complete({ full: prompt }, { maxTokens: 5 }));
   assert.equal(text, localGreedy(tokenizer.encode(prompt, { bos: true }), 5));
   assert.match(lines.join('\n'), /not reachable \(connection refused\).*The local engine answers instead/);
   assert.equal(backend.lastStats('completion'), local.lastStats('completion'));
@@ -72,7 +72,7 @@ test('a server that refuses the key is reported, not hidden behind the local eng
   const locked = await serveTinyModel({ apiKey: 'k', slots: 1 });
   try {
     const backend = new LocalFallback(new ServerClient({ url: locked.url, protocol: 'llama.cpp' }), local);
-    await assert.rejects(collect(backend.complete('x', { maxTokens: 2 })), (err) => err instanceof ServerError && err.code === 'SERVER_AUTH');
+    await assert.rejects(collect(backend.complete({ full: 'x' }, { maxTokens: 2 })), (err) => err instanceof ServerError && err.code === 'SERVER_AUTH');
     backend.dispose();
   } finally {
     await locked.close();
@@ -81,7 +81,7 @@ test('a server that refuses the key is reported, not hidden behind the local eng
 
 test('the stats page for a server names it, its protocol, slots and engine, and the last request', async () => {
   const client = new ServerClient({ url: server.url, protocol: 'auto' });
-  await collect(client.complete('hello', { maxTokens: 3 }));
+  await collect(client.complete({ full: 'hello' }, { maxTokens: 3 }));
   const page = formatBackendStats(await client.stats(), client.status);
   assert.match(page, new RegExp(`Backend: server ${server.url.replace(/\./g, '\\.')} \\(llama\\.cpp server protocol\\)`));
   assert.match(page, /Slots: 1 of 512 tokens each/);

@@ -38,7 +38,7 @@ async function withServer(handler: Handler, fn: (url: string) => Promise<void>):
 test('a server that is down fails the request at once, and the status and log say it is unreachable', async () => {
   const url = `http://127.0.0.1:${await closedPort()}`;
   const { client, log } = clientFor(url);
-  const err = await failure(client.complete('x', { maxTokens: 4 }));
+  const err = await failure(client.complete({ full: 'x' }, { maxTokens: 4 }));
   assert.equal(err.code, 'SERVER_UNREACHABLE');
   assert.match(err.message, new RegExp(`${url.replace(/\./g, '\\.')} is not reachable \\(connection refused\\)`));
   assert.equal(client.status.state, 'error');
@@ -51,13 +51,13 @@ test('a wrong or missing API key gives an auth error that says how to set the ke
   const server = await serveTinyModel({ apiKey: 'open sesame', slots: 1 });
   try {
     for (const apiKey of [undefined, 'guess']) {
-      const err = await failure(clientFor(server.url, { apiKey }).client.complete('x', { maxTokens: 2 }));
+      const err = await failure(clientFor(server.url, { apiKey }).client.complete({ full: 'x' }, { maxTokens: 2 }));
       assert.equal(err.code, 'SERVER_AUTH');
       assert.match(err.message, /refused the API key \(HTTP 401: Invalid API Key\)\. Set it with "BitNet: Set server API key…"/);
     }
     const { client } = clientFor(server.url, { apiKey: 'open sesame' });
     let text = '';
-    for await (const chunk of client.complete('x', { maxTokens: 2 })) text += chunk;
+    for await (const chunk of client.complete({ full: 'x' }, { maxTokens: 2 })) text += chunk;
     assert.equal(client.lastStats('completion')!.generatedTokens, 2);
     assert.equal(client.status.state, 'ready');
   } finally {
@@ -73,7 +73,7 @@ test('a 5xx answer fails with the server’s own message', async () => {
     },
     async (url) => {
       const { client } = clientFor(url);
-      const err = await failure(client.complete('x', { maxTokens: 4 }));
+      const err = await failure(client.complete({ full: 'x' }, { maxTokens: 4 }));
       assert.equal(err.code, 'SERVER_ERROR');
       assert.match(err.message, /failed \(HTTP 500: out of KV cache\)/);
       assert.deepEqual(client.status, { state: 'error', message: err.message });
@@ -88,7 +88,7 @@ test('a 503 says the server is not ready yet', async () => {
       res.end(JSON.stringify({ error: { code: 503, message: 'Loading model' } }));
     },
     async (url) => {
-      const err = await failure(clientFor(url).client.complete('x', { maxTokens: 4 }));
+      const err = await failure(clientFor(url).client.complete({ full: 'x' }, { maxTokens: 4 }));
       assert.match(err.message, /is not ready \(HTTP 503: Loading model\)/);
     },
   );
@@ -107,7 +107,7 @@ test('a stream that stops sending is cancelled after the stall timeout', async (
       const started = Date.now();
       let error: unknown;
       try {
-        for await (const chunk of client.complete('x', { maxTokens: 4 })) chunks.push(chunk);
+        for await (const chunk of client.complete({ full: 'x' }, { maxTokens: 4 })) chunks.push(chunk);
       } catch (err) {
         error = err;
       }
@@ -125,7 +125,7 @@ test('a server that never starts answering is cancelled after the first-byte tim
       // no answer at all
     },
     async (url) => {
-      const err = await failure(clientFor(url).client.complete('x', { maxTokens: 4 }));
+      const err = await failure(clientFor(url).client.complete({ full: 'x' }, { maxTokens: 4 }));
       assert.equal(err.code, 'SERVER_STALLED');
     },
   );
@@ -170,7 +170,7 @@ for (const [what, handler, message] of malformedAnswers) {
   test(`${what} fails as a malformed answer`, async () => {
     await withServer(handler, async (url) => {
       const { client, log } = clientFor(url);
-      const err = await failure(client.complete('x', { maxTokens: 4 }));
+      const err = await failure(client.complete({ full: 'x' }, { maxTokens: 4 }));
       assert.equal(err.code, 'SERVER_MALFORMED');
       assert.match(err.message, message);
       assert.equal(client.status.state, 'error');
@@ -186,7 +186,7 @@ test('an error event in the middle of a stream fails with the server’s message
       res.end('data: {"content":"a","stop":false}\n\ndata: {"error":{"code":500,"message":"slot crashed"}}\n\n');
     },
     async (url) => {
-      const err = await failure(clientFor(url).client.complete('x', { maxTokens: 4 }));
+      const err = await failure(clientFor(url).client.complete({ full: 'x' }, { maxTokens: 4 }));
       assert.equal(err.code, 'SERVER_ERROR');
       assert.match(err.message, /failed while generating: slot crashed/);
     },
@@ -207,10 +207,10 @@ test('after a failure the next request that succeeds sets the status back to rea
     },
     async (url) => {
       const { client } = clientFor(url);
-      await failure(client.complete('x', { maxTokens: 4 }));
+      await failure(client.complete({ full: 'x' }, { maxTokens: 4 }));
       broken = false;
       let text = '';
-      for await (const chunk of client.complete('x', { maxTokens: 4 })) text += chunk;
+      for await (const chunk of client.complete({ full: 'x' }, { maxTokens: 4 })) text += chunk;
       assert.equal(text, 'ok');
       assert.equal(client.status.state, 'ready');
       assert.equal(client.lastStats('completion')!.stopReason, 'eos');

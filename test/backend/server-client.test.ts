@@ -36,9 +36,11 @@ for (const protocol of ['llama.cpp', 'openai'] as const) {
   test(`inline completion over the ${protocol} protocol gives the local engine’s text`, async () => {
     const client = new ServerClient({ url: server.url, protocol });
     const prompt = 'def greet(name):\n    return';
-    const text = await collect(client.complete(prompt, { maxTokens: 10 }));
+    const stream = client.complete({ full: prompt }, { maxTokens: 10 });
+    const text = await collect(stream);
     assert.equal(text, localGreedy(tokenizer.encode(prompt, { bos: true }), 10));
     const stats = client.lastStats('completion')!;
+    assert.deepEqual(await stream.stats, stats, 'the request carries its own figures, as a local one does');
     assert.equal(stats.generatedTokens, 10);
     assert.equal(stats.stopReason, 'length');
     assert.ok(stats.firstTokenMs > 0);
@@ -70,8 +72,8 @@ test('the protocol is found by asking the server', async () => {
 test('the next keystroke reuses the prefix the server cached for the last one', async () => {
   const client = new ServerClient({ url: server.url, protocol: 'llama.cpp' });
   const file = sourceText(15);
-  await collect(client.complete(file, { maxTokens: 2 }));
-  await collect(client.complete(file + '\n  con', { maxTokens: 2 }));
+  await collect(client.complete({ full: file }, { maxTokens: 2 }));
+  await collect(client.complete({ full: file + '\n  con' }, { maxTokens: 2 }));
   const stats = client.lastStats('completion')!;
   assert.ok(stats.reusedTokens > stats.promptTokens - 6, `reused ${stats.reusedTokens} of ${stats.promptTokens}`);
 });
@@ -88,7 +90,7 @@ test('a stop string ends the reply before it, whichever protocol', async () => {
   const stop = full.slice(4, 7);
   for (const protocol of ['llama.cpp', 'openai'] as const) {
     const client = new ServerClient({ url: server.url, protocol, model: 'm' });
-    assert.equal(await collect(client.complete(prompt, { maxTokens: 20, stop: [stop] })), full.slice(0, full.indexOf(stop)));
+    assert.equal(await collect(client.complete({ full: prompt }, { maxTokens: 20, stop: [stop] })), full.slice(0, full.indexOf(stop)));
     assert.equal(client.lastStats('completion')!.stopReason, 'stop');
   }
 });
@@ -97,7 +99,7 @@ test('aborting the signal ends the stream quietly and the server stops generatin
   const client = new ServerClient({ url: server.url, protocol: 'llama.cpp' });
   const controller = new AbortController();
   let chunks = 0;
-  for await (const _ of client.complete('story:', { maxTokens: 400 }, controller.signal)) {
+  for await (const _ of client.complete({ full: 'story:' }, { maxTokens: 400 }, controller.signal)) {
     if (++chunks === 3) controller.abort();
   }
   assert.equal(client.lastStats('completion')!.stopReason, 'aborted');
@@ -109,13 +111,13 @@ test('aborting the signal ends the stream quietly and the server stops generatin
 
 test('a reader that stops early closes the request too', async () => {
   const client = new ServerClient({ url: server.url, protocol: 'llama.cpp' });
-  for await (const _ of client.complete('list:', { maxTokens: 400 })) break;
+  for await (const _ of client.complete({ full: 'list:' }, { maxTokens: 400 })) break;
   assert.equal(client.lastStats('completion')!.stopReason, 'aborted');
 });
 
 test('the time budget ends the reply with what came so far, as the local engine does', async () => {
   const client = new ServerClient({ url: server.url, protocol: 'llama.cpp' });
-  const text = await collect(client.complete('essay:', { maxTokens: 100_000, timeBudgetMs: 150 }));
+  const text = await collect(client.complete({ full: 'essay:' }, { maxTokens: 100_000, timeBudgetMs: 150 }));
   assert.equal(client.lastStats('completion')!.stopReason, 'time');
   assert.equal(typeof text, 'string');
 });
@@ -125,7 +127,7 @@ test('the status says generating while a request runs and ready after, and the l
   const client = new ServerClient({ url: server.url, protocol: 'llama.cpp', log: (l) => lines.push(l) });
   const seen: EngineStatus[] = [];
   client.onDidChangeStatus((s) => seen.push(s));
-  await collect(client.complete('a', { maxTokens: 3 }));
+  await collect(client.complete({ full: 'a' }, { maxTokens: 3 }));
   assert.deepEqual(seen.map((s) => s.state), ['generating', 'ready']);
   assert.equal(lines.length, 1);
   assert.match(lines[0]!, new RegExp(`completion by server ${server.url.replace(/\./g, '\\.')} \\(llama\\.cpp, bitnet serve`));

@@ -39,7 +39,7 @@ async function drain(stream: AsyncIterable<string>): Promise<number> {
 async function firstChunkMs(client: EngineClient, prompt: string, maxTokens: number): Promise<number> {
   const start = performance.now();
   let first = -1;
-  for await (const _ of client.complete(prompt, { maxTokens })) if (first < 0) first = performance.now() - start;
+  for await (const _ of client.complete({ full: prompt }, { maxTokens })) if (first < 0) first = performance.now() - start;
   return first;
 }
 
@@ -95,7 +95,7 @@ async function typingLatency(client: EngineClient): Promise<void> {
       `max ${ms(Math.max(...warm))}; prompt tokens evaluated: median ${quantile(evaluated, 0.5)}, max ${Math.max(...evaluated)}`,
   );
   // The machine is shared: a decode step measured now puts the latency in proportion.
-  await drain(client.complete(base, { maxTokens: 16 }));
+  await drain(client.complete({ full: base }, { maxTokens: 16 }));
   const step = 1000 / client.lastStats('completion')!.tokensPerSecond;
   console.log(`   for scale, one decode step now: ${ms(step)} (typed-character latency = ${(quantile(warm, 0.5) / step).toFixed(1)} decode steps)`);
 }
@@ -107,7 +107,7 @@ async function cancelLatency(client: EngineClient): Promise<void> {
     // During decode: let a few tokens through, then cancel.
     const controller = new AbortController();
     let seen = 0;
-    for await (const _ of client.complete(`// decode ${i}\n${sourceText(10)}`, { maxTokens: 5000 }, controller.signal)) {
+    for await (const _ of client.complete({ full: `// decode ${i}\n${sourceText(10)}` }, { maxTokens: 5000 }, controller.signal)) {
       if (++seen === 5) {
         const idle = untilIdle(client);
         controller.abort();
@@ -116,7 +116,7 @@ async function cancelLatency(client: EngineClient): Promise<void> {
     }
     // During a long prefill: a prompt nothing in the cache matches.
     const long = new AbortController();
-    const stream = drain(client.complete(`// prefill ${i}\n${sourceText(88)}`, { maxTokens: 4 }, long.signal));
+    const stream = drain(client.complete({ full: `// prefill ${i}\n${sourceText(88)}` }, { maxTokens: 4 }, long.signal));
     await new Promise((r) => setTimeout(r, 60));
     const idle = untilIdle(client);
     long.abort();
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   client.setModel(modelPath, { threads, contextSizes: { completion: 2048, chat: 2048 } });
   try {
     const t0 = performance.now();
-    await drain(client.complete('warm up', { maxTokens: 1 }));
+    await drain(client.complete({ full: 'warm up' }, { maxTokens: 1 }));
     const stats = await client.stats();
     const m = stats.model!;
     console.log(`model ${modelPath} (${(m.fileBytes / 2 ** 20).toFixed(0)} MiB), loaded in ${m.loadMs.toFixed(0)} ms (first request ${(performance.now() - t0).toFixed(0)} ms)`);

@@ -34,3 +34,19 @@ test('restored history is not read out again', () => {
   a.update('old', 'An old reply.', true);
   assert.equal(live.textContent, '');
 });
+
+test('a code block that is never closed is summarised once the reply ends', () => {
+  assert.equal(speakable('Try:\n```py\nprint(1)\nprint(2)'), 'Try: Code block.');
+  assert.equal(speakable('A [link](https://example.com) and [text] (not a link).'), 'A link and [text] (not a link).');
+});
+
+test('hostile replies (40k "[", backticks, "[](" runs) are read in linear time', () => {
+  for (const unit of ['[', '`', '[](', '[a](', '```\n', '~~~~\n```\n', '](', '\n']) {
+    const reply = unit.repeat(Math.ceil(40_000 / unit.length));
+    const started = performance.now();
+    speakable(reply);
+    speakableEnd(reply, 0, false);
+    const ms = performance.now() - started;
+    assert.ok(ms < 1000, `${JSON.stringify(unit)}: ${ms.toFixed(0)} ms`);
+  }
+});

@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitToContext, replyReserve, TokenCounter, usedTokens, type BudgetTurn } from '../../src/chat/context-budget';
+import { conversationTokens, fitToContext, instructionTokens, replyReserve, tokensAtMost, TokenCounter, type BudgetTurn } from '../../src/chat/context-budget';
 import { wordTokens } from './fakes';
+import { readBitnetModel } from '../../src/engine/bitnet-model';
+import { Tokenizer } from '../../src/engine/tokenizer';
+import { tinyModelPath } from '../helpers/model-files';
 
 const turns = (...lengths: number[]): BudgetTurn[] =>
   lengths.map((n, i) => ({ id: `t${i}`, role: i % 2 === 0 ? 'user' : 'assistant', text: Array.from({ length: n }, () => 'w').join(' ') }));
@@ -41,15 +44,33 @@ test('a newest turn that cannot fit on its own is reported too long', async () =
 });
 
 test('the reply reserve is the reply length but at most a quarter of the context', () => {
-  assert.equal(replyReserve(256), 256);
-  assert.equal(replyReserve(1024), 1024);
-  assert.equal(replyReserve(4096), 1024);
-  assert.equal(replyReserve(0), 1);
+  assert.equal(replyReserve(256, 4096), 256);
+  assert.equal(replyReserve(1024, 4096), 1024);
+  assert.equal(replyReserve(4096, 4096), 1024);
+  assert.equal(replyReserve(1024, 1024), 256);
+  assert.equal(replyReserve(0, 4096), 1);
+});
+
+test('the meter counts the conversation alone; the instructions are counted apart', async () => {
+  const { counter: c } = counter();
+  assert.equal(await conversationTokens([], c), 0);
+  assert.equal(await conversationTokens(turns(3, 4), c), (4 + 3) + (4 + 4));
+  assert.equal(await instructionTokens('a short system prompt', c), 4 + 4 + 4);
 });
 
 test('token counts are cached, so unchanged history is not re-tokenized each turn', async () => {
   const { seen, counter: c } = counter();
-  await usedTokens('sys', turns(3, 4), c);
-  await usedTokens('sys', turns(3, 4, 5), c);
-  assert.equal(seen.length, 4);
+  await conversationTokens(turns(3, 4), c);
+  await conversationTokens(turns(3, 4, 5), c);
+  assert.equal(seen.length, 3);
+});
+
+test("the byte-length bound is never below Llama 3's real count, so what it says fits does fit", async () => {
+  const tokenizer = Tokenizer.fromVocab(readBitnetModel(tinyModelPath()).vocab);
+  const c = new TokenCounter(async (t) => tokenizer.encode(t).length);
+  for (const text of ['plain words here', 'naïve café — ünïcödé', '日本語のテキスト', '🙂🙂 👩‍👩‍👧', '\t\t  \n\r\n', '']) {
+    const counted = 4 + (await c.message(text));
+    assert.ok(tokensAtMost([text]) >= counted, `${JSON.stringify(text)}: bound ${tokensAtMost([text])} < ${counted}`);
+  }
+  assert.equal(tokensAtMost(['ab', 'c']), 4 + (4 + 2) + (4 + 1));
 });

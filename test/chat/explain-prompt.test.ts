@@ -68,3 +68,9 @@ test('Windows line endings are normalised before counting lines', async () => {
   const turn = await buildExplainTurn(sel('a = 1\r\nb = 2\r\n'), 'Explain.', 500, count);
   assert.ok(!turn.text.includes('\r'));
 });
+
+test('a selection with hundreds of thousands of backtick runs gets a fence, not a stack overflow', () => {
+  const code = '`a'.repeat(200_000) + '\n' + '`'.repeat(7);
+  const text = formatExplainTurn('Explain.', sel(code));
+  assert.ok(text.endsWith('\n````````'), 'the fence is one backtick longer than the longest run');
+});

@@ -121,3 +121,19 @@ test('tables, lists and emphasis render as Markdown', () => {
   assert.ok(host.querySelector('strong') && host.querySelector('em') && host.querySelector('s'));
   assert.equal(host.querySelector('[style]'), null);
 });
+
+test('a message longer than the Markdown limit is shown as escaped plain text, quickly', async () => {
+  const { MAX_MARKDOWN_CHARS } = await import('../../media/render-markdown');
+  const text = `${'*a'.repeat(MAX_MARKDOWN_CHARS)}\n<script>alert(1)</script>\n\nnext **paragraph**`;
+  const started = performance.now();
+  const host = rendered(text);
+  assert.ok(performance.now() - started < 15_000);
+  assert.equal(host.querySelectorAll('em, strong, script').length, 0);
+  assert.equal(host.querySelectorAll('pre').length, 1);
+  assert.ok(host.querySelector('pre')!.textContent!.endsWith('\n<script>alert(1)</script>\n\nnext **paragraph**'));
+});
+
+test('lone surrogates in a message are shown as replacement characters, not dropped with the whole message', () => {
+  const host = rendered('x\u0000(\\&)\udfff\udfff and \ud800 end');
+  assert.equal(host.textContent?.trim(), 'x\ufffd(&)\ufffd\ufffd and \ufffd end');
+});

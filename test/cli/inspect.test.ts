@@ -4,13 +4,14 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeGguf } from '../../src/engine/gguf-writer';
+import { bitnetCli } from '../helpers/cli';
 import { tempDir, tinyModelPath } from '../helpers/model-files';
 
 const root = path.resolve(__dirname, '../..');
 const dir = tempDir();
 
 function bitnet(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), ...args], { encoding: 'utf8', cwd: root });
+  const r = spawnSync(process.execPath, [bitnetCli(), ...args], { encoding: 'utf8', cwd: root });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -54,9 +55,9 @@ test('bitnet make-model writes a model that inspect accepts, and rejects bad opt
   assert.match(r.out, /wrote .*made\.gguf: \d+ bytes/);
   assert.equal(bitnet('inspect', out).code, 0);
   const bad = bitnet('make-model', '--shape', 'huge', '--out', out);
-  assert.equal(bad.code, 1);
-  assert.match(bad.err, /--shape must be one of 2b4t, tiny/);
-  assert.match(bitnet('make-model', '--shape', 'tiny').err, /usage: bitnet make-model/);
-  assert.match(bitnet('make-model', '--shape', 'tiny', '--out', path.join(dir, 'no/such/m.gguf')).err, /the folder for .* does not exist/);
-  assert.match(bitnet('make-model', '--shape', 'tiny', '--out', out, '--seed', '-1').err, /--seed must be an integer/);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--shape must be 2b4t or tiny, got 'huge'/);
+  assert.match(bitnet('make-model', '--shape', 'tiny').err, /--out is required/);
+  assert.match(bitnet('make-model', '--shape', 'tiny', '--out', path.join(dir, 'no/such/m.gguf')).err, /the folder for --out .* does not exist/);
+  assert.match(bitnet('make-model', '--shape', 'tiny', '--out', out, '--seed', '-1').err, /--seed must be a whole number from 0 to 4294967295, got '-1'/);
 });

@@ -1,14 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { tinyModelPath } from '../helpers/model-files';
+import { bitnetCli } from '../helpers/cli';
+import { SMALL_SHAPE, tempDir, tinyModelPath, writeSmallModel } from '../helpers/model-files';
 
 const root = path.resolve(__dirname, '../..');
 const model = tinyModelPath();
 
 function bitnet(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [bitnetCli(), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -52,9 +55,82 @@ test('bitnet bench --json prints one object per thread count with the figures', 
   assert.ok(result.decode_tok_s > 0 && result.peak_rss_bytes > 0);
 });
 
-test('bad arguments give a one-line error and a non-zero exit', () => {
+test('bad arguments give a one-line error naming the flag and a non-zero exit', () => {
   const r = bitnet(['run', '--model', model, '--prompt', 'x', '--n', 'lots']);
-  assert.notEqual(r.code, 0);
-  assert.match(r.stderr, /--n must be a positive whole number/);
-  assert.equal(r.stderr.trim().split('\n').length, 1);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, "bitnet run: --n must be a whole number of at least 1, got 'lots' (see 'bitnet run --help')\n");
+});
+
+test('--temp must be a number from 0 to 2: -1, abc and NaN are refused', () => {
+  for (const temp of ['-1', 'abc', 'NaN']) {
+    const r = bitnet(['run', '--model', model, '--prompt', 'x', '--temp', temp]);
+    assert.equal(r.code, 2, temp);
+    assert.equal(r.stderr, `bitnet run: --temp must be a number from 0 to 2, got '${temp}' (see 'bitnet run --help')\n`);
+  }
+});
+
+test('--threads outside 0 to 256 is refused by its name, not by what the engine calls it', () => {
+  const r = bitnet(['logits', '--model', model, '--tokens', '1', '--threads', '300']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^bitnet logits: --threads must be a whole number from 0 to 256, got '300'/);
+  assert.doesNotMatch(r.stderr, /options\.threads/);
+});
+
+test('--threads above the number of CPUs warns, and the command still runs', () => {
+  const over = os.availableParallelism() + 1;
+  const r = bitnet(['run', '--model', model, '--prompt', 'Hello', '--n', '2', '--threads', String(over)]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`^bitnet: warning: --threads ${over} is more than the ${over - 1} CPUs this machine has`));
+  assert.match(r.stdout, new RegExp(`${over} threads\n`));
+});
+
+test('--n beyond the context stops when the context is full, with a note saying so', () => {
+  const small = writeSmallModel({ shape: { ...SMALL_SHAPE, contextLength: 24 } });
+  const r = bitnet(['run', '--model', small, '--prompt', 'abc', '--n', '100']);
+  assert.equal(r.code, 0, r.stderr);
+  const prompt = Number(/prompt (\d+) tokens/.exec(r.stdout)![1]);
+  const generated = Number(/generated (\d+) tokens/.exec(r.stdout)![1]);
+  // The random test model never ends a reply on its own: it runs to the limit.
+  assert.equal(prompt + generated, 24);
+  assert.match(r.stdout, new RegExp(`note: stopped after ${generated} of the 100 tokens --n asked for: the prompt and the reply fill the model's context of 24 tokens\n$`));
+});
+
+test('a prompt longer than the context is an error that says to shorten the prompt', () => {
+  const small = writeSmallModel({ shape: { ...SMALL_SHAPE, contextLength: 24 } });
+  const r = bitnet(['run', '--model', small, '--prompt', 'abc '.repeat(40)]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^bitnet run: the prompt is \d+ tokens, more than the model's context of 24 tokens holds with a reply; shorten the prompt\n$/);
+  const ids = Array.from({ length: 30 }, (_, i) => i + 1).join(',');
+  const l = bitnet(['logits', '--model', small, '--tokens', ids]);
+  assert.equal(l.code, 1);
+  assert.equal(l.stderr, "bitnet logits: --tokens has 30 ids and the model's context holds 24; shorten the prompt\n");
+});
+
+/** Starts a long `bitnet run` on a copy of the model, calls `change(file)` once text streams, and waits for the exit. */
+function changeDuringRun(change: (file: string) => void): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+  const file = path.join(tempDir(), 'victim.gguf');
+  fs.copyFileSync(model, file);
+  const child = spawn(process.execPath, [bitnetCli(), 'run', '--model', file, '--prompt', 'hello', '--n', '4000', '--temp', '1'], { cwd: root });
+  let stderr = '';
+  let changed = false;
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', () => {
+    if (!changed) change(file);
+    changed = true;
+  });
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
+}
+
+test('bitnet run on a model file truncated while it generates ends with a clear error, not a crash', async () => {
+  const r = await changeDuringRun((file) => fs.truncateSync(file, 8_337_088));
+  assert.equal(r.signal, null);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /the model file changed on disk/);
+});
+
+test('bitnet run on a model file rewritten in place while it generates ends with a clear error, not a crash', async () => {
+  const r = await changeDuringRun((file) => fs.writeFileSync(file, fs.readFileSync(tinyModelPath(2))));
+  assert.equal(r.signal, null);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /the model file changed on disk/);
 });

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { bitnetCli } from '../helpers/cli';
 import { tinyModelPath } from '../helpers/model-files';
 import { referenceEncode } from '../engine/llama3-fixture';
 
@@ -9,7 +10,7 @@ const root = path.resolve(__dirname, '../..');
 const model = tinyModelPath();
 
 function bitnet(args: string[], input: string) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, input, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [bitnetCli(), ...args], { cwd: root, input, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -33,14 +34,14 @@ test('bitnet tokenize --decode turns a JSON array of ids back into text', () => 
 });
 
 test('bad input to bitnet tokenize exits non-zero with one line saying what is wrong', () => {
-  for (const [args, input, message] of [
-    [['tokenize', '--model', model, '--decode'], 'not json', /JSON array of token ids/],
-    [['tokenize', '--model', model, '--decode'], '[1, 999999]', /token id 999999 is outside the vocabulary/],
-    [['tokenize'], '', /usage: bitnet tokenize --model FILE/],
-    [['tokenize', '--model', path.join(root, 'no-such-model.gguf')], 'x', /does not exist/],
+  for (const [args, input, message, code] of [
+    [['tokenize', '--model', model, '--decode'], 'not json', /JSON array of token ids/, 1],
+    [['tokenize', '--model', model, '--decode'], '[1, 999999]', /token id 999999 is outside the vocabulary/, 1],
+    [['tokenize'], '', /--model is required/, 2],
+    [['tokenize', '--model', path.join(root, 'no-such-model.gguf')], 'x', /does not exist/, 1],
   ] as const) {
     const r = bitnet([...args], input);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, code);
     assert.match(r.stderr, message);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }

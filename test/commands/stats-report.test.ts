@@ -20,11 +20,12 @@ test('the stats page shows the model file, its size, load time, kernels, CPU fea
       lmHead: 'int8',
       sequences: {
         completion: { capacity: 2048, tokens: 1500, kvBytes: 150 * 2 ** 20 },
+        cold: { capacity: 1024, tokens: 0, kvBytes: 0 },
         chat: { capacity: 4096, tokens: 0, kvBytes: 300 * 2 ** 20 },
       },
     },
     last: {
-      completion: { promptTokens: 1501, reusedTokens: 1497, generatedTokens: 12, firstTokenMs: 96.2, tokensPerSecond: 41.3, stopReason: 'stop' },
+      completion: { promptTokens: 1501, reusedTokens: 1497, generatedTokens: 12, prefillMs: 20.5, firstTokenMs: 96.2, tokensPerSecond: 41.3, stopReason: 'stop' },
     },
   };
   const page = formatStats(stats, { state: 'ready', path: '/models/m.gguf' });

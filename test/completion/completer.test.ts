@@ -6,10 +6,16 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { InlineCompleter, type CompleterSettings } from '../../src/completion/completer';
+import type { CompletionReport } from '../../src/completion/completion-report';
+import type { CompletionGenerator } from '../../src/completion/inflight-completion';
+import { CHARS_PER_TOKEN, coldWindowTokens, promptHeader } from '../../src/completion/prompt';
+import { skipReason } from '../../src/completion/skip-rules';
 import type { DocumentSnapshot } from '../../src/completion/snapshot';
 import { indentWidth } from '../../src/completion/snapshot';
 import { EngineClient } from '../../src/engine/client';
+import type { CompletionPrompt } from '../../src/engine/protocol';
 import { tinyModelPath } from '../helpers/model-files';
+import { sourceText } from '../helpers/tiny-engine';
 
 const root = path.resolve(__dirname, '../..');
 const settings: CompleterSettings = { maxTokens: 24, promptTokens: 512, timeBudgetMs: 10_000 };
@@ -139,4 +145,164 @@ test('the same text before the cursor in another file asks the model again', asy
   const result = await completer.complete(other, explicit());
   assert.notEqual(result?.source, 'cache');
   assert.equal(completer.counters.generations, generations + 1);
+});
+
+// ---- Cold prompts and the report of every request ---------------------------
+
+/** The real engine, with the prompts it was asked to complete noted down. */
+function noting(engine: EngineClient): { generator: CompletionGenerator; prompts: CompletionPrompt[] } {
+  const prompts: CompletionPrompt[] = [];
+  const generator: CompletionGenerator = {
+    complete: (prompt, options, signal) => {
+      prompts.push(prompt);
+      return engine.complete(prompt, options, signal);
+    },
+    warm: (prompt, maxTokens) => engine.warm(prompt, maxTokens),
+    get prefillRate() {
+      return engine.prefillRate;
+    },
+  };
+  return { generator, prompts };
+}
+
+function reportsOf(completer: InlineCompleter): CompletionReport[] {
+  const reports: CompletionReport[] = [];
+  completer.onReport((r) => reports.push(r));
+  return reports;
+}
+
+/** Waits for `n` reports in all, then a little longer to be sure no more come. */
+async function reported(reports: CompletionReport[], n: number): Promise<CompletionReport> {
+  const start = Date.now();
+  while (reports.length < n) {
+    if (Date.now() - start > 30_000) assert.fail(`${reports.length} reports, expected ${n}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(reports.length, n, JSON.stringify(reports.slice(n)));
+  assert.deepEqual(reports.map((r) => r.id), Array.from({ length: n }, (_, i) => i + 1), 'one report per request, in order');
+  return reports[n - 1];
+}
+
+test('a cold prompt is built only when the cold window is much shorter than the full budget', async () => {
+  const { generator, prompts } = noting(client);
+  const budget = { tokens: 0 };
+  const completer = new InlineCompleter(generator, () => ({ ...settings, promptTokens: budget.tokens }));
+  const file = doc(sourceText(300) + '\n  const next = ');
+  const header = promptHeader(file.path, file.languageId);
+  const lastLine = '  const next = ';
+
+  budget.tokens = 4 * coldWindowTokens(client.prefillRate);
+  await completer.complete(file, explicit());
+  const wide = prompts.at(-1)!;
+  assert.ok(wide.cold !== undefined, 'a full budget four times the cold window gets a cold prompt');
+  assert.ok(wide.cold.length < wide.full.length / 2, `cold ${wide.cold.length} chars, full ${wide.full.length}`);
+  assert.ok(wide.cold.length <= coldWindowTokens(client.prefillRate) * CHARS_PER_TOKEN);
+  for (const text of [wide.full, wide.cold]) {
+    assert.ok(text.startsWith(header) && text.endsWith(lastLine), 'both continue the same place of the same file');
+  }
+
+  // A budget the size of the cold window: reading it is as quick as reading a cold prompt.
+  const asked = prompts.length;
+  completer.reset();
+  budget.tokens = coldWindowTokens(client.prefillRate);
+  await completer.complete(doc(file.prefix + 'x'), explicit());
+  assert.equal(prompts.length, asked + 1);
+  assert.equal(prompts.at(-1)!.cold, undefined);
+});
+
+test('every request is reported once, with its outcome and the engine figures of the generation that served it', async () => {
+  const completer = new InlineCompleter(client, () => settings);
+  const reports = reportsOf(completer);
+  let n = 0;
+
+  // What the provider does in a .env file: the rule's reason reaches the log as a sentence.
+  const reason = skipReason({
+    selectionCount: 1, hasSelection: false, uriScheme: 'file', fileName: '/ws/.env', languageId: 'dotenv',
+    documentLength: 20, enabled: true, sensitivePatterns: [], maxFileSize: 1 << 20,
+  });
+  assert.ok(reason);
+  completer.skipped(false, reason);
+  let r = await reported(reports, ++n);
+  assert.deepEqual([r.outcome, r.detail, r.trigger, r.stats], ['skipped', 'this file may hold secrets', 'typing', undefined]);
+
+  // Ask at several places until the model suggests something.
+  let shown: { prefix: string; text: string } | undefined;
+  for (let i = 0; i < 40 && !shown; i++) {
+    const prefix = `const reported${i} = `;
+    const result = await completer.complete(doc(prefix), explicit());
+    r = await reported(reports, ++n);
+    assert.equal(r.trigger, 'explicit');
+    assert.equal(r.source, 'model');
+    // The figures are those the engine gave for this very generation.
+    assert.deepEqual(r.stats, client.lastStats('completion'));
+    assert.ok(r.stats!.promptTokens > 0);
+    if (result) {
+      assert.equal(r.outcome, 'shown');
+      assert.equal(r.chars, result.text.length);
+      assert.ok(r.stats!.generatedTokens > 0 && r.stats!.firstTokenMs > 0);
+      shown = { prefix, text: result.text };
+    } else {
+      assert.ok(r.outcome === 'empty' || r.outcome === 'timeout', r.outcome);
+    }
+  }
+  assert.ok(shown, 'the model suggested nothing at 40 places');
+
+  await completer.complete(doc(shown.prefix), explicit());
+  r = await reported(reports, ++n);
+  assert.deepEqual([r.outcome, r.source, r.stats], ['shown', 'cache', undefined], 'a suggestion from the cache involves no generation');
+
+  const controller = new AbortController();
+  const pending = completer.complete(doc('let cancelled = '), { explicit: false, signal: controller.signal });
+  controller.abort();
+  assert.equal(await pending, undefined);
+  r = await reported(reports, ++n);
+  assert.equal(r.outcome, 'cancelled');
+});
+
+test('a suggestion the filters remove entirely is reported as empty, with the generation that wrote it', async () => {
+  const learn = new InlineCompleter(client, () => settings);
+  const { prefix, text } = await prefixWithSuggestion(learn);
+  // The same place, but the line below already holds what the model writes: nothing is left to suggest.
+  const completer = new InlineCompleter(client, () => settings);
+  const reports = reportsOf(completer);
+  const result = await completer.complete(doc(prefix, `\n${prefix}${text}\n`), explicit());
+  assert.equal(result, undefined);
+  const r = await reported(reports, 1);
+  assert.equal(r.outcome, 'empty');
+  assert.ok(r.stats!.generatedTokens > 0, JSON.stringify(r.stats));
+});
+
+test('a suggestion whose time ran out before a whole line is reported as a timeout, after the model wrote something', async () => {
+  const completer = new InlineCompleter(client, () => ({ ...settings, maxTokens: 200, timeBudgetMs: 0 }));
+  const reports = reportsOf(completer);
+  // Inside a block, the suggestion is whole lines: one token is not one.
+  const result = await completer.complete(doc('function timed(x: number) {\n  ', '\n}\n'), explicit());
+  assert.equal(result, undefined);
+  const r = await reported(reports, 1);
+  assert.equal(r.outcome, 'timeout');
+  assert.equal(r.stats!.stopReason, 'time');
+  assert.ok(r.stats!.generatedTokens >= 1, 'the budget starts at the first token, so there always is one');
+});
+
+test('a prompt that takes longer to read than the whole time budget still gets its suggestion: the budget counts from the first token', async () => {
+  const budgetMs = 1;
+  const slow = { ...settings, promptTokens: 1500, timeBudgetMs: budgetMs };
+  const body = sourceText(150) + '\n  const answer = ';
+  // Let the engine measure this CPU first, so that it reads the whole prompt, not a cold one.
+  await new InlineCompleter(client, () => slow).complete({ ...doc(body), path: 'src/measure.ts' }, explicit());
+  const completer = new InlineCompleter(client, () => slow);
+  const reports = reportsOf(completer);
+  for (let i = 0; i < 20; i++) {
+    // Another file each time, so nothing of the prompt is cached and all of it is read.
+    const result = await completer.complete({ ...doc(body), path: `src/slow${i}.ts` }, explicit());
+    const r = await reported(reports, i + 1);
+    assert.ok(r.stats!.prefillMs > budgetMs, `reading took ${r.stats!.prefillMs} ms`);
+    assert.ok(r.stats!.generatedTokens >= 1, JSON.stringify(r.stats));
+    if (result) {
+      assert.equal(r.outcome, 'shown');
+      return;
+    }
+  }
+  assert.fail('no suggestion in 20 files');
 });

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildPrompt, CHARS_PER_TOKEN, promptHeader, stableWindow, WINDOW_STEP_LINES } from '../../src/completion/prompt';
+import { buildPrompt, CHARS_PER_TOKEN, COLD_WINDOW_STEP_LINES, COLD_WINDOW_TOKENS, coldWindowTokens, promptHeader, stableWindow, WINDOW_STEP_LINES } from '../../src/completion/prompt';
+import { INITIAL_TOKENS_PER_SECOND } from '../../src/engine/prefill-meter';
+import { COLD_PROMPT_SECONDS } from '../../src/engine/protocol';
 
 const lines = (n: number) => Array.from({ length: n }, (_, i) => `line ${i}`).join('\n');
 
@@ -52,4 +54,21 @@ test('a single enormous line is cut to the budget', () => {
 test('the token budget bounds the prompt length', () => {
   const p = buildPrompt({ path: 'a.ts', languageId: 'typescript', prefix: lines(5000) }, 1024);
   assert.ok(p.text.length <= 1024 * CHARS_PER_TOKEN);
+});
+
+test('the cold window holds what this CPU reads in about a second, within sensible bounds', () => {
+  assert.equal(coldWindowTokens(200), 200 * COLD_PROMPT_SECONDS);
+  assert.equal(coldWindowTokens(undefined), INITIAL_TOKENS_PER_SECOND * COLD_PROMPT_SECONDS, 'before the rate is measured: a slow CPU');
+  assert.equal(coldWindowTokens(5), COLD_WINDOW_TOKENS.min, 'never too little for the model to go on');
+  assert.equal(coldWindowTokens(50_000), COLD_WINDOW_TOKENS.max);
+});
+
+test('a cold window is the tail of the full one, on a line start', () => {
+  const doc = { path: 'src/a.ts', languageId: 'typescript', prefix: lines(400) + '\nconst x = ' };
+  const full = buildPrompt(doc, 1024).text;
+  const cold = buildPrompt(doc, 100, COLD_WINDOW_STEP_LINES).text;
+  const header = promptHeader(doc.path, doc.languageId);
+  assert.ok(cold.length <= 100 * CHARS_PER_TOKEN && cold.length < full.length);
+  assert.ok(cold.startsWith(header) && full.endsWith(cold.slice(header.length)));
+  assert.match(cold.slice(header.length), /^line \d+\n/);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isSensitive, skipReason, type SkipInput } from '../../src/completion/skip-rules';
+import { skipReason, type SkipInput } from '../../src/completion/skip-rules';
 
 const base: SkipInput = {
   selectionCount: 1, hasSelection: false, uriScheme: 'file', fileName: '/w/src/a.ts', languageId: 'typescript',
@@ -19,11 +19,14 @@ const rows: [string, Partial<SkipInput>, ReturnType<typeof skipReason>][] = [
   ['an SSH private key skips', { fileName: '/home/u/.ssh/id_ed25519' }, 'sensitive-file'],
   ['a pattern from settings skips', { fileName: '/w/prod.tfvars', sensitivePatterns: ['*.tfvars'] }, 'sensitive-file'],
   ['a file over the size limit skips', { documentLength: 2_000_000 }, 'file-too-large'],
+  ['an AWS credentials file skips', { fileName: '/home/u/.aws/credentials', languageId: 'ini' }, 'sensitive-file'],
+  ['a new untitled file gets completions', { uriScheme: 'untitled', fileName: 'Untitled-1' }, undefined],
+  ['a file of a remote workspace gets completions', { uriScheme: 'vscode-remote', fileName: '/home/u/w/a.ts' }, undefined],
+  ['a notebook cell gets completions', { uriScheme: 'vscode-notebook-cell', fileName: '/w/analysis.ipynb' }, undefined],
+  ['the user settings file skips', { uriScheme: 'vscode-userdata', fileName: '/home/u/.config/Code/User/settings.json' }, 'not-a-workspace-file'],
+  ['an output channel skips', { uriScheme: 'output', fileName: 'extension-output-bitnet-#1-BitNet' }, 'not-a-workspace-file'],
+  ['the old side of a git diff skips', { uriScheme: 'git', fileName: '/w/src/a.ts' }, 'not-a-workspace-file'],
+  ['a debug console or other virtual document skips', { uriScheme: 'debug', fileName: '/w/src/a.ts' }, 'not-a-workspace-file'],
 ];
 
 for (const [name, over, expected] of rows) test(name, () => assert.equal(skipReason({ ...base, ...over }), expected));
-
-test('files that merely mention env are not treated as secrets', () => {
-  assert.equal(isSensitive('/w/src/environment.ts'), false);
-  assert.equal(isSensitive('/w/src/envelope.py'), false);
-});

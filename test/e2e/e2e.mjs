@@ -11,24 +11,30 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, newPage } from './lib/browser.mjs';
 import { copyLogs, createProfile, installExtension, removeProfile, startCodeServer, workbenchUrl, writeSettings } from './lib/code-server.mjs';
-import { makeModel, outRoot, packageVsix, vsixPath } from './lib/project.mjs';
+import { measureSlowdown, patience } from './lib/patience.mjs';
+import { cachedModel, makeModel, outRoot, packageVsix, vsixPath } from './lib/project.mjs';
 import { statusItem, waitForWorkbench } from './lib/workbench.mjs';
+import { WORKSPACE_FILES } from './lib/workspace.mjs';
 import { ALL, ENABLED } from './scenarios/index.mjs';
 
-const WORKSPACE_FILES = {
-  'draft.py': '# Arithmetic helpers.\n',
-  'fib.py': 'def fibonacci(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n',
-  'notes.txt': 'Notes\n',
-};
-
 /**
- * Settings per profile. `with-model` points bitnet.modelPath at a tiny model
- * with random weights, which never ends a turn: long chat replies keep a
- * reply streaming while a slow machine catches up (scenarios press Stop).
+ * Per profile, the model file it uses and its settings. `with-model` points
+ * bitnet.modelPath at a tiny model with random weights, which never ends a
+ * turn: long chat replies keep a reply streaming while a slow machine
+ * catches up (scenarios press Stop). `with-2b4t-model` is what a new user
+ * has: a model of the real size (random weights, 1.19 GB, kept between runs
+ * in the model cache) and default settings.
  */
 const PROFILES = {
-  'no-model': () => ({}),
-  'with-model': (model) => ({ 'bitnet.modelPath': model, 'bitnet.chat.maxTokens': 4096 }),
+  'no-model': { settings: () => ({}) },
+  'with-model': {
+    model: (root) => makeModel(join(root, 'tiny.gguf')),
+    settings: (model) => ({ 'bitnet.modelPath': model, 'bitnet.chat.maxTokens': 4096 }),
+  },
+  'with-2b4t-model': {
+    model: () => cachedModel('2b4t'),
+    settings: (model) => ({ 'bitnet.modelPath': model }),
+  },
 };
 
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -61,18 +67,21 @@ async function runSession(browser, name, scenarios, vsix) {
   const results = [];
   const started = Date.now();
 
+  // How busy the machine is decides how long the waits below are (lib/patience.mjs).
+  const slowdown = measureSlowdown();
   const profile = createProfile();
   let server;
   let context;
   let consoleErrors = [];
   try {
+    const { model: makeProfileModel, settings } = PROFILES[name];
     let model;
-    if (name === 'with-model') {
-      const made = makeModel(join(profile.root, 'tiny.gguf'));
+    if (makeProfileModel) {
+      const made = makeProfileModel(profile.root);
       timings['make model'] = made.ms;
       model = made.model;
     }
-    writeSettings(profile, PROFILES[name](model));
+    writeSettings(profile, settings(model));
     const workspace = join(profile.root, 'ws');
     mkdirSync(workspace);
     for (const [file, text] of Object.entries(WORKSPACE_FILES)) writeFileSync(join(workspace, file), text);
@@ -91,11 +100,13 @@ async function runSession(browser, name, scenarios, vsix) {
     context = opened.context;
     consoleErrors = opened.consoleErrors;
     const { page, offHost } = opened;
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(patience(15_000));
+    // Scenarios that watch the page from its first DOM on start watching here.
+    for (const scenario of scenarios) await scenario.beforeLoad?.({ page });
     await page.goto(workbenchUrl(server, workspace));
     await waitForWorkbench(page);
     timings['page → workbench'] = Date.now() - t;
-    await statusItem(page).waitFor({ timeout: 60_000 });
+    await statusItem(page).waitFor({ timeout: patience(60_000) });
     timings['page → extension active'] = Date.now() - t;
 
     let n = 0;
@@ -106,6 +117,10 @@ async function runSession(browser, name, scenarios, vsix) {
         n++;
         await page.screenshot({ path: join(out, `${String(n).padStart(2, '0')}-${scenario.id}-${label}.png`) });
       };
+      // Waits stretch with how busy the machine is now (lib/patience.mjs).
+      const slowdown = measureSlowdown();
+      page.setDefaultTimeout(patience(15_000));
+      if (slowdown > 1.2) notes.push(`machine slowdown ×${slowdown.toFixed(1)}: waits stretched to match`);
       const s = Date.now();
       try {
         await scenario.run({
@@ -138,14 +153,15 @@ async function runSession(browser, name, scenarios, vsix) {
     removeProfile(profile);
   }
   timings.total = Date.now() - started;
-  return { name, results, timings };
+  return { name, results, timings, slowdown };
 }
 
 function report(sessions) {
   let passed = 0;
   let failed = 0;
-  for (const { name, results, timings } of sessions) {
-    console.log(`\n[${name}] ${Object.entries(timings).map(([k, v]) => `${k} ${secs(v)}`).join(', ')}`);
+  for (const { name, results, timings, slowdown } of sessions) {
+    const busy = slowdown > 1.2 ? ` (machine slowdown ×${slowdown.toFixed(1)} at the start: waits stretched to match)` : '';
+    console.log(`\n[${name}] ${Object.entries(timings).map(([k, v]) => `${k} ${secs(v)}`).join(', ')}${busy}`);
     for (const r of results) {
       r.ok ? passed++ : failed++;
       console.log(`  ${r.ok ? '✓' : '✗'} ${r.id}${r.ms ? ` (${secs(r.ms)})` : ''}${r.title ? `: ${r.title}` : ''}`);

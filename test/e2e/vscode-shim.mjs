@@ -8,8 +8,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { launchBrowser, newPage } from './lib/browser.mjs';
 import { copyLogs, createProfile, remoteUri, removeProfile, startCodeServer, workbenchUrl } from './lib/code-server.mjs';
+import { measureSlowdown, patience } from './lib/patience.mjs';
 import { outRoot } from './lib/project.mjs';
 
+// For an idle machine; stretched by the slowdown measured at the start (lib/patience.mjs).
 const TIMEOUT_MS = 120_000;
 // The workbench's own start-up chatter; the full log goes to workbench.log.
 const CHATTER = /^(Resolving connection|Resolved connection|Creating a socket|Ignoring fetching|Updating additional|ChatSessionStore|\[Service Worker\]|Creation of workbench contribution)/;
@@ -33,6 +35,7 @@ async function main() {
     console.error('vscode-shim: only test runs (--extensionTestsPath) are supported');
     return 2;
   }
+  measureSlowdown();
   const out = join(outRoot, 'test-electron');
   mkdirSync(out, { recursive: true });
   const profile = createProfile({ userDataDir: flags['user-data-dir'], extensionsDir: flags['extensions-dir'] });
@@ -59,13 +62,13 @@ async function main() {
     ];
     await page.goto(workbenchUrl(server, folder, payload));
     let timer;
-    const timeout = new Promise((r) => { timer = setTimeout(() => r('timeout'), TIMEOUT_MS); });
+    const timeout = new Promise((r) => { timer = setTimeout(() => r('timeout'), patience(TIMEOUT_MS)); });
     const code = await Promise.race([exited, timeout]);
     clearTimeout(timer);
     writeFileSync(join(out, 'workbench.log'), log.join('\n'));
     await page.screenshot({ path: join(out, 'extension-host-tests.png') }).catch(() => {});
     if (code === 'timeout') {
-      console.error(`vscode-shim: the tests did not finish within ${TIMEOUT_MS / 1000} s`);
+      console.error(`vscode-shim: the tests did not finish within ${patience(TIMEOUT_MS) / 1000} s`);
       return 1;
     }
     return code;

@@ -114,6 +114,38 @@ test('other architectures and a missing architecture are named in the error', ()
   expectError(() => readBitnetModel(arch(undefined)), 'WRONG_ARCHITECTURE', /no general\.architecture/);
 });
 
+test('a file of another architecture is refused at its first metadata key, before the rest of its header is read', () => {
+  const file = path.join(dir, 'llama-cut.gguf');
+  writeGguf(file, {
+    metadata: [
+      ['general.architecture', { type: 'string', value: 'llama' }],
+      ['tokenizer.ggml.tokens', { type: 'array', itemType: 'string', items: ['a', 'b'] }],
+    ],
+    tensors: [],
+  });
+  // Cut right after the architecture: the rest of the header is missing.
+  const cut = 24 + 8 + 'general.architecture'.length + 4 + 8 + 'llama'.length;
+  fs.truncateSync(file, cut);
+  expectError(() => readGguf(file), 'TRUNCATED', /truncated/);
+  expectError(() => readBitnetModel(file), 'WRONG_ARCHITECTURE', /a Llama GGUF, not a BitNet b1\.58 model/);
+});
+
+test('an architecture named only after the vocabulary is refused', () => {
+  const file = writeEdited((l) => {
+    const i = l.metadata.findIndex(([k]) => k === 'general.architecture');
+    l.metadata.push(...l.metadata.splice(i, 1));
+  });
+  expectError(() => readBitnetModel(file), 'WRONG_ARCHITECTURE', /no general\.architecture ahead of its vocabulary/);
+});
+
+test('a header claiming more tensors than a BitNet model has is refused before its metadata is read', () => {
+  const bytes = fs.readFileSync(tinyModelPath());
+  bytes.writeBigUInt64LE(100_000n, 8);
+  const file = path.join(dir, 'many-tensors.gguf');
+  fs.writeFileSync(file, bytes);
+  expectError(() => readBitnetModel(file), 'BAD_TENSOR', /the file claims 100000 tensors; a BitNet b1\.58 model has at most 16384/);
+});
+
 test('the first upload\'s bitnet-25 architecture name is accepted', () => {
   const file = path.join(dir, 'b25.gguf');
   writeGguf(file, bitnetLayout(smallModelOptions({ architecture: 'bitnet-25', name: 'bitnet2b_2501' })));

@@ -69,3 +69,18 @@ test('content is stripped like Python str.strip(), not JavaScript trim()', () =>
   assert.equal(stripLikePython('\ufeffkeep BOM'), '\ufeffkeep BOM');
   assert.equal(stripLikePython('  inner  spaces stay  '), 'inner  spaces stay');
 });
+
+test('roles named like Object members (constructor, toString, __proto__) are refused', () => {
+  for (const role of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
+    const messages = [{ role: role as 'user', content: 'x' }];
+    assert.throws(() => chatTokens(tok, messages), new RegExp(`unknown chat role "${role}"`));
+    assert.throws(() => chatText(messages), new RegExp(`unknown chat role "${role}"`));
+  }
+});
+
+test('stripping a megabyte of spaces around and inside a message takes linear time', () => {
+  const inner = `a${' '.repeat(500_000)}x${' '.repeat(500_000)}y`;
+  const started = performance.now();
+  assert.ok(stripLikePython(`  ${inner}\n\t`) === inner, 'only the outer spaces go');
+  assert.ok(performance.now() - started < 2000, `${(performance.now() - started).toFixed(0)} ms`);
+});

@@ -116,8 +116,8 @@ const code = sourceText(40);
 test('complete() streams a continuation, loads the model once and reports its stats', async () => {
   const client = tinyClient();
   try {
-    assert.equal(client.status.state, 'ready');
-    const first = await collect(client.complete(code, greedy));
+    assert.equal(client.status.state, 'unloaded', 'set, not loaded yet');
+    const first = await collect(client.complete({ full: code }, greedy));
     assert.ok(first.length > 0);
     const stats = client.lastStats('completion')!;
     assert.equal(stats.generatedTokens, 16);
@@ -139,11 +139,11 @@ test('typing one more character reuses the cached prefix and gives the same text
   const warm = tinyClient();
   const fresh = tinyClient();
   try {
-    await collect(warm.complete(code, greedy));
-    const again = await collect(warm.complete(code + ';', greedy));
+    await collect(warm.complete({ full: code }, greedy));
+    const again = await collect(warm.complete({ full: code + ';' }, greedy));
     const stats = warm.lastStats('completion')!;
     assert.ok(stats.promptTokens - stats.reusedTokens <= 4, JSON.stringify(stats));
-    assert.equal(again, await collect(fresh.complete(code + ';', greedy)));
+    assert.equal(again, await collect(fresh.complete({ full: code + ';' }, greedy)));
   } finally {
     await warm.dispose();
     await fresh.dispose();
@@ -155,18 +155,18 @@ test('cancelling in the middle of a long prefill, then asking again, gives the s
   const reference = tinyClient();
   const client = tinyClient();
   try {
-    await collect(reference.complete('warm up', { maxTokens: 1 })); // loads the model
-    const expected = await collect(reference.complete(longPrompt, greedy));
+    await collect(reference.complete({ full: 'warm up' }, { maxTokens: 1 })); // loads the model
+    const expected = await collect(reference.complete({ full: longPrompt }, greedy));
     const prefillMs = reference.lastStats('completion')!.firstTokenMs;
     // Where the cancel lands depends on timing, so try a few points until one
     // falls inside the prefill; every try must give the uncancelled reply.
     let landedInPrefill = false;
     for (const fraction of [0.5, 0.25, 0.75, 0.1, 0.05]) {
-      await collect(client.complete('warm up', { maxTokens: 1 })); // leaves only BOS in common
+      await collect(client.complete({ full: 'warm up' }, { maxTokens: 1 })); // leaves only BOS in common
       const controller = new AbortController();
       setTimeout(() => controller.abort(), prefillMs * fraction);
-      const partial = await collect(client.complete(longPrompt, greedy, controller.signal));
-      assert.equal(await collect(client.complete(longPrompt, greedy)), expected);
+      const partial = await collect(client.complete({ full: longPrompt }, greedy, controller.signal));
+      assert.equal(await collect(client.complete({ full: longPrompt }, greedy)), expected);
       const after = client.lastStats('completion')!;
       // Some 128-token chunks were finished before the cancel and reused now.
       if (partial === '' && after.reusedTokens > 1 && after.reusedTokens < after.promptTokens - 2) {
@@ -184,10 +184,10 @@ test('cancelling in the middle of a long prefill, then asking again, gives the s
 test('a newer completion supersedes an older one, whose stream ends quietly', async () => {
   const client = tinyClient();
   try {
-    await collect(client.complete('warm up', { maxTokens: 1 }));
-    const older = collect(client.complete(code, { maxTokens: 2000 }));
+    await collect(client.complete({ full: 'warm up' }, { maxTokens: 1 }));
+    const older = collect(client.complete({ full: code }, { maxTokens: 2000 }));
     await until(() => client.status.state === 'generating', 'the first completion to start');
-    const newer = await collect(client.complete(code + '\n', greedy));
+    const newer = await collect(client.complete({ full: code + '\n' }, greedy));
     assert.ok(newer.length > 0);
     await older; // resolves, does not throw
     assert.equal(client.lastStats('completion')!.stopReason, 'length');
@@ -201,7 +201,7 @@ test('aborting a stream ends it quietly and the request is recorded as aborted',
   try {
     const controller = new AbortController();
     let text = '';
-    for await (const chunk of client.complete(code, { maxTokens: 5000 }, controller.signal)) {
+    for await (const chunk of client.complete({ full: code }, { maxTokens: 5000 }, controller.signal)) {
       text += chunk;
       if (text.length > 10) controller.abort();
     }
@@ -230,7 +230,7 @@ test('a completion runs ahead of a chat reply in progress, and the chat reply co
     })();
     await until(() => events.length >= 3, 'the chat reply to start');
     const completion = (async () => {
-      for await (const _ of client.complete(code, greedy)) events.push('completion');
+      for await (const _ of client.complete({ full: code }, greedy)) events.push('completion');
       events.push('completion-end');
     })();
     await Promise.all([chatDone, completion]);
@@ -251,17 +251,17 @@ test('when the worker dies, the request in flight fails with a clear error and t
   const client = tinyClient();
   const states = statusLog(client);
   try {
-    await collect(client.complete('warm up', { maxTokens: 1 }));
-    const inFlight = collect(client.complete(code, { maxTokens: 5000 }));
+    await collect(client.complete({ full: 'warm up' }, { maxTokens: 1 }));
+    const inFlight = collect(client.complete({ full: code }, { maxTokens: 5000 }));
     await until(() => client.status.state === 'generating', 'generation to start');
     // What a crash in native code looks like from the outside: the thread is gone.
     await (client as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
     await assert.rejects(inFlight, (err: EngineError) => err.code === 'WORKER_FAILED' && /stopped/.test(err.message));
     assert.equal(client.status.state, 'error');
     assert.match((client.status as { message: string }).message, /Restarting in 0\.5 s/);
-    await until(() => client.status.state === 'ready', 'the restarted engine');
+    await until(() => client.status.state === 'unloaded', 'the restarted engine');
     assert.ok(states.includes('error'));
-    assert.ok((await collect(client.complete(code, greedy))).length > 0);
+    assert.ok((await collect(client.complete({ full: code }, greedy))).length > 0);
   } finally {
     await client.dispose();
   }
@@ -271,7 +271,7 @@ test('without a model, generation fails with NO_MODEL', async () => {
   const client = new EngineClient(root);
   try {
     assert.equal(client.status.state, 'no-model');
-    await assert.rejects(collect(client.complete('x', greedy)), (err: EngineError) => err.code === 'NO_MODEL');
+    await assert.rejects(collect(client.complete({ full: 'x' }, greedy)), (err: EngineError) => err.code === 'NO_MODEL');
   } finally {
     await client.dispose();
   }
@@ -283,7 +283,7 @@ test('a file that is not a BitNet model fails with MODEL_INVALID naming the file
   const client = new EngineClient(root);
   client.setModel(bad);
   try {
-    await assert.rejects(collect(client.complete('x', greedy)), (err: EngineError) => {
+    await assert.rejects(collect(client.complete({ full: 'x' }, greedy)), (err: EngineError) => {
       assert.equal(err.code, 'MODEL_INVALID');
       assert.ok(err.message.includes(bad));
       return true;
@@ -297,11 +297,11 @@ test('a file that is not a BitNet model fails with MODEL_INVALID naming the file
 test('the model is freed after the idle timeout and loads again on the next request', async () => {
   const client = tinyClient({ idleUnloadMs: 200 });
   try {
-    const first = await collect(client.complete(code, greedy));
+    const first = await collect(client.complete({ full: code }, greedy));
     assert.ok((await client.stats()).model);
     await new Promise((r) => setTimeout(r, 500));
     assert.equal((await client.stats()).model, undefined);
-    assert.equal(await collect(client.complete(code, greedy)), first);
+    assert.equal(await collect(client.complete({ full: code }, greedy)), first);
     assert.ok((await client.stats()).model);
   } finally {
     await client.dispose();
@@ -344,7 +344,34 @@ test('a model file replaced on disk at the same path is read again, not trusted 
   try {
     assert.equal(await client.countTokens('hello world'), 2);
     fs.writeFileSync(copy, 'GGUF and then nothing useful');
-    await assert.rejects(collect(client.complete('x', greedy)), (err: EngineError) => err.code === 'MODEL_INVALID');
+    await assert.rejects(collect(client.complete({ full: 'x' }, greedy)), (err: EngineError) => err.code === 'MODEL_INVALID');
+  } finally {
+    await client.dispose();
+  }
+});
+
+test('a model set with preload says loading, never ready, until it is in memory, and is loaded once', async () => {
+  const client = new EngineClient(root);
+  const seen: EngineStatus['state'][] = [];
+  client.onDidChangeStatus((s) => seen.push(s.state));
+  try {
+    client.setModel(tinyModelPath(), { threads: 1 }, true);
+    assert.equal(client.status.state as string, 'loading');
+    while ((client.status.state as string) !== 'ready') await new Promise((r) => setTimeout(r, 10));
+    assert.ok((await client.stats()).model, 'the model is in memory when the status says ready');
+    assert.deepEqual(seen, ['loading', 'ready']);
+  } finally {
+    await client.dispose();
+  }
+});
+
+test('a model set without preload is not called ready before it is loaded', async () => {
+  const client = new EngineClient(root);
+  try {
+    client.setModel(tinyModelPath(), { threads: 1 });
+    assert.equal(client.status.state, 'unloaded');
+    await collect(client.complete({ full: 'let x = ' }, { maxTokens: 1 }));
+    assert.equal(client.status.state, 'ready');
   } finally {
     await client.dispose();
   }

@@ -1,28 +1,45 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Generation } from '../../src/engine/generation';
-import { CANCEL, type GenerateOptions, type GenerationStats } from '../../src/engine/protocol';
-import { Sequence } from '../../src/engine/sequence';
+import { Generation, type GenerationSetup, type GenerationTokenizer } from '../../src/engine/generation';
+import { PrefillMeter } from '../../src/engine/prefill-meter';
+import { PromptFill } from '../../src/engine/prompt-fill';
+import { CANCEL, type GenerateOptions, type GenerationKind, type GenerationStats, type PromptProgress } from '../../src/engine/protocol';
+import { fitPrompt, Sequence } from '../../src/engine/sequence';
 import { sourceText, tinyEngine } from '../helpers/tiny-engine';
 
 interface Outcome {
   /** Text as the sink received it, one entry per chunk. */
   chunks: string[];
   stats: GenerationStats;
+  /** Prompt progress as reported, one entry per prompt piece. */
+  progress: PromptProgress[];
+  /** Steps the job took in all. */
+  steps: number;
+}
+
+/** The worker's setup for one request: the prompt fitted to the sequence, read piece by piece. */
+function setupFor(seq: Sequence, text: string, maxTokens: number, tokenizer: GenerationTokenizer = tinyEngine().tokenizer, meter = new PrefillMeter()): () => GenerationSetup {
+  return () => ({ fill: new PromptFill(seq, fitPrompt(tinyEngine().tokenizer.encode(text, { bos: true }), seq.capacity, maxTokens), meter), tokenizer });
+}
+
+/** A job and what its sink heard. */
+function job(kind: GenerationKind, seq: Sequence, text: string, options: GenerateOptions, abort = new Int32Array(new SharedArrayBuffer(4)), tokenizer?: GenerationTokenizer) {
+  const out: Omit<Outcome, 'stats'> & { stats?: GenerationStats; closed: boolean } = { chunks: [], progress: [], steps: 0, closed: false };
+  const generation = new Generation(kind, options, abort, setupFor(seq, text, options.maxTokens, tokenizer), {
+    progress: (p) => out.progress.push(p),
+    chunk: (t) => out.chunks.push(t),
+    end: (s) => (out.stats = s),
+    fail: (e) => assert.fail(`${e.code}: ${e.message}`),
+    close: () => (out.closed = true),
+  });
+  return { generation, out };
 }
 
 /** Runs one generation to the end in this thread, stepping it like the scheduler does. */
 function generate(seq: Sequence, text: string, options: GenerateOptions, abort = new Int32Array(new SharedArrayBuffer(4))): Outcome {
-  const { tokenizer } = tinyEngine();
-  const chunks: string[] = [];
-  let stats: GenerationStats | undefined;
-  const job = new Generation('completion', options, abort, () => ({ sequence: seq, tokenizer, prompt: tokenizer.encode(text, { bos: true }) }), {
-    chunk: (t) => chunks.push(t),
-    end: (s) => (stats = s),
-    fail: (e) => assert.fail(`${e.code}: ${e.message}`),
-  });
-  while (!job.step());
-  return { chunks, stats: stats! };
+  const { generation, out } = job('completion', seq, text, options, abort);
+  while ((out.steps++, !generation.step()));
+  return { ...out, stats: out.stats! };
 }
 
 function freshSequence(capacity = 1024): Sequence {
@@ -63,12 +80,47 @@ test('a reply reusing the cached prompt is the same as one from an empty cache, 
   assert.equal(fresh.stats.reusedTokens, 0);
 });
 
-test('a cancelled request ends as aborted without generating', () => {
+test('a cancelled chat request ends as aborted without generating or reading further', () => {
   const abort = new Int32Array(new SharedArrayBuffer(4));
   Atomics.store(abort, 0, CANCEL);
-  const out = generate(freshSequence(), prompt, { maxTokens: 8 }, abort);
+  const seq = freshSequence();
+  const { generation, out } = job('chat', seq, prompt, { maxTokens: 8 }, abort);
+  assert.equal(generation.step(), true);
   assert.deepEqual(out.chunks, []);
-  assert.equal(out.stats.stopReason, 'aborted');
+  assert.equal(out.stats?.stopReason, 'aborted');
+  assert.equal(seq.tokens.length, 0);
+  assert.ok(out.closed);
+});
+
+test('a completion cancelled while reading its prompt ends its request at once and reads the rest in the background', () => {
+  const abort = new Int32Array(new SharedArrayBuffer(4));
+  const seq = freshSequence();
+  const long = sourceText(40);
+  const { generation, out } = job('completion', seq, long, { maxTokens: 8 }, abort);
+  assert.equal(generation.step(), false); // one piece read
+  const afterOnePiece = seq.tokens.length;
+  assert.ok(afterOnePiece > 0);
+  assert.equal(out.stats, undefined);
+  Atomics.store(abort, 0, CANCEL);
+  assert.equal(generation.step(), false);
+  assert.equal((out.stats as GenerationStats | undefined)?.stopReason, 'aborted', 'the caller hears at once');
+  assert.equal(generation.priority, 'background');
+  while (!generation.step());
+  const whole = tinyEngine().tokenizer.encode(long, { bos: true }).length;
+  assert.equal(seq.tokens.length, whole, 'the whole prompt is in the cache for the next keystroke');
+  assert.deepEqual(out.chunks, [], 'nothing was generated after the cancel');
+  assert.ok(out.closed);
+  // The next request at this place reuses it all but the last two tokens.
+  const next = generate(seq, long + ' x', { maxTokens: 2 });
+  assert.ok(next.stats.reusedTokens >= whole - 2, JSON.stringify(next.stats));
+});
+
+test('a long prompt is read in pieces, each reported, and the cache keeps every finished piece', () => {
+  const out = generate(freshSequence(), sourceText(40), { maxTokens: 2 });
+  assert.ok(out.progress.length >= 3, `pieces: ${out.progress.length}`);
+  const done = out.progress.map((p) => p.done);
+  assert.deepEqual(done, [...done].sort((a, b) => a - b));
+  assert.equal(done[done.length - 1], out.stats.promptTokens);
 });
 
 test('the token budget and a full context both end the reply as length', () => {
@@ -78,29 +130,24 @@ test('the token budget and a full context both end the reply as length', () => {
   assert.ok(small.stats.promptTokens <= 32, 'the prompt was cut to leave room for the reply');
 });
 
-test('a spent time budget ends the reply as time', () => {
-  const out = generate(freshSequence(), prompt, { maxTokens: 100_000, timeBudgetMs: 0 });
+test('the time budget counts from the first generated token: reading the prompt never uses it up', () => {
+  const out = generate(freshSequence(), sourceText(40), { maxTokens: 100_000, timeBudgetMs: 0 });
   assert.equal(out.stats.stopReason, 'time');
+  assert.equal(out.stats.generatedTokens, 1, 'the first token always comes, however long the prompt took');
 });
 
 test('an end-of-generation token ends the reply without showing it', () => {
   const { tokenizer } = tinyEngine();
   const firstTwo = generate(freshSequence(), prompt, { maxTokens: 2 }).chunks.join('');
   // Treat the greedy third token as the end token: the reply is the first two tokens' text.
-  const chunks: string[] = [];
-  let stats: GenerationStats | undefined;
   let seen = 0;
   const endAtThird = {
     streamDecoder: () => tokenizer.streamDecoder(),
     isEndOfGeneration: (id: number) => ++seen === 3 || tokenizer.isEndOfGeneration(id),
   };
-  const job = new Generation('completion', { maxTokens: 6 }, new Int32Array(new SharedArrayBuffer(4)), () => ({ sequence: freshSequence(), tokenizer: endAtThird, prompt: tokenizer.encode(prompt, { bos: true }) }), {
-    chunk: (t) => chunks.push(t),
-    end: (s) => (stats = s),
-    fail: (e) => assert.fail(e.message),
-  });
-  while (!job.step());
-  assert.equal(stats!.stopReason, 'eos');
-  assert.equal(stats!.generatedTokens, 2);
-  assert.equal(chunks.join(''), firstTwo);
+  const { generation, out } = job('completion', freshSequence(), prompt, { maxTokens: 6 }, undefined, endAtThird);
+  while (!generation.step());
+  assert.equal(out.stats!.stopReason, 'eos');
+  assert.equal(out.stats!.generatedTokens, 2);
+  assert.equal(out.chunks.join(''), firstTwo);
 });

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { checkBitnetModel } from '../../src/engine/bitnet-model';
+import { BITNET_EXPECTATIONS, checkBitnetModel } from '../../src/engine/bitnet-model';
 import { GgufError, readGguf, readGgufBuffer } from '../../src/engine/gguf';
 import { Xorshift128 } from '../../src/engine/xorshift';
 import { ggufFields, type Field } from '../helpers/gguf-fields';
@@ -63,7 +63,7 @@ function mutate(kind: number): Uint8Array {
 function attempt(bytes: Uint8Array, chunkBytes: number): string {
   const start = performance.now();
   try {
-    checkBitnetModel(readGgufBuffer(bytes, 'fuzz', chunkBytes));
+    checkBitnetModel(readGgufBuffer(bytes, 'fuzz', chunkBytes, BITNET_EXPECTATIONS));
     return 'ok';
   } catch (err) {
     if (!(err instanceof GgufError)) {
@@ -114,7 +114,7 @@ test('damaged files on disk go through the same checks as in memory', () => {
     fs.writeFileSync(file, bytes);
     let fromDisk: string;
     try {
-      checkBitnetModel(readGguf(file));
+      checkBitnetModel(readGguf(file, BITNET_EXPECTATIONS));
       fromDisk = 'ok';
     } catch (err) {
       if (!(err instanceof GgufError)) assert.fail(`readGguf threw ${String(err)}`);

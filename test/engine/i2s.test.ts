@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { packI2S, unpackI2S } from '../../src/engine/i2s';
 
-test('I2_S packs the spec worked example into 0x92, 0x00, 0x55 and 0xAA bytes', () => {
+test('I2_S packs the worked example of docs/model-file.md into 0x92, 0x00, 0x55 and 0xAA bytes', () => {
   const t = new Int8Array(128);
   t[0] = 1; t[32] = 0; t[64] = -1; t[96] = 1;
   t[1] = -1; t[33] = -1; t[65] = -1; t[97] = -1;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readBitnetModel } from '../../src/engine/bitnet-model';
@@ -10,7 +11,7 @@ import { downloadFile, partPath, partialBytes, type DownloadOptions } from '../.
 import { DownloadError } from '../../src/model/download-error';
 import type { DownloadProgress } from '../../src/model/progress-meter';
 import { writeSmallModel } from '../helpers/model-files';
-import { serveFile, startServer, type Served } from './file-server';
+import { serveFile, startServer, testCertificate, type Served } from './file-server';
 
 // A BitNet GGUF of about 2.8 MB from the project's writer: big enough for
 // many chunks, small enough to keep the suite fast.
@@ -159,11 +160,16 @@ test('a server without Range support makes the download start again from zero', 
 });
 
 test('redirects are followed across hosts, and the token is not sent to the other host', async () => {
-  const cdn = await server((req, res) => serveFile(req, res, BODY), 'localhost');
-  const hub = await server((req, res) => {
-    if (req.url === '/model.gguf') res.writeHead(302, { Location: '/resolved/model.gguf' }).end();
-    else res.writeHead(307, { Location: `${cdn.origin}/signed?x=1` }).end();
-  });
+  https.globalAgent.options.ca = testCertificate().cert;
+  const cdn = await server((req, res) => serveFile(req, res, BODY), 'localhost', true);
+  const hub = await server(
+    (req, res) => {
+      if (req.url === '/model.gguf') res.writeHead(302, { Location: '/resolved/model.gguf' }).end();
+      else res.writeHead(307, { Location: `${cdn.origin}/signed?x=1` }).end();
+    },
+    '127.0.0.1',
+    true,
+  );
   const dest = tempDest();
   await downloadFile(options(`${hub.origin}/model.gguf`, dest, { token: 'hf_secret' }));
   assert.ok(fs.readFileSync(dest).equals(BODY));

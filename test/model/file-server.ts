@@ -2,8 +2,13 @@
 // the server behaves per request (serve the file, honour Range or not, drop the
 // connection half way, stall, redirect, answer an error) and then looks at the
 // requests it received and the bytes on disk.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 export interface Served {
   /** Base URL, e.g. http://127.0.0.1:41234 */
@@ -20,7 +25,29 @@ export interface Served {
 /** What the server does for request number `n` (0-based). */
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse, n: number, served: Served) => void;
 
-export async function startServer(handler: Handler, host = '127.0.0.1'): Promise<Served> {
+let certificate: { key: string; cert: string } | undefined;
+
+/**
+ * A self-signed certificate for localhost and 127.0.0.1, made with openssl once
+ * per test process. Trust it with `https.globalAgent.options.ca = cert`.
+ */
+export function testCertificate(): { key: string; cert: string } {
+  if (!certificate) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bitnet-tls-'));
+    const key = path.join(dir, 'key.pem');
+    const cert = path.join(dir, 'cert.pem');
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
+      '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', cert,
+    ], { stdio: 'ignore' });
+    certificate = { key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') };
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return certificate;
+}
+
+/** `tls` serves https with testCertificate(). */
+export async function startServer(handler: Handler, host = '127.0.0.1', tls = false): Promise<Served> {
   const served: Served = {
     origin: '',
     requests: [],
@@ -31,7 +58,7 @@ export async function startServer(handler: Handler, host = '127.0.0.1'): Promise
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
-  const server = http.createServer((req, res) => {
+  const listener: http.RequestListener = (req, res) => {
     const n = served.requests.length;
     served.requests.push(req.headers);
     served.bytesSent.push(0);
@@ -44,9 +71,10 @@ export async function startServer(handler: Handler, host = '127.0.0.1'): Promise
       if (!res.writableFinished) served.closedEarly++;
     });
     handler(req, res, n, served);
-  });
+  };
+  const server = tls ? https.createServer(testCertificate(), listener) : http.createServer(listener);
   await new Promise<void>((r) => server.listen(0, host, () => r()));
-  served.origin = `http://${host}:${(server.address() as AddressInfo).port}`;
+  served.origin = `${tls ? 'https' : 'http'}://${host}:${(server.address() as AddressInfo).port}`;
   return served;
 }
 

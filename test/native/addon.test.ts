@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import type { LoadOptions, NativeModel } from '../../native';
 import { loadAddon } from '../../src/engine/addon-loader';
 import { readBitnetModel } from '../../src/engine/bitnet-model';
-import { tempDir, tinyModelPath } from '../helpers/model-files';
+import MODEL_LIMITS from '../../native/model-limits.json';
+import { SMALL_SHAPE, tempDir, tinyModelPath, writeSmallModel } from '../helpers/model-files';
 
 const root = path.resolve(__dirname, '../..');
 const addon = loadAddon(root);
@@ -205,4 +206,53 @@ test('a model that does not match its table is rejected with the reason', () => 
   assert.equal(cut.code, 'BAD_MODEL');
   assert.match(cut.message, /lies outside the file .* the file may be truncated/);
   assert.match(codeOf(() => addon.loadModel(options({ path: path.join(dir, 'nope.gguf') }))).message, /cannot open model file/);
+});
+
+/** A copy of the tiny model with `patch` applied to its bytes. */
+function patchedModel(patch: (bytes: Buffer, tensor: (name: string) => (typeof info.tensors)[number]) => void): string {
+  const bytes = fs.readFileSync(file);
+  patch(bytes, (name) => info.tensors.find((t) => t.name === name)!);
+  const out = path.join(tempDir(), 'patched.gguf');
+  fs.writeFileSync(out, bytes);
+  return out;
+}
+
+test('finite but huge ternary scales or norm weights are refused at load, naming the tensor', () => {
+  const scales = patchedModel((bytes) => {
+    for (const t of info.tensors.filter((t) => t.type === 36)) bytes.writeFloatLE(1e30, t.offset + (t.dims[0] * t.dims[1]) / 4);
+  });
+  const scale = codeOf(() => addon.loadModel(options({ path: scales })));
+  assert.equal(scale.code, 'BAD_MODEL');
+  assert.match(scale.message, /tensor blk\.0\.attn_q\.weight holds a scale of 1e\+30; a BitNet model's are of order 1/);
+  const norms = patchedModel((bytes, tensor) => {
+    const t = tensor('output_norm.weight');
+    for (let i = 0; i < t.dims[0]; i++) bytes.writeFloatLE(3e38, t.offset + 4 * i);
+  });
+  assert.match(codeOf(() => addon.loadModel(options({ path: norms }))).message, /tensor output_norm\.weight holds a weight of 3e\+38/);
+});
+
+test('a model whose output is all one logit (an embedding zeroed, as by a hole in a download) is refused at load', () => {
+  const zeroed = patchedModel((bytes, tensor) => {
+    const t = tensor('token_embd.weight');
+    bytes.fill(0, t.offset, t.offset + t.bytes);
+  });
+  for (const lmHead of ['int8', 'f16'] as const) {
+    const e = codeOf(() => addon.loadModel(options({ path: zeroed, lmHead })));
+    assert.equal(e.code, 'BAD_MODEL');
+    assert.match(e.message, /the model gives the same logit \(0\) for every token/);
+  }
+});
+
+test('the model check and the native loader accept the same context lengths (one list of limits)', () => {
+  const [, max] = MODEL_LIMITS.contextLength;
+  const withContext = (contextLength: number) => writeSmallModel({ shape: { ...SMALL_SHAPE, contextLength } });
+  const file = withContext(max);
+  const largest = readBitnetModel(file);
+  assert.equal(largest.hparams.contextLength, max);
+  addon.loadModel({ path: file, hparams: largest.hparams, tensors: largest.tensors, threads: 1 }).free();
+
+  assert.throws(() => readBitnetModel(withContext(max + 1)), new RegExp(`context_length is ${max + 1}; expected an integer from 1 to ${max}`));
+  const native = codeOf(() => addon.loadModel({ path: file, hparams: { ...largest.hparams, contextLength: max + 1 }, tensors: largest.tensors }));
+  assert.equal(native.code, 'BAD_MODEL');
+  assert.match(native.message, new RegExp(`contextLength = ${max + 1}.* is outside \\[1, ${max}\\]`));
 });

@@ -1,10 +1,10 @@
 // The native engine against the plain TypeScript reference forward pass
 // (test/reference/), on small models in the official layout. Both follow the
-// spec's rounding rules, so they agree to a few f32 ulps (measured: at most
+// rounding rules of docs/exactness.md, so they agree to a few f32 ulps (measured: at most
 // 7e-7); what may differ is summation order inside f32 dot products. The
 // bound of 1e-4 leaves room for that and is still a million times tighter
 // than any real bug (a wrong activation, RoPE pairing or missing norm moves
-// logits by tens; spec §11).
+// logits by tens; docs/exactness.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -87,8 +87,8 @@ test('greedy decoding of 32 tokens gives the same ids as the reference', () => {
   model.free();
 });
 
-// Continued in a second multi-token call: single tokens take the spec's
-// extra F16 roundings (§11.1), which the reference leaves out.
+// Continued in a second multi-token call: single tokens take the extra F16
+// roundings of docs/exactness.md, Single-token calls, which the reference leaves out.
 test('a prompt spanning several blocks of the V cache, and a continuation of it, match the reference', () => {
   const file = models[2].file();
   const reference = ReferenceModel.load(file);

@@ -1,6 +1,6 @@
-// A plain, slow, obvious BitNet b1.58 forward pass written from the spec
-// (../shared/spec/bitnet-b158-2b4t.md §3), used only by tests to check the
-// native engine. Every rounding step the spec names is spelled out with
+// A plain, slow, obvious BitNet b1.58 forward pass written from
+// docs/forward-pass.md, used only by tests to check the native engine.
+// Every rounding step docs/exactness.md names is spelled out with
 // Math.fround; nothing here is optimised. Tiny models only.
 import * as fs from 'node:fs';
 import type { ModelHyperparams, TensorEntry } from '../../native';
@@ -32,7 +32,7 @@ interface Layer {
 }
 
 export interface ReferenceOptions {
-  /** Round Q to F16 before the scores: 'batch' does it for batches of 2+ tokens, as the reference engine does (spec §3.5). */
+  /** Round Q to F16 before the scores: 'batch' does it for batches of 2+ tokens, as the reference engine does (docs/exactness.md, KV cache and attention). */
   roundQ: 'batch' | 'never' | 'always';
 }
 
@@ -140,7 +140,7 @@ export class ReferenceModel {
     return out;
   }
 
-  /** NEOX RoPE with the iteratively multiplied angle and FMA-contracted rotation (spec §3.4, §11.3). */
+  /** NEOX RoPE with the iteratively multiplied angle and FMA-contracted rotation (docs/exactness.md, RoPE). */
   private rope(v: Float32Array, pos: number, heads: number): void {
     const dim = this.hp.embeddingLength / this.hp.headCount;
     const half = dim / 2;
@@ -203,7 +203,7 @@ export class ReferenceModel {
   }
 }
 
-/** RMSNorm: squares rounded to f32, summed in double; mean, eps, sqrt in f32; two f32 multiplies (spec §3.2). */
+/** RMSNorm: squares rounded to f32, summed in double; mean, eps, sqrt in f32; two f32 multiplies (docs/exactness.md, RMSNorm). */
 export function rmsNorm(x: Float32Array, w: Float32Array, eps: number): Float32Array {
   let sum = 0;
   for (let i = 0; i < x.length; i++) sum += fr(x[i] * x[i]);
@@ -214,7 +214,7 @@ export function rmsNorm(x: Float32Array, w: Float32Array, eps: number): Float32A
   return y;
 }
 
-/** Per-token absmax int8 quantization (spec §3.3). */
+/** Per-token absmax int8 quantization (docs/exactness.md, Activation quantization). */
 export function quantizeI8(x: Float32Array): { q: Int8Array; s: number } {
   let max = 1e-5;
   for (const v of x) max = Math.max(max, Math.abs(v));
@@ -224,7 +224,7 @@ export function quantizeI8(x: Float32Array): { q: Int8Array; s: number } {
   return { q, s };
 }
 
-/** BitLinear: exact integer ternary dot, then (Σ t·q / s) · scale in f32 (spec §3.3). */
+/** BitLinear: exact integer ternary dot, then (Σ t·q / s) · scale in f32 (docs/exactness.md, BitLinear output). */
 export function bitLinear(m: Ternary, x: Float32Array): Float32Array {
   const { q, s } = quantizeI8(x);
   const y = new Float32Array(m.rows);
@@ -262,7 +262,7 @@ function readF32(fd: number, t: TensorEntry): Float32Array {
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
 }
 
-/** Decodes I2_S (spec §2.4): 128-weight blocks of 32 bytes, byte j holds j, j+32, j+64, j+96 from the top bits. */
+/** Decodes I2_S (docs/model-file.md, I2_S): 128-weight blocks of 32 bytes, byte j holds j, j+32, j+64, j+96 from the top bits. */
 function readTernary(fd: number, t: TensorEntry): Ternary {
   const [cols, rows] = t.dims;
   const b = readBytes(fd, t);

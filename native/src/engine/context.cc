@@ -32,7 +32,7 @@ struct RowChunks {
 
 }  // namespace
 
-Context::Context(Model& model, int capacity) : model_(model), hp_(model.hparams()) {
+Context::Context(Model& model, int capacity) : model_(model), hp_(model.hparams()), s_(model.scratch()) {
   if (capacity < 1 || capacity > hp_.context_length) {
     throw EngineError(kBadArgument, "context capacity must be between 1 and " + std::to_string(hp_.context_length) +
                                         " (the model's context length), got " + std::to_string(capacity));
@@ -40,41 +40,17 @@ Context::Context(Model& model, int capacity) : model_(model), hp_(model.hparams(
   capacity_ = capacity;
   vocab_ = hp_.vocab;
   chunk_ = std::min(kChunk, capacity);
-  const size_t D = hp_.n_embd, F = hp_.n_ff, KV = hp_.kv_dim, C = chunk_;
-  const size_t QKV = D + 2 * KV;
+  const size_t KV = hp_.kv_dim;
   v_blocks_ = (capacity + kVBlock - 1) / kVBlock;
-  k_cache_.reset(static_cast<size_t>(hp_.n_layer) * KV * static_cast<size_t>(capacity));
-  v_cache_.reset(static_cast<size_t>(hp_.n_layer) * KV * static_cast<size_t>(v_blocks_) * kVBlock);
-  x_.reset(C * D);
-  xn_.reset(C * std::max(D, F));
-  q8_.reset(C * std::max(D, F));
-  q8_scale_.reset(C);
-  q8_sum_.reset(C);
-  dot_.reset(C * std::max(QKV, 2 * F));
-  qkv_.reset(C * QKV);
-  att_.reset(C * D);
-  mlp_.reset(C * F);
-  rope_cos_.reset(C * hp_.head_dim / 2);
-  rope_sin_.reset(C * hp_.head_dim / 2);
-  head_in_.reset(D);
-  one_query_.reset(static_cast<size_t>(hp_.n_head) * hp_.head_dim);
-  one_scores_.reset(static_cast<size_t>(hp_.n_head) * capacity);
-  head_dot_.reset(vocab_);
-  ensure_thread_scratch();
+  // Reserved, not touched: a position's pages are paid for when it is first
+  // written (small pages only, or one position would touch 2 MiB of them).
+  k_cache_.reset(static_cast<size_t>(hp_.n_layer) * KV * static_cast<size_t>(capacity), AlignedBuffer<uint16_t>::Pages::kSmall);
+  v_cache_.reset(static_cast<size_t>(hp_.n_layer) * KV * static_cast<size_t>(v_blocks_) * kVBlock,
+                  AlignedBuffer<uint16_t>::Pages::kSmall);
+  reserve_scratch();
 }
 
-void Context::ensure_thread_scratch() {
-  size_t n = static_cast<size_t>(model_.pool().size());
-  if (scores_.size() == n) return;
-  scores_.clear();
-  query_.clear();
-  lanes_.clear();
-  for (size_t i = 0; i < n; ++i) {
-    scores_.emplace_back(static_cast<size_t>(kGemvManyMax) * capacity_);
-    query_.emplace_back(static_cast<size_t>(kGemvManyMax) * hp_.head_dim);
-    lanes_.emplace_back(static_cast<size_t>(kGemvManyMax) * hp_.head_dim * 16);
-  }
-}
+void Context::reserve_scratch() { s_.reserve(hp_, chunk_, capacity_, model_.pool().size()); }
 
 size_t Context::k_index(int layer, int kv_head, int pos) const {
   return ((static_cast<size_t>(layer) * hp_.n_head_kv + kv_head) * capacity_ + pos) * hp_.head_dim;
@@ -90,6 +66,22 @@ void Context::trim(int n) {
                                         std::to_string(length_) + " tokens (the current length)");
   }
   length_ = n;
+  release_kv_from(n);
+}
+
+void Context::release_kv_from(int n) {
+  // Keep the V block that position n falls in (and K's pages up to its end).
+  const int keep = std::min(capacity_, (n + kVBlock - 1) / kVBlock * kVBlock);
+  if (touched_ <= keep) return;
+  const size_t hd = hp_.head_dim;
+  for (int l = 0; l < hp_.n_layer; ++l) {
+    for (int g = 0; g < hp_.n_head_kv; ++g) {
+      k_cache_.discard(k_index(l, g, keep), static_cast<size_t>(touched_ - keep) * hd);
+      const int b0 = keep / kVBlock, b1 = (touched_ + kVBlock - 1) / kVBlock;
+      v_cache_.discard(v_block(l, g, b0), static_cast<size_t>(b1 - b0) * hd * kVBlock);
+    }
+  }
+  touched_ = keep;
 }
 
 void Context::eval(const int32_t* tokens, int n, bool all_logits, const int32_t* abort, float* logits) {
@@ -104,14 +96,15 @@ void Context::eval(const int32_t* tokens, int n, bool all_logits, const int32_t*
                                           " is outside the vocabulary (0.." + std::to_string(vocab_ - 1) + ")");
     }
   }
-  ensure_thread_scratch();
+  reserve_scratch();
   // Rounding follows the size of the whole call, not of a chunk, so how a
-  // prompt is chunked never changes the result (spec 11.1-11.2).
+  // prompt is chunked never changes the result (docs/exactness.md, Single-token calls).
   const bool single = single_token_rounding && n == 1;
   for (int done = 0; done < n;) {
     if (aborted(abort)) throw EngineError(kAborted, "evaluation was aborted");
     int t = std::min(chunk_, n - done);
     bool last = done + t == n;
+    touched_ = std::max(touched_, length_ + t);
     eval_chunk(tokens + done, t, length_, single, abort, all_logits,
                all_logits ? logits + static_cast<size_t>(done) * vocab_ : nullptr, last ? logits : nullptr);
     length_ += t;
@@ -123,14 +116,14 @@ void Context::eval(const int32_t* tokens, int n, bool all_logits, const int32_t*
 void Context::eval_chunk(const int32_t* tokens, int n_tok, int pos0, bool single, const int32_t* abort,
                          bool want_all, float* logits_all, float* logits_last) {
   const int D = hp_.n_embd, half = hp_.head_dim / 2;
+  // Read first: if the file changed on disk, nothing of this chunk is stored.
+  model_.embedding_rows(tokens, n_tok, s_.embd.data());
   for (int t = 0; t < n_tok; ++t) {
-    const uint16_t* row = model_.embedding_row(tokens[t]);
-    float* x = x_.data() + static_cast<size_t>(t) * D;
-    f16_to_f32_row(row, D, x);
+    f16_to_f32_row(s_.embd.data() + static_cast<size_t>(t) * D, D, s_.x.data() + static_cast<size_t>(t) * D);
   }
   const float theta_scale = std::pow(hp_.rope_base, -2.0f / static_cast<float>(hp_.head_dim));
   for (int t = 0; t < n_tok; ++t) {
-    rope_angles(pos0 + t, half, theta_scale, rope_cos_.data() + t * half, rope_sin_.data() + t * half);
+    rope_angles(pos0 + t, half, theta_scale, s_.rope_cos.data() + t * half, s_.rope_sin.data() + t * half);
   }
   const Rows last_rows = want_all ? Rows::kAll : logits_last ? Rows::kLast : Rows::kNone;
   for (int l = 0; l < hp_.n_layer; ++l) {
@@ -139,10 +132,10 @@ void Context::eval_chunk(const int32_t* tokens, int n_tok, int pos0, bool single
   }
   if (want_all) {
     for (int t = 0; t < n_tok; ++t) {
-      head(x_.data() + static_cast<size_t>(t) * D, single, logits_all + static_cast<size_t>(t) * vocab_);
+      head(s_.x.data() + static_cast<size_t>(t) * D, single, logits_all + static_cast<size_t>(t) * vocab_);
     }
   } else if (logits_last) {
-    head(x_.data() + static_cast<size_t>(n_tok - 1) * D, single, logits_last);
+    head(s_.x.data() + static_cast<size_t>(n_tok - 1) * D, single, logits_last);
   }
 }
 
@@ -152,11 +145,11 @@ void Context::norm_quantize(const float* in, int ld_in, const float* w, int n, i
   // Rows in blocks of 8, so a block's norms run interleaved.
   model_.pool().parallel_for(n_tok - first_tok, 8, [&](int64_t b, int64_t e) {
     const int t0 = first_tok + static_cast<int>(b), rows = static_cast<int>(e - b);
-    float* y = xn_.data() + static_cast<size_t>(t0) * n;
+    float* y = s_.xn.data() + static_cast<size_t>(t0) * n;
     rms_norm_rows(in + static_cast<size_t>(t0) * ld_in, ld_in, w, n, eps, rows, y, n);
     for (int t = t0; t < t0 + rows; ++t) {
-      q8_scale_[t] = k.quantize_row_i8(xn_.data() + static_cast<size_t>(t) * n, n,
-                                        q8_.data() + static_cast<size_t>(t) * n, &q8_sum_[t]);
+      s_.q8_scale[t] = k.quantize_row_i8(s_.xn.data() + static_cast<size_t>(t) * n, n,
+                                        s_.q8.data() + static_cast<size_t>(t) * n, &s_.q8_sum[t]);
     }
   });
 }
@@ -166,9 +159,9 @@ void Context::layer_forward(int l, int n_tok, int pos0, bool single, Rows rows) 
   const KernelTable& k = model_.kernels();
   ThreadPool& pool = model_.pool();
   const int D = hp_.n_embd, F = hp_.n_ff, KV = hp_.kv_dim, QKV = D + 2 * KV;
-  float* x = x_.data();
-  int32_t* dot = dot_.data();
-  const float* s = q8_scale_.data();
+  float* x = s_.x.data();
+  int32_t* dot = s_.dot.data();
+  const float* s = s_.q8_scale.data();
 
   // Attention block: a = norm(x); Q, K, V from one quantization of a.
   norm_quantize(x, D, W.attn_norm.data(), D, n_tok, 0);
@@ -181,10 +174,10 @@ void Context::layer_forward(int l, int n_tok, int pos0, bool single, Rows rows) 
       while (c >= rc[m].count) c -= rc[m++].count;
       const TernaryMatrix& w = *mats[m];
       const int r0 = rc[m].begin(c), r1 = rc[m].end(c);
-      k.ternary_gemm(w, q8_.data(), q8_sum_.data(), n_tok, r0, r1, dot + col0[m], QKV);
+      k.ternary_gemm(w, s_.q8.data(), s_.q8_sum.data(), n_tok, r0, r1, dot + col0[m], QKV);
       for (int t = 0; t < n_tok; ++t) {
         const size_t at = static_cast<size_t>(t) * QKV + col0[m] + r0;
-        bitlinear_out(dot + at, r1 - r0, s[t], w.scale, qkv_.data() + at);
+        bitlinear_out(dot + at, r1 - r0, s[t], w.scale, s_.qkv.data() + at);
       }
     });
   }
@@ -195,7 +188,7 @@ void Context::layer_forward(int l, int n_tok, int pos0, bool single, Rows rows) 
   attend(l, n_tok, first, pos0, single);
 
   // o = wo(sub_norm(att)); x = o + x.
-  norm_quantize(att_.data(), D, W.attn_sub_norm.data(), D, n_tok, first);
+  norm_quantize(s_.att.data(), D, W.attn_sub_norm.data(), D, n_tok, first);
   residual_bitlinear(W.o.m, D, n_tok, first);
   const RowChunks rc_f(pool, F);
 
@@ -205,18 +198,18 @@ void Context::layer_forward(int l, int n_tok, int pos0, bool single, Rows rows) 
     const TernaryMatrix& up = W.up.m;
     const TernaryMatrix& gate = W.gate.m;
     const int r0 = rc_f.begin(c), r1 = rc_f.end(c);
-    const int8_t* q = q8_.data() + static_cast<size_t>(first) * D;
+    const int8_t* q = s_.q8.data() + static_cast<size_t>(first) * D;
     int32_t* d0 = dot + static_cast<size_t>(first) * 2 * F;
-    const int32_t* q_sum = q8_sum_.data() + first;
+    const int32_t* q_sum = s_.q8_sum.data() + first;
     k.ternary_gemm(up, q, q_sum, n_tok - first, r0, r1, d0, 2 * F);
     k.ternary_gemm(gate, q, q_sum, n_tok - first, r0, r1, d0 + F, 2 * F);
     for (int t = first; t < n_tok; ++t) {
       const int32_t* d = dot + static_cast<size_t>(t) * 2 * F;
       bitlinear_relu_sq_mul(d + r0, d + F + r0, r1 - r0, s[t], up.scale, gate.scale,
-                            mlp_.data() + static_cast<size_t>(t) * F + r0);
+                            s_.mlp.data() + static_cast<size_t>(t) * F + r0);
     }
   });
-  norm_quantize(mlp_.data(), F, W.ffn_sub_norm.data(), F, n_tok, first);
+  norm_quantize(s_.mlp.data(), F, W.ffn_sub_norm.data(), F, n_tok, first);
   residual_bitlinear(W.down.m, F, n_tok, first);
 }
 
@@ -226,14 +219,14 @@ void Context::residual_bitlinear(const TernaryMatrix& w, int in_dim, int n_tok, 
   const KernelTable& k = model_.kernels();
   ThreadPool& pool = model_.pool();
   const int D = hp_.n_embd;
-  float* x = x_.data();
-  int32_t* dot = dot_.data();
-  const float* s = q8_scale_.data();
+  float* x = s_.x.data();
+  int32_t* dot = s_.dot.data();
+  const float* s = s_.q8_scale.data();
   const RowChunks rc(pool, D);
   pool.run_chunks(rc.count, [&](int c, int) {
     const int r0 = rc.begin(c), r1 = rc.end(c);
-    const int8_t* q = q8_.data() + static_cast<size_t>(first) * in_dim;
-    k.ternary_gemm(w, q, q8_sum_.data() + first, n_tok - first, r0, r1, dot + static_cast<size_t>(first) * D, D);
+    const int8_t* q = s_.q8.data() + static_cast<size_t>(first) * in_dim;
+    k.ternary_gemm(w, q, s_.q8_sum.data() + first, n_tok - first, r0, r1, dot + static_cast<size_t>(first) * D, D);
     for (int t = first; t < n_tok; ++t) {
       const size_t at = static_cast<size_t>(t) * D + r0;
       bitlinear_out_add(dot + at, r1 - r0, s[t], w.scale, x + at);
@@ -248,9 +241,9 @@ void Context::store_kv(int l, int n_tok, int pos0) {
 
   // RoPE on Q and K, then K and V into the cache as F16.
   auto rope_store = [&](int t) {
-    float* row = qkv_.data() + static_cast<size_t>(t) * QKV;
-    const float* c = rope_cos_.data() + t * half;
-    const float* sn = rope_sin_.data() + t * half;
+    float* row = s_.qkv.data() + static_cast<size_t>(t) * QKV;
+    const float* c = s_.rope_cos.data() + t * half;
+    const float* sn = s_.rope_sin.data() + t * half;
     for (int h = 0; h < n_head; ++h) rope_neox(row + h * hd, half, c, sn);
     for (int g = 0; g < n_kv_head; ++g) {
       float* kr = row + D + g * hd;
@@ -297,20 +290,20 @@ void Context::attend(int l, int n_tok, int first_tok, int pos0, bool single) {
   const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
   const int per = heads_per_job(n_tok - first_tok), runs = n_head / per;
   model_.pool().run_chunks((n_tok - first_tok) * runs, [&](int j, int worker) {
-    float* scores = scores_[worker].data();
-    float* q = query_[worker].data();
+    float* scores = s_.scores[worker].data();
+    float* q = s_.query[worker].data();
     const int t = first_tok + j / runs, h0 = (j % runs) * per, g = h0 / group, n_kv = pos0 + t + 1;
-    // Q goes through F16 for the scores in batches and single tokens alike (spec 3.5, 11.1).
-    round_through_f16(qkv_.data() + static_cast<size_t>(t) * QKV + h0 * hd, per * hd, q);
+    // Q goes through F16 for the scores in batches and single tokens alike (docs/exactness.md, KV cache and attention).
+    round_through_f16(s_.qkv.data() + static_cast<size_t>(t) * QKV + h0 * hd, per * hd, q);
     k.f16_gemv_many(k_cache_.data() + k_index(l, g, 0), hd, hd, q, hd, per, 0, n_kv, scores, cap);
     softmax_scaled_rows(scores, cap, per, n_kv, scale);
     if (single) {
       for (int i = 0; i < per; ++i) round_to_f16(scores + i * cap, n_kv);
     }
-    // out[d] = sum_p V[d][p] * p[p], f32 FMA over widened F16 (spec 3.5),
+    // out[d] = sum_p V[d][p] * p[p], f32 FMA over widened F16 (docs/exactness.md, KV cache and attention),
     // accumulated block after block of the V cache.
-    float* lanes = lanes_[worker].data();
-    float* out = att_.data() + static_cast<size_t>(t) * D + h0 * hd;
+    float* lanes = s_.lanes[worker].data();
+    float* out = s_.att.data() + static_cast<size_t>(t) * D + h0 * hd;
     std::fill(lanes, lanes + static_cast<size_t>(per) * hd * 16, 0.0f);
     for (int b = 0; b * kVBlock < n_kv; ++b) {
       const int cols = std::min(kVBlock, n_kv - b * kVBlock);
@@ -334,10 +327,10 @@ void Context::attend_one(int l, int t, int pos0, bool single) {
   const int D = hp_.n_embd, KV = hp_.kv_dim, QKV = D + 2 * KV, hd = hp_.head_dim;
   const int n_head = hp_.n_head, n_kv_head = hp_.n_head_kv, group = n_head / n_kv_head, n_kv = pos0 + t + 1;
   const size_t cap = static_cast<size_t>(capacity_);
-  float* q = one_query_.data();
-  float* scores = one_scores_.data();
-  // Q goes through F16 for the scores (spec 3.5, 11.1).
-  round_through_f16(qkv_.data() + static_cast<size_t>(t) * QKV, n_head * hd, q);
+  float* q = s_.one_query.data();
+  float* scores = s_.one_scores.data();
+  // Q goes through F16 for the scores (docs/exactness.md, KV cache and attention).
+  round_through_f16(s_.qkv.data() + static_cast<size_t>(t) * QKV, n_head * hd, q);
   // A group's heads in runs of at most kGemvManyMax (f16_gemv_many's limit).
   auto for_head_runs = [&](auto&& fn) {
     for (int h = 0; h < group; h += kGemvManyMax) fn(h, std::min(kGemvManyMax, group - h));
@@ -362,13 +355,13 @@ void Context::attend_one(int l, int t, int pos0, bool single) {
     }
   });
 
-  // out[d] = sum_p V[d][p] * p[p] (spec 3.5): each V row (one dimension)
+  // out[d] = sum_p V[d][p] * p[p] (docs/forward-pass.md, Attention): each V row (one dimension)
   // accumulates block after block, as in attend.
   const int dim_run = std::min(kDimRun, hd), dim_runs = (hd + dim_run - 1) / dim_run;
   pool.run_chunks(n_kv_head * dim_runs, [&](int j, int worker) {
     const int g = j / dim_runs, d0 = (j % dim_runs) * dim_run, nd = std::min(dim_run, hd - d0);
-    float* lanes = lanes_[worker].data();
-    float* out = query_[worker].data();
+    float* lanes = s_.lanes[worker].data();
+    float* out = s_.query[worker].data();
     for_head_runs([&](int h, int per) {
       const int head = g * group + h;
       std::fill(lanes, lanes + static_cast<size_t>(per) * nd * 16, 0.0f);
@@ -379,7 +372,7 @@ void Context::attend_one(int l, int t, int pos0, bool single) {
                          scores + head * cap + b * kVBlock, cap, per, nd, lanes, last ? out : nullptr);
       }
       for (int i = 0; i < per; ++i) {
-        std::copy(out + i * nd, out + (i + 1) * nd, att_.data() + static_cast<size_t>(t) * D + (head + i) * hd + d0);
+        std::copy(out + i * nd, out + (i + 1) * nd, s_.att.data() + static_cast<size_t>(t) * D + (head + i) * hd + d0);
       }
     });
   });
@@ -388,7 +381,7 @@ void Context::attend_one(int l, int t, int pos0, bool single) {
 void Context::head(const float* hidden_row, bool single, float* out) {
   const KernelTable& k = model_.kernels();
   const int D = hp_.n_embd;
-  float* n = head_in_.data();
+  float* n = s_.head_in.data();
   rms_norm(hidden_row, model_.output_norm(), D, hp_.rms_eps, n);
   if (single) round_to_f16(n, D);
   if (model_.lm_head() == LmHead::kF16) {
@@ -399,11 +392,11 @@ void Context::head(const float* hidden_row, bool single, float* out) {
     return;
   }
   int32_t sum;
-  int8_t* q = q8_.data();
+  int8_t* q = s_.q8.data();
   const float s = k.quantize_row_i8(n, D, q, &sum);
   const int8_t* hq = model_.head_q();
   const float* hs = model_.head_scale();
-  int32_t* dot = head_dot_.data();
+  int32_t* dot = s_.head_dot.data();
   model_.pool().parallel_for(vocab_, 64, [&](int64_t r0, int64_t r1) {
     k.i8_gemv(hq, D, D, q, static_cast<int>(r0), static_cast<int>(r1), dot);
     int8_head_out(dot + r0, static_cast<int>(r1 - r0), s, hs + r0, out + r0);

@@ -1,6 +1,9 @@
 #pragma once
-// One sequence being evaluated: its KV cache, its scratch buffers (sized once
-// here, so evaluation allocates nothing) and the forward pass (spec 3.1).
+// One sequence being evaluated: its KV cache and the forward pass
+// (docs/forward-pass.md). The KV cache costs memory only for the positions in
+// use: its pages are touched as positions fill and given back when trim()
+// drops whole pages. Scratch buffers are the model's (sized when a context is
+// made, so evaluation allocates nothing).
 
 #include <cstdint>
 #include <vector>
@@ -33,10 +36,12 @@ class Context {
   // that finished. Other errors (bad token, no room) throw before any work.
   void eval(const int32_t* tokens, int n, bool all_logits, const int32_t* abort, float* logits);
 
-  // Keeps the first n tokens of the cache.
+  // Keeps the first n tokens of the cache. The memory of the positions
+  // dropped goes back to the OS, but for the V block (kVBlock positions)
+  // that position n falls in, so a trim by a few tokens costs nothing.
   void trim(int n);
 
-  // The reference rounds more when a batch has a single token (spec 11.1):
+  // The reference rounds more when a batch has a single token (docs/exactness.md, Single-token calls):
   // the softmax probabilities and the final hidden state go through F16.
   // On by default; tests switch it off to compare paths exactly.
   bool single_token_rounding = true;
@@ -64,7 +69,8 @@ class Context {
   void attend_one(int l, int t, int pos0, bool single);
   int heads_per_job(int n_rows) const;
   void head(const float* hidden_row, bool single, float* out);
-  void ensure_thread_scratch();
+  void reserve_scratch();
+  void release_kv_from(int n);
   // K: [layer][kv_head][pos][head_dim], rows of one position, for the
   // scores K.q. V: transposed (as the reference stores it, so V.p is a
   // matrix-vector product per head) and cut into blocks of kVBlock
@@ -89,25 +95,10 @@ class Context {
 
   AlignedBuffer<uint16_t> k_cache_, v_cache_;
 
-  AlignedBuffer<float> x_;        // [chunk][n_embd] residual stream
-  AlignedBuffer<float> xn_;       // [chunk][max(n_embd, n_ff)] normed input of a matmul
-  AlignedBuffer<int8_t> q8_;      // same shape, quantized
-  AlignedBuffer<float> q8_scale_; // [chunk]
-  AlignedBuffer<int32_t> q8_sum_; // [chunk]
-  AlignedBuffer<int32_t> dot_;    // [chunk][max(n_embd + 2 kv_dim, 2 n_ff)]
-  AlignedBuffer<float> qkv_;      // [chunk][n_embd + 2 kv_dim]
-  AlignedBuffer<float> att_;      // [chunk][n_embd]
-  AlignedBuffer<float> mlp_;      // [chunk][n_ff]
-  AlignedBuffer<float> rope_cos_, rope_sin_;  // [chunk][head_dim / 2]
-  AlignedBuffer<float> head_in_;  // [n_embd]
-  AlignedBuffer<int32_t> head_dot_;  // [vocab]
-  // Per worker thread, for the query heads of one attention job: scores
-  // [kGemvManyMax][capacity], rounded queries [kGemvManyMax][head_dim] and
-  // the V products' accumulators [kGemvManyMax][head_dim][16].
-  std::vector<AlignedBuffer<float>> scores_, query_, lanes_;
-  // One token attending alone (decode): every head's rounded query
-  // [n_head][head_dim] and scores [n_head][capacity].
-  AlignedBuffer<float> one_query_, one_scores_;
+  // Positions whose KV pages may be resident: the most ever evaluated
+  // since trim() last gave pages back.
+  int touched_ = 0;
+  EvalScratch& s_;  // the model's, shared with its other contexts
 };
 
 }  // namespace bitnet

@@ -17,7 +17,8 @@ struct EngineError : std::runtime_error {
 inline constexpr const char* kBadModel = "BAD_MODEL";          // file/table/hparams do not match
 inline constexpr const char* kBadArgument = "INVALID_ARGUMENT";  // caller misuse
 inline constexpr const char* kAborted = "ABORTED";             // abort flag was raised
-inline constexpr const char* kIoError = "IO_ERROR";            // open/mmap failed
+inline constexpr const char* kIoError = "IO_ERROR";            // open/read failed
 inline constexpr const char* kNoMemory = "OUT_OF_MEMORY";
+inline constexpr const char* kModelChanged = "MODEL_CHANGED";  // the file was truncated or rewritten in use
 
 }  // namespace bitnet

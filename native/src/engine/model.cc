@@ -4,9 +4,14 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <exception>
+#include <mutex>
+#include <vector>
 
 #include "cpu_features.h"
+#include "engine/context.h"
 #include "engine/engine_error.h"
 #include "engine/ops.h"
 
@@ -25,10 +30,70 @@ const KernelTable& pick_kernels(const std::string& name) {
 }
 
 struct RepackJob {
-  const uint8_t* src;
   TensorRef ref;
   TernaryWeight* dst;
 };
+
+// Pool jobs must not throw: the first error is kept and rethrown after.
+class FirstError {
+ public:
+  template <typename Fn>
+  void run(Fn&& fn) {
+    try {
+      fn();
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!error_) error_ = std::current_exception();
+    }
+  }
+  void rethrow() {
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  std::mutex mu_;
+  std::exception_ptr error_;
+};
+
+// Rows of the embedding read and converted at a time by one worker.
+constexpr int kHeadRowBlock = 256;
+
+// The largest magnitude a norm weight or a ternary scale may have. Trained
+// BitNet models hold values of order 1 (the official 2B4T file's scales are
+// 0.74 to 4.6). Much larger ones overflow the activations (F16 in the KV
+// cache first), and the model then gives logits that are all 0 or NaN.
+constexpr float kMaxWeightMagnitude = 1000.0f;
+
+std::string magnitude_error(const std::string& tensor, const char* what, float value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", static_cast<double>(value));
+  return "tensor " + tensor + " holds " + what + " of " + text + "; a BitNet model's are of order 1 (at most " +
+         std::to_string(static_cast<int>(kMaxWeightMagnitude)) + "), so the file is damaged";
+}
+
+// A first evaluation: a model whose weights pass every check yet give no
+// usable output (logits all equal, as all 0, or not finite) is refused at
+// load instead of producing silent garbage.
+void check_output(Model& model) {
+  const Hparams& hp = model.hparams();
+  const int n = std::min(2, hp.context_length);
+  Context ctx(model, n);
+  std::vector<float> logits(ctx.logits_floats(n, false));
+  const int32_t tokens[2] = {0, hp.vocab / 2};
+  ctx.eval(tokens, n, false, nullptr, logits.data());
+  float lo = logits[0], hi = logits[0];
+  for (float v : logits) {
+    if (!std::isfinite(v)) throw EngineError(kBadModel, "the model gives logits that are not finite numbers; its weights are damaged");
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  if (lo == hi && hp.vocab > 1) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", static_cast<double>(lo));
+    throw EngineError(kBadModel, std::string("the model gives the same logit (") + text +
+                                     ") for every token, so it cannot choose one; its weights are damaged");
+  }
+}
 
 }  // namespace
 
@@ -45,7 +110,8 @@ std::unique_ptr<Model> Model::load(const LoadSpec& spec) {
   if (spec.threads < 0 || spec.threads > 256) {
     throw EngineError(kBadArgument, "threads must be between 0 and 256, got " + std::to_string(spec.threads));
   }
-  m->file_ = std::make_unique<MappedFile>(spec.path);
+  m->file_ = std::make_unique<ModelFile>(spec.path);
+  m->file_->will_read_sequentially();
   ModelTensors mt = resolve_tensors(m->hp_, spec.tensors, m->file_->size());
   m->pool_ = std::make_unique<ThreadPool>(spec.threads == 0 ? default_threads() : spec.threads);
   m->lm_head_ = spec.lm_head;
@@ -63,14 +129,16 @@ std::unique_ptr<Model> Model::load(const LoadSpec& spec) {
   }
   m->repack_all(mt);
 
-  m->embd_ = reinterpret_cast<const uint16_t*>(m->file_->data() + mt.token_embd.offset);
   m->embd_offset_ = mt.token_embd.offset;
   m->embd_bytes_ = mt.token_embd.bytes;
   if (m->lm_head_ == LmHead::kInt8) {
     m->build_int8_head();
   } else {
-    m->check_embedding_finite();
+    m->copy_embedding();
   }
+  check_output(*m);
+  // Everything above came from one version of the file.
+  m->file_->check_unchanged();
 
   // What stays resident and what one decoded token reads.
   const Hparams& hp = m->hp_;
@@ -98,20 +166,20 @@ void Model::set_threads(int threads) {
 void Model::copy_norm(const TensorRef& t, AlignedBuffer<float>* out) const {
   size_t n = static_cast<size_t>(t.ne0);
   out->reset(n);
-  std::memcpy(out->data(), file_->data() + t.offset, n * sizeof(float));
+  file_->read(t.offset, n * sizeof(float), out->data());
   for (size_t i = 0; i < n; ++i) {
     if (!std::isfinite((*out)[i])) {
       throw EngineError(kBadModel, "tensor " + t.name + " holds a non-finite value at index " + std::to_string(i));
     }
+    if (std::fabs((*out)[i]) > kMaxWeightMagnitude) throw EngineError(kBadModel, magnitude_error(t.name, "a weight", (*out)[i]));
   }
-  file_->release(t.offset, t.bytes);
 }
 
 void Model::repack_all(const ModelTensors& mt) {
   // Check and place serially (may throw), then repack in parallel. One arena
   // holds every matrix, in the order a token reads them.
   std::vector<RepackJob> jobs;
-  size_t total = 0;
+  size_t total = 0, largest = 0;
   for (int l = 0; l < hp_.n_layer; ++l) {
     const LayerTensors& L = mt.layers[l];
     LayerWeights& W = layers_[l];
@@ -119,30 +187,38 @@ void Model::repack_all(const ModelTensors& mt) {
         {&L.attn_q, &W.q},       {&L.attn_k, &W.k},   {&L.attn_v, &W.v},     {&L.attn_output, &W.o},
         {&L.ffn_gate, &W.gate}, {&L.ffn_up, &W.up}, {&L.ffn_down, &W.down}};
     for (const auto& [ref, w] : pairs) {
-      const uint8_t* src = file_->data() + ref->offset;
       float scale;
-      std::memcpy(&scale, src + static_cast<uint64_t>(ref->ne0) * ref->ne1 / 4, sizeof scale);
+      file_->read(ref->offset + static_cast<uint64_t>(ref->ne0) * ref->ne1 / 4, sizeof scale, &scale);
       if (!std::isfinite(scale)) throw EngineError(kBadModel, "tensor " + ref->name + " has a non-finite scale");
+      if (std::fabs(scale) > kMaxWeightMagnitude) throw EngineError(kBadModel, magnitude_error(ref->name, "a scale", scale));
       w->m.rows = static_cast<int>(ref->ne1);
       w->m.cols = static_cast<int>(ref->ne0);
       w->m.scale = scale;
       w->bytes = ternary_packed_bytes(w->m.rows, w->m.cols);
       total += (w->bytes + 63) / 64 * 64;
-      jobs.push_back({src, *ref, w});
+      jobs.push_back({*ref, w});
+      largest = std::max<size_t>(largest, ref->bytes);
     }
   }
-  arena_.reset(total, huge_pages_);
+  arena_.reset(total, huge_pages_ ? AlignedBuffer<uint8_t>::Pages::kHuge : AlignedBuffer<uint8_t>::Pages::kDefault);
   size_t at = 0;
   for (RepackJob& job : jobs) {
     job.dst->m.packed = arena_.data() + at;
     at += (job.dst->bytes + 63) / 64 * 64;
   }
-  const MappedFile& file = *file_;
-  pool_->run_chunks(static_cast<int>(jobs.size()), [&](int j, int) {
-    const RepackJob& job = jobs[j];
-    ternary_pack_i2s(job.src, job.dst->m.rows, job.dst->m.cols, const_cast<uint8_t*>(job.dst->m.packed));
-    file.release(job.ref.offset, job.ref.bytes);
+  // Each worker reads a tensor's I2_S codes into its own buffer, then repacks.
+  std::vector<AlignedBuffer<uint8_t>> codes(pool_->size());
+  for (auto& c : codes) c.reset(largest);
+  FirstError error;
+  pool_->run_chunks(static_cast<int>(jobs.size()), [&](int j, int worker) {
+    error.run([&] {
+      const RepackJob& job = jobs[j];
+      uint8_t* src = codes[worker].data();
+      file_->read(job.ref.offset, job.ref.bytes, src);
+      ternary_pack_i2s(src, job.dst->m.rows, job.dst->m.cols, const_cast<uint8_t*>(job.dst->m.packed));
+    });
   });
+  error.rethrow();
 }
 
 // A table from every F16 bit pattern to its f32 value: the head is built from
@@ -172,46 +248,57 @@ static void quantize_head_row(const uint16_t* src, int cols, const float* table,
 
 void Model::build_int8_head() {
   const int rows = hp_.vocab, cols = hp_.n_embd;
-  head_q_.reset(static_cast<size_t>(rows) * cols, huge_pages_);
+  head_q_.reset(static_cast<size_t>(rows) * cols,
+                huge_pages_ ? AlignedBuffer<int8_t>::Pages::kHuge : AlignedBuffer<int8_t>::Pages::kDefault);
   head_scale_.reset(rows);
   const float* table = f16_table();
   std::atomic<int64_t> bad_row{-1};
-  file_->will_read_sequentially(embd_offset_, embd_bytes_);
+  std::vector<AlignedBuffer<uint16_t>> blocks(pool_->size());
+  for (auto& b : blocks) b.reset(static_cast<size_t>(kHeadRowBlock) * cols);
+  FirstError error;
   // Per-row symmetric int8: scale = max|w| / 127, q = round-half-even(w * 127 / max|w|).
-  pool_->parallel_for(rows, 64, [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; ++r) {
-      const uint16_t* src = embd_ + r * cols;
-      int8_t* dst = head_q_.data() + r * cols;
-      float amax = 0.0f;
-      bool finite = true;
-      for (int c = 0; c < cols; ++c) {
-        finite = finite && (src[c] & 0x7c00) != 0x7c00;
-        float a = std::fabs(table[src[c]]);
-        amax = a > amax ? a : amax;
+  const int n_blocks = (rows + kHeadRowBlock - 1) / kHeadRowBlock;
+  pool_->run_chunks(n_blocks, [&](int b, int worker) {
+    error.run([&] {
+      const int64_t r0 = static_cast<int64_t>(b) * kHeadRowBlock, r1 = std::min<int64_t>(rows, r0 + kHeadRowBlock);
+      uint16_t* block = blocks[worker].data();
+      file_->read(embd_offset_ + static_cast<uint64_t>(r0) * cols * 2, static_cast<uint64_t>(r1 - r0) * cols * 2, block);
+      for (int64_t r = r0; r < r1; ++r) {
+        const uint16_t* src = block + (r - r0) * cols;
+        int8_t* dst = head_q_.data() + r * cols;
+        float amax = 0.0f;
+        bool finite = true;
+        for (int c = 0; c < cols; ++c) {
+          finite = finite && (src[c] & 0x7c00) != 0x7c00;
+          float a = std::fabs(table[src[c]]);
+          amax = a > amax ? a : amax;
+        }
+        if (!finite) {
+          bad_row.store(r);
+          std::memset(dst, 0, cols);
+          head_scale_[r] = 0.0f;
+          continue;
+        }
+        float inv = amax > 0.0f ? 127.0f / amax : 0.0f;
+        quantize_head_row(src, cols, table, inv, dst);
+        head_scale_[r] = amax / 127.0f;
       }
-      if (!finite) {
-        bad_row.store(r);
-        std::memset(dst, 0, cols);
-        head_scale_[r] = 0.0f;
-        continue;
-      }
-      float inv = amax > 0.0f ? 127.0f / amax : 0.0f;
-      quantize_head_row(src, cols, table, inv, dst);
-      head_scale_[r] = amax / 127.0f;
-    }
-    // Drop the F16 pages as we go, so they never all sit in memory at once.
-    file_->release(embd_offset_ + static_cast<uint64_t>(r0) * cols * 2, static_cast<uint64_t>(r1 - r0) * cols * 2);
+    });
   });
-  file_->release(embd_offset_, embd_bytes_);
+  error.rethrow();
   if (bad_row.load() >= 0) {
     throw EngineError(kBadModel, "tensor token_embd.weight holds a non-finite value in row " +
                                      std::to_string(bad_row.load()));
   }
 }
 
-void Model::check_embedding_finite() {
-  const uint16_t* p = embd_;
-  size_t n = static_cast<size_t>(hp_.vocab) * hp_.n_embd;
+// The exact F16 head reads every row every token: it gets its own copy, so
+// that nothing evaluation reads stays in the file.
+void Model::copy_embedding() {
+  const size_t n = static_cast<size_t>(hp_.vocab) * hp_.n_embd;
+  embd_copy_.reset(n);
+  file_->read(embd_offset_, embd_bytes_, embd_copy_.data());
+  const uint16_t* p = embd_copy_.data();
   std::atomic<int64_t> bad{-1};
   pool_->parallel_for(static_cast<int64_t>(n), 4096, [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; ++i) {
@@ -221,11 +308,21 @@ void Model::check_embedding_finite() {
       }
     }
   });
-  // The pages stay mapped: the F16 head reads all of them every token.
   if (bad.load() >= 0) {
     throw EngineError(kBadModel, "tensor token_embd.weight holds a non-finite value in row " +
                                      std::to_string(bad.load() / hp_.n_embd));
   }
+}
+
+void Model::embedding_rows(const int32_t* tokens, int n, uint16_t* out) const {
+  const size_t row = static_cast<size_t>(hp_.n_embd);
+  if (lm_head_ == LmHead::kF16) {
+    for (int t = 0; t < n; ++t) std::memcpy(out + t * row, embd_copy_.data() + tokens[t] * row, row * 2);
+    return;
+  }
+  for (int t = 0; t < n; ++t) file_->read(embd_offset_ + static_cast<uint64_t>(tokens[t]) * row * 2, row * 2, out + t * row);
+  // The rows are the loaded model's only if the file was not written to meanwhile.
+  file_->check_unchanged();
 }
 
 }  // namespace bitnet

@@ -1,7 +1,9 @@
 #pragma once
-// A loaded model: the weights in the layout the kernels read, the F16
-// embedding left in the mapped file, the optional int8 copy of the tied LM
-// head, and the thread pool every context of this model computes on.
+// A loaded model: the weights in the layout the kernels read, the int8 copy
+// of the tied LM head (or, for the exact F16 head, a copy of the F16
+// embedding), the open model file the embedding rows are read from, the
+// thread pool every context of this model computes on, and the scratch
+// buffers its contexts share.
 
 #include <cstdint>
 #include <memory>
@@ -10,7 +12,8 @@
 
 #include "engine/aligned_buffer.h"
 #include "engine/hparams.h"
-#include "engine/mapped_file.h"
+#include "engine/eval_scratch.h"
+#include "engine/model_file.h"
 #include "engine/tensor_table.h"
 #include "engine/thread_pool.h"
 #include "kernels/kernels.h"
@@ -62,9 +65,15 @@ class Model {
 
   const LayerWeights& layer(int l) const { return layers_[l]; }
   const float* output_norm() const { return output_norm_.data(); }
-  // Row `token` of the F16 embedding, in the mapped file.
-  const uint16_t* embedding_row(int token) const { return embd_ + static_cast<size_t>(token) * hp_.n_embd; }
-  const uint16_t* embedding() const { return embd_; }
+  // The F16 embedding rows of tokens[0..n), n_embd values each, into out.
+  // Token ids must be valid. Throws EngineError(MODEL_CHANGED) if the file
+  // no longer holds what was loaded (then out is garbage).
+  void embedding_rows(const int32_t* tokens, int n, uint16_t* out) const;
+  // The whole F16 embedding, in memory (kF16 only).
+  const uint16_t* embedding() const { return embd_copy_.data(); }
+  // Buffers for one evaluation. Contexts of a model evaluate one at a time
+  // (they share its thread pool), so they share these too.
+  EvalScratch& scratch() { return scratch_; }
   // The int8 head (kInt8 only): vocab rows of n_embd, one f32 scale a row.
   const int8_t* head_q() const { return head_q_.data(); }
   const float* head_scale() const { return head_scale_.data(); }
@@ -78,22 +87,23 @@ class Model {
   void copy_norm(const TensorRef& t, AlignedBuffer<float>* out) const;
   void repack_all(const ModelTensors& mt);
   void build_int8_head();
-  void check_embedding_finite();
+  void copy_embedding();
 
   Hparams hp_;
-  std::unique_ptr<MappedFile> file_;
+  std::unique_ptr<ModelFile> file_;
   const KernelTable* kernels_ = nullptr;
   std::unique_ptr<ThreadPool> pool_;
   std::vector<LayerWeights> layers_;
   AlignedBuffer<uint8_t> arena_;  // every ternary matrix, back to back
   AlignedBuffer<float> output_norm_;
-  const uint16_t* embd_ = nullptr;
   uint64_t embd_offset_ = 0, embd_bytes_ = 0;
+  AlignedBuffer<uint16_t> embd_copy_;  // kF16 only
   LmHead lm_head_ = LmHead::kInt8;
   bool huge_pages_ = true;
   AlignedBuffer<int8_t> head_q_;
   AlignedBuffer<float> head_scale_;
   ModelStats stats_;
+  EvalScratch scratch_;
 };
 
 int default_threads();

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "kernels/fma_f32.h"
 #include "kernels/kernels.h"
 
 namespace bitnet {
@@ -74,8 +75,8 @@ void rope_neox(float* v, int half, const float* cos_t, const float* sin_t) {
     float x1 = v[i + half];
     float x1s = x1 * sin_t[i];
     float x1c = x1 * cos_t[i];
-    v[i] = std::fma(x0, cos_t[i], -x1s);
-    v[i + half] = std::fma(x0, sin_t[i], x1c);
+    v[i] = fma_f32(x0, cos_t[i], -x1s);
+    v[i + half] = fma_f32(x0, sin_t[i], x1c);
   }
 }
 

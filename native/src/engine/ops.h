@@ -1,7 +1,7 @@
 #pragma once
 // The small per-token operations of the forward pass that are not hot enough
-// to be kernels, written plainly with the rounding the spec prescribes
-// (spec 3.2, 3.4, 3.5, 3.7, 11.3). Every expression here is one IEEE f32 op
+// to be kernels, written plainly with the rounding docs/exactness.md prescribes
+// (RMSNorm, RoPE, attention, FFN). Every expression here is one IEEE f32 op
 // unless a comment says otherwise; the build never contracts a*b+c on its
 // own (ISO C++ mode), so these give the same bits on every machine.
 
@@ -31,7 +31,7 @@ void rms_norm_rows(const float* x, size_t ldx, const float* w, int n, float eps,
 void rope_angles(int pos, int half, float theta_scale, float* cos_out, float* sin_out);
 
 // Rotates one head in place: pairs (i, i + half), FMA-contracted like the
-// reference build (spec 11.3).
+// reference build (docs/exactness.md, RoPE).
 void rope_neox(float* v, int half, const float* cos_t, const float* sin_t);
 
 // e^x for x <= 0 (softmax inputs), a fixed polynomial so the result does not
@@ -48,10 +48,10 @@ void softmax_scaled_rows(float* w, size_t ld, int rows, int n, float scale);
 // Rounds each value to the nearest F16 and back (round to nearest even).
 void round_to_f16(float* x, int n);
 
-// BitLinear epilogue (spec 3.3) over a row of integer products:
+// BitLinear epilogue (docs/exactness.md, BitLinear output) over a row of integer products:
 // y[r] = ((float)dot[r] / act_scale) * w_scale. The kernels return
 // acc - sum_q exactly, below 2^24 in magnitude, so one conversion of the
-// difference equals the spec's (float)acc - (float)sum_q.
+// difference equals the reference's (float)acc - (float)sum_q.
 void bitlinear_out(const int32_t* dot, int n, float act_scale, float w_scale, float* y);
 // The same, added to a residual: x[r] = y[r] + x[r].
 void bitlinear_out_add(const int32_t* dot, int n, float act_scale, float w_scale, float* x);

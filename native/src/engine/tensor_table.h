@@ -41,7 +41,7 @@ struct ModelTensors {
   std::vector<LayerTensors> layers;
 };
 
-// Bytes an I2_S tensor of ne0 x ne1 occupies (spec 2.4): codes + 32-byte tail.
+// Bytes an I2_S tensor of ne0 x ne1 occupies (docs/model-file.md, I2_S): codes + 32-byte tail.
 inline uint64_t i2s_bytes(int64_t ne0, int64_t ne1) {
   return static_cast<uint64_t>(ne0) * static_cast<uint64_t>(ne1) / 4 + 32;
 }

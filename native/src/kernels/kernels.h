@@ -50,7 +50,7 @@ constexpr int kGemvManyMax = 4;
 // Bytes the runtime layout needs for a rows x cols matrix (cols % 16 == 0).
 size_t ternary_packed_bytes(int rows, int cols);
 
-// Repacks I2_S codes (spec 2.4: 128-weight blocks of 32 bytes, byte j holds
+// Repacks I2_S codes (docs/model-file.md, I2_S: 128-weight blocks of 32 bytes, byte j holds
 // weights j, j+32, j+64, j+96 in bits 7-6, 5-4, 3-2, 1-0; code = ternary + 1)
 // into the runtime layout. Code 3 is read as 0. `cols` is a multiple of 128.
 void ternary_pack_i2s(const uint8_t* i2s, int rows, int cols, uint8_t* out);
@@ -66,7 +66,7 @@ int ternary_at(const uint8_t* packed, int rows, int cols, int r, int c);
 struct KernelTable {
   const char* name;  // "scalar", "avx2", "avx-vnni", "avx512-vnni", "avx512-amx", "neon-dotprod"
 
-  // Per-token absmax int8 quantization (spec 3.3): max = max(1e-5, max|x|)
+  // Per-token absmax int8 quantization (docs/exactness.md): max = max(1e-5, max|x|)
   // in double, s = (float)(127 / max), q = round-half-even(f32(x * s))
   // clamped to [-128, 127]. Returns s; writes q[0..n) and *q_sum = sum of q.
   // Inputs are finite (a NaN product gives -128 in every table, no UB).

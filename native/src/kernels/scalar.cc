@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "kernels/fma_f32.h"
 #include "kernels/kernels.h"
 
 namespace bitnet {
@@ -78,7 +79,7 @@ void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, i
   for (int r = r0; r < r1; ++r) {
     const uint16_t* row = a + static_cast<size_t>(r) * lda;
     float acc[16] = {0};
-    for (int c = 0; c < cols; ++c) acc[c % 16] = std::fma(f16_to_f32(row[c]), x[c], acc[c % 16]);
+    for (int c = 0; c < cols; ++c) acc[c % 16] = fma_f32(f16_to_f32(row[c]), x[c], acc[c % 16]);
     out[r] = reduce16(acc);
   }
 }
@@ -89,7 +90,7 @@ void f16_gemv_lanes(const uint16_t* a, size_t lda, int cols, const float* x, siz
     for (int r = 0; r < rows; ++r) {
       float* l = lanes + (static_cast<size_t>(j) * rows + r) * 16;
       const uint16_t* row = a + static_cast<size_t>(r) * lda;
-      for (int c = 0; c < cols; ++c) l[c % 16] = std::fma(f16_to_f32(row[c]), x[j * ldx + c], l[c % 16]);
+      for (int c = 0; c < cols; ++c) l[c % 16] = fma_f32(f16_to_f32(row[c]), x[j * ldx + c], l[c % 16]);
       if (out) out[j * rows + r] = reduce16(l);
     }
   }

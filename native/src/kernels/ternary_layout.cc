@@ -33,7 +33,7 @@ uint64_t load64(const uint8_t* p) {
   return v;
 }
 
-// Code 3 never occurs in a valid file; read it as 1 (zero), as the spec says.
+// Code 3 never occurs in a valid file; read it as 1 (zero), as the reference does (docs/model-file.md, I2_S).
 uint64_t fix_code3(uint64_t x) {
   uint64_t threes = (x >> 1) & x & 0x5555555555555555ull;
   return x & ~(threes << 1);

@@ -2,18 +2,14 @@
 // one test session: a fresh profile under /tmp, a free port on 127.0.0.1,
 // no network, and a clean stop of its whole process tree.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { patience } from './patience.mjs';
 
 const e2eRoot = dirname(dirname(fileURLToPath(import.meta.url)));
 const entry = join(e2eRoot, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-
-/** True once `npm ci` in test/e2e has installed code-server. */
-export function codeServerInstalled() {
-  return existsSync(entry);
-}
 
 /** Settings that keep the workbench quiet, offline and predictable for a test. */
 export const baseSettings = {
@@ -139,7 +135,7 @@ async function waitForHealth(url, child, timeoutMs) {
  * Starts code-server on a free port and waits for /healthz. `env` reaches the
  * extension host. Returns { url, port, stop, output }.
  */
-export async function startCodeServer(profile, { env = {}, timeoutMs = 30_000, port } = {}) {
+export async function startCodeServer(profile, { env = {}, timeoutMs = patience(30_000), port } = {}) {
   port ??= await freePort();
   const args = [
     entry, ...profileArgs(profile),
@@ -195,6 +191,29 @@ export function workbenchUrl(server, folder, payload = []) {
 /** A path on this machine as the URI the server-side (Node) extension host loads. */
 export function remoteUri(server, path) {
   return `vscode-remote://127.0.0.1:${server.port}${path}`;
+}
+
+/** The extension host logs of a profile, oldest session first. */
+function extensionHostLogs(profile) {
+  const logs = join(profile.userDataDir, 'logs');
+  if (!existsSync(logs)) return [];
+  return readdirSync(logs).sort()
+    .map((session) => join(logs, session, 'exthost1', 'remoteexthost.log'))
+    .filter((file) => existsSync(file));
+}
+
+/**
+ * When the extension host started activating `extensionId` (ms since the
+ * epoch), from its log; undefined if it has not. The log's times are local.
+ */
+export function activationTime(profile, extensionId) {
+  for (const file of extensionHostLogs(profile)) {
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3}) .*ExtensionService#_doActivateExtension (\S+?),/.exec(line);
+      if (m && m[3] === extensionId) return new Date(`${m[1]}T${m[2]}`).getTime();
+    }
+  }
+  return undefined;
 }
 
 /** Copies the extension host and server logs of a profile into `outDir`. */

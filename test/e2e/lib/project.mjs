@@ -1,6 +1,6 @@
 // The repository under test: where it is, how its VSIX and a model file are made.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,9 +31,33 @@ export function packageVsix() {
   return { vsix: vsixPath, ms };
 }
 
-/** A small model file made by the project's own GGUF writer. */
-export function makeModel(out) {
-  const { ms } = npmRun(['make-model', '--', '--shape', 'tiny', '--out', out], 'making the tiny model');
+/** A model file made by the project's own GGUF writer: 'tiny', or '2b4t' (the real model's shape, 1.2 GB). */
+export function makeModel(out, shape = 'tiny') {
+  const { ms } = npmRun(['make-model', '--', '--shape', shape, '--out', out], `making the ${shape} model`);
   if (!existsSync(out)) throw new Error(`npm run make-model did not write ${out}`);
   return { model: out, ms };
+}
+
+/**
+ * Where model files too big to make for every run are kept between runs, for
+ * every checkout on this machine (never in the repository). Delete it to make
+ * them again, e.g. after a change to the GGUF writer.
+ */
+export const modelCache = process.env.E2E_MODEL_CACHE ?? '/tmp/bitnet-e2e-cache';
+
+/** A model file of `shape` from the cache, made there first if it is missing (`ms` 0 when reused). */
+export function cachedModel(shape) {
+  const file = join(modelCache, `bitnet-${shape}.gguf`);
+  if (existsSync(file)) return { model: file, ms: 0 };
+  mkdirSync(modelCache, { recursive: true });
+  // Made under another name and renamed: an interrupted run or one running
+  // beside it never finds half a file.
+  const partial = `${file}.${process.pid}.partial`;
+  try {
+    const { ms } = makeModel(partial, shape);
+    renameSync(partial, file);
+    return { model: file, ms };
+  } finally {
+    rmSync(partial, { force: true });
+  }
 }

@@ -1,15 +1,20 @@
 // Selectors and small actions on the VS Code workbench, shared by scenarios.
 // Everything here is what a user does: click, type, read what is shown.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { patience } from './patience.mjs';
 import { extensionId } from './project.mjs';
 
-export async function waitForWorkbench(page, timeout = 60_000) {
+export async function waitForWorkbench(page, timeout = patience(60_000)) {
   await page.locator('.monaco-workbench').waitFor({ timeout });
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout });
 }
 
-/** The extension's status-bar entry (its container id ends in `bitnet.status`). */
+/** The extension's status-bar entry: its container id ends in `bitnet.status`. */
+export const STATUS_ITEM = '.statusbar-item[id$="bitnet.status"]';
+
 export function statusItem(page) {
-  return page.locator('.statusbar-item[id$="bitnet.status"]');
+  return page.locator(STATUS_ITEM);
 }
 
 /**
@@ -38,6 +43,16 @@ async function focusEditorArea(page) {
   if (box) await page.mouse.click(box.x + box.width / 2, box.y + box.height - 20);
 }
 
+/** Go to Line (Ctrl+G): puts the cursor on line `line` (1-based) of the active editor. */
+export async function goToLine(page, line) {
+  await page.keyboard.press('Control+G');
+  const widget = page.locator('.quick-input-widget');
+  await widget.waitFor();
+  await page.keyboard.type(String(line));
+  await page.keyboard.press('Enter');
+  await widget.waitFor({ state: 'hidden' });
+}
+
 export function activeEditor(page) {
   return page.locator('.editor-group-container.active .editor-instance .monaco-editor').first();
 }
@@ -60,7 +75,9 @@ export async function runCommand(page, title) {
   const widget = page.locator('.quick-input-widget');
   await widget.waitFor();
   await page.keyboard.type(title);
-  await widget.locator('.monaco-list-row', { hasText: title }).first().waitFor();
+  // Enter runs the focused row: on a busy machine the filter may not have put
+  // the command there yet when its row first shows.
+  await widget.locator('.monaco-list-row.focused', { hasText: title }).waitFor();
   await page.keyboard.press('Enter');
   await widget.waitFor({ state: 'hidden' });
 }
@@ -95,4 +112,42 @@ export function chatFrame(page) {
     .contentFrame()
     .locator('iframe#active-frame')
     .contentFrame();
+}
+
+/** Right-clicks the active editor's text and returns the context menu once it shows. */
+export async function openEditorContextMenu(page) {
+  await activeEditor(page).locator('.view-lines').click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  await menu.waitFor();
+  return menu;
+}
+
+/** The editor tabs whose label starts with `name`. */
+export function tabs(page, name) {
+  return page.locator(`.tab[aria-label^="${name}"]`);
+}
+
+/** Reads the user settings.json of a profile (the harness writes it as plain JSON). */
+export function readUserSettings(profile) {
+  return JSON.parse(readFileSync(join(profile.userDataDir, 'User', 'settings.json'), 'utf8'));
+}
+
+/**
+ * Sets a text setting in the Settings editor, as a user would, and closes
+ * the editor. `remote` picks the Remote tab, where code-server shows
+ * machine-scoped settings such as bitnet.modelPath.
+ */
+export async function setTextSetting(page, key, value, { remote = false } = {}) {
+  await runCommand(page, 'Preferences: Open Settings (UI)');
+  const search = page.locator('.settings-editor .suggest-input-container .monaco-editor textarea').first();
+  await search.waitFor();
+  if (remote) await page.locator('.settings-editor .settings-tabs-widget .action-label', { hasText: /^Remote/ }).click();
+  await search.fill(`@id:${key}`);
+  const input = page.locator(`.settings-editor .setting-item-control input[aria-label="${key}"]`);
+  await input.waitFor({ timeout: 15_000 });
+  await input.fill(value);
+  await input.press('Tab');
+  // The editor writes the value after a short pause.
+  await page.waitForTimeout(1000);
+  await page.keyboard.press('Control+W');
 }

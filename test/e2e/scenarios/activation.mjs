@@ -2,6 +2,7 @@
 // (the worker loaded the native addon), and "BitNet: Show stats" opens a
 // document with the CPU features the addon detected.
 import { readFileSync } from 'node:fs';
+import { patience } from '../lib/patience.mjs';
 import { editorText, runCommand, statusItem } from '../lib/workbench.mjs';
 
 function cpuFlags() {
@@ -21,15 +22,15 @@ export default {
   async run({ page, shot, expect, note }) {
     const item = statusItem(page);
     await item.waitFor();
-    await item.locator('.codicon-loading').waitFor({ state: 'detached', timeout: 30_000 });
+    await item.locator('.codicon-loading').waitFor({ state: 'detached', timeout: patience(30_000) });
     expect(await item.locator('.codicon-error').count() === 0, `the status bar shows an error: ${await item.getAttribute('aria-label')}`);
     // $(sparkle) is the ready state ($(cloud-download) would mean "no model").
-    await item.locator('.codicon-sparkle').waitFor({ timeout: 5_000 });
+    await item.locator('.codicon-sparkle').waitFor({ timeout: patience(5_000) });
     note(`status bar: "${(await item.innerText()).trim()}"`);
     await shot('status-ready');
 
     await runCommand(page, 'BitNet: Show stats');
-    await page.locator('.tab.active', { hasText: 'Untitled' }).waitFor();
+    await page.locator('.tab.active', { hasText: 'BitNet stats' }).waitFor();
     await page.locator('.view-lines', { hasText: 'features:' }).first().waitFor();
     const text = await editorText(page);
     await shot('stats');

@@ -1,6 +1,7 @@
 // (4) With no model configured, the user gets the first-run prompt (a
 // notification offering to download a model or use a local file), not an
 // error with a stack trace.
+import { patience } from '../lib/patience.mjs';
 import { toast } from '../lib/workbench.mjs';
 
 export default {
@@ -10,7 +11,7 @@ export default {
   async run({ page, shot, expect, measure }) {
     const started = Date.now();
     const prompt = toast(page, 'BitNet');
-    await prompt.waitFor({ timeout: 30_000 });
+    await prompt.waitFor({ timeout: patience(30_000) });
     measure('scenario start → prompt shown', Date.now() - started);
     // Toasts without an error hide themselves after ~15 s unless the pointer is on them.
     await prompt.hover();

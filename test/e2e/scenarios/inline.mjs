@@ -1,8 +1,9 @@
 // (1) Type in a source file, ghost text from the model appears, Tab accepts
 // it, and the document then holds exactly what was typed plus the suggestion.
+import { patience } from '../lib/patience.mjs';
 import { activeEditor, editorText, openFile } from '../lib/workbench.mjs';
 
-// draft.py starts as this line and a newline (see e2e.mjs): Ctrl+End puts
+// draft.py starts as this line and a newline (see lib/workspace.mjs): Ctrl+End puts
 // the cursor on the empty second line.
 const HEADER = '# Arithmetic helpers.';
 // Lines a user might type; the first that gets a suggestion is accepted. No
@@ -15,6 +16,21 @@ async function ghostText(editor) {
   const inline = (await editor.locator('.ghost-text-decoration').allTextContents()).join('');
   const below = await editor.locator('.ghost-text .view-line').allTextContents();
   return [inline, ...below].join('\n').replace(/\u00a0/g, ' ');
+}
+
+/**
+ * The ghost text once it has stopped changing: while it shows, VS Code may
+ * replace a suggestion with a longer one, and Tab takes what shows then.
+ */
+async function settledGhostText(page, editor) {
+  let text = await ghostText(editor);
+  const deadline = Date.now() + patience(5_000);
+  for (;;) {
+    await page.waitForTimeout(patience(300));
+    const now = await ghostText(editor);
+    if (now === text || Date.now() > deadline) return now;
+    text = now;
+  }
 }
 
 export default {
@@ -36,13 +52,13 @@ export default {
       await page.keyboard.type(typed, { delay: 30 });
       lines.push(typed);
       const typedAt = Date.now();
-      const shown = await editor.locator(GHOST).first().waitFor({ timeout: 10_000 }).then(() => true, () => false);
+      const shown = await editor.locator(GHOST).first().waitFor({ timeout: patience(10_000) }).then(() => true, () => false);
       if (!shown) {
         note(`no suggestion after ${JSON.stringify(typed)}`);
         continue;
       }
       measure(`last keystroke → ghost text (after ${JSON.stringify(typed)})`, Date.now() - typedAt);
-      ghost = await ghostText(editor);
+      ghost = await settledGhostText(page, editor);
       break;
     }
     expect(ghost !== '', `no ghost text appeared after typing any of ${JSON.stringify(CANDIDATES)}`);

@@ -52,6 +52,39 @@ test('Show stats answers from the engine worker with the CPU features', async ()
   await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 });
 
+test('Show stats run again reuses its one read-only Markdown document, which never needs saving', async () => {
+  await vscode.commands.executeCommand('bitnet.showStats');
+  const first = vscode.window.activeTextEditor.document;
+  await vscode.commands.executeCommand('bitnet.showStats');
+  const second = vscode.window.activeTextEditor.document;
+  assert.equal(second, first, 'a second document was opened');
+  assert.equal(first.languageId, 'markdown');
+  assert.equal(first.isUntitled, false);
+  assert.equal(first.isDirty, false);
+  // A virtual document: the editor shows it read-only (the UI scenario "stats" types into it).
+  assert.ok(!['file', 'untitled'].includes(first.uri.scheme), first.uri.toString());
+  const stats = vscode.workspace.textDocuments.filter((d) => d.uri.scheme === first.uri.scheme);
+  assert.equal(stats.length, 1);
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+});
+
+/** "Shift+Alt+B" and "alt+shift+b" are the same key. */
+const normalizeKey = (key) => key.toLowerCase().split(' ').map((chord) => chord.split('+').sort().join('+')).join(' ');
+
+test("BitNet's keys are none of VS Code's default keys", async () => {
+  await vscode.commands.executeCommand('workbench.action.openDefaultKeybindingsFile');
+  const doc = vscode.window.activeTextEditor.document;
+  const defaults = JSON.parse(doc.getText().split('\n').filter((l) => !l.trim().startsWith('//')).join('\n'));
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  const taken = new Map();
+  for (const k of defaults) if (!k.command.startsWith('bitnet.') && !k.command.startsWith('-')) taken.set(normalizeKey(k.key), k.command);
+  assert.ok(taken.size > 300, `only ${taken.size} default keys were read`);
+  for (const binding of extension().packageJSON.contributes.keybindings) {
+    const key = normalizeKey(binding.key);
+    assert.ok(!taken.has(key), `${binding.key} (${binding.command}) is VS Code's key for ${taken.get(key)}`);
+  }
+});
+
 exports.run = async function run() {
   let failed = 0;
   for (const { name, fn } of tests) {

@@ -33,7 +33,7 @@ float quantize_row_i8(const float* x, int n, int8_t* q, int32_t* q_sum) {
   for (; c + 4 <= n; c += 4) mx = vmaxq_f32(mx, vabsq_f32(vld1q_f32(x + c)));
   float m = vmaxvq_f32(mx);
   for (; c < n; ++c) m = std::max(m, std::fabs(x[c]));
-  // The max of |x| is exact in f32, so widening it equals the spec's double max.
+  // The max of |x| is exact in f32, so widening it equals the reference's double max (docs/exactness.md).
   double max = static_cast<double>(m);
   if (!(max > 1e-5)) max = 1e-5;
   const float s = static_cast<float>(127.0 / max);

@@ -42,7 +42,7 @@ float quantize_row_i8(const float* x, int n, int8_t* q, int32_t* q_sum) {
   m4 = _mm_max_ss(m4, _mm_shuffle_ps(m4, m4, 1));
   float m = _mm_cvtss_f32(m4);
   for (; c < n; ++c) m = std::max(m, std::fabs(x[c]));
-  // The max of |x| is exact in f32, so widening it equals the spec's double max.
+  // The max of |x| is exact in f32, so widening it equals the reference's double max (docs/exactness.md).
   double max = static_cast<double>(m);
   if (!(max > 1e-5)) max = 1e-5;
   const float s = static_cast<float>(127.0 / max);

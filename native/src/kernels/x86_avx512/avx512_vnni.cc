@@ -66,7 +66,7 @@ float quantize_row_i8(const float* x, int n, int8_t* q, int32_t* q_sum) {
   for (; c + 16 <= n; c += 16) mx = _mm512_max_ps(mx, _mm512_and_ps(_mm512_loadu_ps(x + c), abs_mask));
   const __mmask16 tm = static_cast<__mmask16>((1u << (n - c)) - 1);
   if (c < n) mx = _mm512_max_ps(mx, _mm512_and_ps(_mm512_maskz_loadu_ps(tm, x + c), abs_mask));
-  // The max of |x| is exact in f32, so widening it equals the spec's double max.
+  // The max of |x| is exact in f32, so widening it equals the reference's double max (docs/exactness.md).
   double max = static_cast<double>(_mm512_reduce_max_ps(mx));
   if (!(max > 1e-5)) max = 1e-5;
   const float s = static_cast<float>(127.0 / max);

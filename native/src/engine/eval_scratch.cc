@@ -1,0 +1,50 @@
+#include "engine/eval_scratch.h"
+
+#include <algorithm>
+
+#include "kernels/kernels.h"
+
+namespace bitnet {
+
+void EvalScratch::reserve(const Hparams& hp, int chunk, int capacity, int threads) {
+  const size_t D = hp.n_embd, F = hp.n_ff, KV = hp.kv_dim, QKV = D + 2 * KV;
+  if (chunk > chunk_) {
+    const size_t C = chunk;
+    embd.reset(C * D);
+    x.reset(C * D);
+    xn.reset(C * std::max(D, F));
+    q8.reset(C * std::max(D, F));
+    q8_scale.reset(C);
+    q8_sum.reset(C);
+    dot.reset(C * std::max(QKV, 2 * F));
+    qkv.reset(C * QKV);
+    att.reset(C * D);
+    mlp.reset(C * F);
+    rope_cos.reset(C * hp.head_dim / 2);
+    rope_sin.reset(C * hp.head_dim / 2);
+    chunk_ = chunk;
+  }
+  if (head_dot.size() == 0) {
+    head_in.reset(D);
+    head_dot.reset(hp.vocab);
+    one_query.reset(static_cast<size_t>(hp.n_head) * hp.head_dim);
+  }
+  if (capacity > capacity_) {
+    one_scores.reset(static_cast<size_t>(hp.n_head) * capacity);
+  }
+  if (capacity > capacity_ || threads != threads_) {
+    const int cap = std::max(capacity, capacity_);
+    scores.clear();
+    query.clear();
+    lanes.clear();
+    for (int i = 0; i < threads; ++i) {
+      scores.emplace_back(static_cast<size_t>(kGemvManyMax) * cap);
+      query.emplace_back(static_cast<size_t>(kGemvManyMax) * hp.head_dim);
+      lanes.emplace_back(static_cast<size_t>(kGemvManyMax) * hp.head_dim * 16);
+    }
+    capacity_ = cap;
+    threads_ = threads;
+  }
+}
+
+}  // namespace bitnet

@@ -1,0 +1,46 @@
+#pragma once
+// The buffers one evaluation works in, sized for the largest chunk, context
+// capacity and thread count asked of them so far. A model's contexts share
+// one set, since they evaluate one at a time (they share its thread pool
+// too): each context of the 2B4T shape would otherwise hold its own 20 MB.
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/aligned_buffer.h"
+#include "engine/hparams.h"
+
+namespace bitnet {
+
+struct EvalScratch {
+  AlignedBuffer<uint16_t> embd;  // [chunk][n_embd] F16 embedding rows of the chunk's tokens
+  AlignedBuffer<float> x;        // [chunk][n_embd] residual stream
+  AlignedBuffer<float> xn;       // [chunk][max(n_embd, n_ff)] normed input of a matmul
+  AlignedBuffer<int8_t> q8;      // same shape, quantized
+  AlignedBuffer<float> q8_scale; // [chunk]
+  AlignedBuffer<int32_t> q8_sum; // [chunk]
+  AlignedBuffer<int32_t> dot;    // [chunk][max(n_embd + 2 kv_dim, 2 n_ff)]
+  AlignedBuffer<float> qkv;      // [chunk][n_embd + 2 kv_dim]
+  AlignedBuffer<float> att;      // [chunk][n_embd]
+  AlignedBuffer<float> mlp;      // [chunk][n_ff]
+  AlignedBuffer<float> rope_cos, rope_sin;  // [chunk][head_dim / 2]
+  AlignedBuffer<float> head_in;    // [n_embd]
+  AlignedBuffer<int32_t> head_dot; // [vocab]
+  // Per worker thread, for the query heads of one attention job: scores
+  // [kGemvManyMax][capacity], rounded queries [kGemvManyMax][head_dim] and
+  // the V products' accumulators [kGemvManyMax][head_dim][16].
+  std::vector<AlignedBuffer<float>> scores, query, lanes;
+  // One token attending alone (decode): every head's rounded query
+  // [n_head][head_dim] and scores [n_head][capacity].
+  AlignedBuffer<float> one_query, one_scores;
+
+  // Grows the buffers to fit chunks of `chunk` tokens, contexts of
+  // `capacity` positions and `threads` workers; allocates only when one of
+  // them is larger than before (or the thread count changed).
+  void reserve(const Hparams& hp, int chunk, int capacity, int threads);
+
+ private:
+  int chunk_ = 0, capacity_ = 0, threads_ = 0;
+};
+
+}  // namespace bitnet

@@ -102,6 +102,16 @@ export interface NativeContext {
 export interface NativeModel {
   readonly stats: ModelStats;
   createContext(capacity: number): NativeContext;
+  /**
+   * Evaluates tokens[i] (one id, or up to min(128, capacity) of them) in
+   * contexts[i] for 1 to 64 contexts of this model, each once, 256 tokens at
+   * most in all, in one pass over the weights, and appends them to each
+   * context's KV cache. Returns a view of contexts.length × vocabSize
+   * logits, row i the last position of contexts[i], bit for bit what
+   * contexts[i].eval(tokens[i]) gives; valid until the next call. On abort
+   * it throws code 'ABORTED' and no context's length changes.
+   */
+  evalBatch(contexts: NativeContext[], tokens: (number | number[] | Int32Array)[], options?: { abort?: Int32Array }): Float32Array;
   setThreads(threads: number): void;
   free(): void;
 }

@@ -1,5 +1,7 @@
 // The composition root: builds the parts and wires them to VS Code.
 import * as vscode from 'vscode';
+import { readBackendSettings } from './backend/backend-settings';
+import { chooseBackend } from './backend/choose-backend';
 import { registerChat } from './chat/register';
 import { registerModelCommands } from './commands/model-commands';
 import { registerStats } from './commands/show-stats';
@@ -18,9 +20,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const status = new StatusBar();
   const log = vscode.window.createOutputChannel('BitNet', { log: true });
   context.subscriptions.push(status, log, { dispose: () => void client.dispose() });
-  const completer = registerInlineCompletion(context, client);
-  const chat = registerChat(context, client);
-  context.subscriptions.push(registerWarmUp(completer, () => client.stopWarming()));
+  // The local engine or a server, as the settings say; the features use whichever answers.
+  const backend = chooseBackend(context, client, (line) => log.info(line));
+  const completer = registerInlineCompletion(context, backend);
+  const chat = registerChat(context, backend);
+  context.subscriptions.push(registerWarmUp(completer, () => backend.stopWarming()));
 
   // One log line per completion request; a run of identical skips is logged once.
   let lastSkip: string | undefined;
@@ -30,15 +34,16 @@ export function activate(context: vscode.ExtensionContext): void {
       if (report.outcome === 'failed') log.error(formatReport(report));
       else if (skip === undefined || skip !== lastSkip) log.info(formatReport(report));
       lastSkip = skip;
-      status.update({ ...noteReport(status.current, report), prefillRate: client.prefillRate });
+      status.update({ ...noteReport(status.current, report), prefillRate: backend.prefillRate });
     }),
   );
 
   let modelPath: string | undefined;
-  // The model loads as soon as it is known: the first keystroke or chat message should not wait for it.
+  // The model loads as soon as it is known, so the first keystroke or chat message does not wait
+  // for it; with a server answering, only if the server cannot be reached and the local engine steps in.
   const loadModel = () => {
     const { threads, contextSizes, idleUnloadMs } = readSettings();
-    client.setModel(modelPath, { threads, contextSizes, idleUnloadMs }, true);
+    client.setModel(modelPath, { threads, contextSizes, idleUnloadMs }, readBackendSettings().backend === 'local');
   };
 
   // A sensitive-file pattern that cannot be used is said once, in the log, not silently ignored.
@@ -53,13 +58,15 @@ export function activate(context: vscode.ExtensionContext): void {
   };
 
   context.subscriptions.push(
-    client.onDidChangeStatus((s) => {
-      if (s.state === 'error') log.error(`Engine: ${s.message}`);
-      status.update({ ...engineState(s), prefillRate: client.prefillRate });
+    backend.onDidChangeStatus((s) => {
+      if (s.state === 'error') log.error(`${backend.kind === 'server' ? 'Server' : 'Engine'}: ${s.message}`);
+      // The tooltip names what answers: the model file, or the server's URL.
+      const where = 'path' in s ? { modelPath: s.path } : {};
+      status.update({ ...engineState(s), ...where, prefillRate: backend.prefillRate });
     }),
-    registerStats(client),
+    registerStats(backend),
     vscode.commands.registerCommand('bitnet.showLog', () => log.show(true)),
-    vscode.commands.registerCommand('bitnet.statusMenu', () => showStatusMenu(client.status)),
+    vscode.commands.registerCommand('bitnet.statusMenu', () => showStatusMenu(backend.status)),
     vscode.commands.registerCommand('bitnet.toggleInlineForLanguage', toggleInlineForLanguage),
     vscode.commands.registerCommand('bitnet.toggleInline', async () => {
       const enabled = await toggleInline();
@@ -69,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('bitnet.inline')) showInlineState();
       if (e.affectsConfiguration('bitnet.inline.sensitiveFiles')) checkPatterns();
-      if (['threads', 'contextSize', 'idleUnloadMinutes'].some((key) => e.affectsConfiguration(`bitnet.${key}`))) loadModel();
+      if (['threads', 'contextSize', 'idleUnloadMinutes', 'backend'].some((key) => e.affectsConfiguration(`bitnet.${key}`))) loadModel();
     }),
   );
   showInlineState();
@@ -80,7 +87,7 @@ export function activate(context: vscode.ExtensionContext): void {
     chat.setModelPath(path);
     completer.reset();
     loadModel();
-    status.update({ modelPath: path, ...engineState(client.status) });
+    if (backend.kind === 'local') status.update({ modelPath: path, ...engineState(client.status) });
   });
 }
 

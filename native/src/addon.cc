@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cpu_features.h"
+#include "engine/batch_eval.h"
 #include "engine/context.h"
 #include "engine/engine_error.h"
 #include "engine/model.h"
@@ -126,6 +127,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     return DefineClass(env, "NativeModel",
                        {InstanceAccessor<&ModelWrap::Stats>("stats"),
                         InstanceMethod<&ModelWrap::CreateContext>("createContext"),
+                        InstanceMethod<&ModelWrap::EvalBatch>("evalBatch"),
                         InstanceMethod<&ModelWrap::SetThreads>("setThreads"),
                         InstanceMethod<&ModelWrap::Free>("free")});
   }
@@ -160,6 +162,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   }
 
   Napi::Value CreateContext(const Napi::CallbackInfo& info);
+  Napi::Value EvalBatch(const Napi::CallbackInfo& info);
 
   Napi::Value SetThreads(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
@@ -170,11 +173,19 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   }
 
   Napi::Value Free(const Napi::CallbackInfo& info) {
+    batch_.reset();
+    batch_logits_.Reset();
+    batch_logits_floats_ = 0;
     model_.reset();
     return info.Env().Undefined();
   }
 
   std::unique_ptr<bitnet::Model> model_;
+  // evalBatch's scratch and logits, made on its first call.
+  std::unique_ptr<bitnet::BatchEval> batch_;
+  Napi::Reference<Napi::ArrayBuffer> batch_logits_;
+  size_t batch_logits_floats_ = 0;
+  std::vector<int32_t> batch_tokens_, batch_counts_;
 };
 
 // ---- NativeContext ----
@@ -198,6 +209,11 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
     owner_obj_ = Napi::Persistent(info[0].As<Napi::Object>());
     owner_ = ModelWrap::Unwrap(info[0].As<Napi::Object>());
     ctx_.reset(info[1].As<Napi::External<bitnet::Context>>().Data());
+  }
+
+  // The context, if it and its model are alive and the model is `model`.
+  bitnet::Context* context_of(const ModelWrap* model) const {
+    return ctx_ && owner_ == model && owner_->model() ? ctx_.get() : nullptr;
   }
 
  private:
@@ -325,6 +341,96 @@ Napi::Value ModelWrap::CreateContext(const Napi::CallbackInfo& info) {
   Napi::Object obj = env.GetInstanceData<AddonData>()->context_ctor.New({info.This(), ext});
   guard.release();
   return obj;
+}
+
+// evalBatch(contexts, tokens, options?): for each context its tokens (one
+// id, or an array of ids), all in a single pass over the weights
+// (engine/batch_eval.h). Arguments are read first (which can run JS); the
+// contexts are looked up once that is done.
+Napi::Value ModelWrap::EvalBatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  live(env);
+  const std::string usage = "evalBatch(contexts, tokens)";
+  if (!info[0].IsArray()) throw_arg(env, usage + ": contexts must be an array of contexts");
+  Napi::Array ca = info[0].As<Napi::Array>();
+  const uint32_t n = ca.Length();
+  if (n < 1 || n > bitnet::BatchEval::kMaxContexts) {
+    throw_arg(env, usage + ": contexts must hold 1 to " + std::to_string(bitnet::BatchEval::kMaxContexts) + " contexts");
+  }
+  Napi::Function context_ctor = env.GetInstanceData<AddonData>()->context_ctor.Value();
+  std::vector<Napi::Object> objects;
+  for (uint32_t i = 0; i < n; ++i) {
+    Napi::Value v = ca.Get(i);
+    if (!v.IsObject() || !v.As<Napi::Object>().InstanceOf(context_ctor)) {
+      throw_arg(env, usage + ": contexts[" + std::to_string(i) + "] is not a NativeContext");
+    }
+    objects.push_back(v.As<Napi::Object>());
+  }
+  if (!info[1].IsArray() || info[1].As<Napi::Array>().Length() != n) {
+    throw_arg(env, usage + ": tokens must be an array with an entry per context");
+  }
+  Napi::Array ta = info[1].As<Napi::Array>();
+  batch_counts_.assign(n, 0);
+  batch_tokens_.clear();
+  // Copied with a bound, so a huge array cannot make the copy itself huge.
+  auto take = [&](Napi::Value v, const std::string& what) {
+    if (batch_tokens_.size() >= static_cast<size_t>(bitnet::BatchEval::kMaxRows)) {
+      throw_arg(env, usage + ": at most " + std::to_string(bitnet::BatchEval::kMaxRows) + " tokens in all");
+    }
+    batch_tokens_.push_back(static_cast<int32_t>(integer_arg(env, v, usage + ": " + what, -2147483648.0, 2147483647.0)));
+  };
+  for (uint32_t i = 0; i < n; ++i) {
+    const std::string at = "tokens[" + std::to_string(i) + "]";
+    Napi::Value v = ta.Get(i);
+    const size_t before = batch_tokens_.size();
+    if (v.IsNumber()) {
+      take(v, at);
+    } else if (v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_int32_array) {
+      Napi::Int32Array ia = v.As<Napi::Int32Array>();
+      for (size_t k = 0; k < ia.ElementLength(); ++k) take(Napi::Number::New(env, ia[k]), at);
+    } else if (v.IsArray()) {
+      Napi::Array a = v.As<Napi::Array>();
+      for (uint32_t k = 0; k < a.Length(); ++k) take(a.Get(k), at + "[" + std::to_string(k) + "]");
+    } else {
+      throw_arg(env, usage + ": " + at + " must be a token id, an array of them or an Int32Array");
+    }
+    batch_counts_[i] = static_cast<int32_t>(batch_tokens_.size() - before);
+  }
+  Napi::Value abort_value;
+  if (info.Length() > 2 && !info[2].IsUndefined() && !info[2].IsNull()) {
+    if (!info[2].IsObject()) throw_arg(env, usage + ": options must be an object");
+    Napi::Value ab = info[2].As<Napi::Object>().Get("abort");
+    if (!ab.IsUndefined()) {
+      if (!ab.IsTypedArray() || ab.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
+          ab.As<Napi::Int32Array>().ElementLength() < 1) {
+        throw_arg(env, "evalBatch options.abort must be an Int32Array (over a SharedArrayBuffer) of length >= 1");
+      }
+      abort_value = ab;
+    }
+  }
+
+  bitnet::Model& m = live(env);
+  std::vector<bitnet::Context*> contexts(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    contexts[i] = Napi::ObjectWrap<ContextWrap>::Unwrap(objects[i])->context_of(this);
+    if (!contexts[i]) {
+      throw make_error(env, "FREED", usage + ": contexts[" + std::to_string(i) + "] was freed or belongs to another model");
+    }
+  }
+  if (!batch_) batch_ = guarded(env, [&] { return std::make_unique<bitnet::BatchEval>(m); });
+  const size_t floats = static_cast<size_t>(n) * static_cast<size_t>(m.hparams().vocab);
+  if (floats > batch_logits_floats_) {
+    // A new buffer: views handed out before keep the old one alive.
+    batch_logits_ = Napi::Persistent(Napi::ArrayBuffer::New(env, floats * sizeof(float)));
+    batch_logits_floats_ = floats;
+  }
+  // From here to the return no JS runs, so these pointers stay valid.
+  const int32_t* abort = abort_value.IsEmpty() ? nullptr : abort_value.As<Napi::Int32Array>().Data();
+  float* out = static_cast<float*>(batch_logits_.Value().Data());
+  guarded(env, [&] {
+    batch_->eval(contexts.data(), batch_counts_.data(), batch_tokens_.data(), static_cast<int>(n), abort, out);
+  });
+  return Napi::Float32Array::New(env, floats, batch_logits_.Value(), 0);
 }
 
 // ---- module functions ----

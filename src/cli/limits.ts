@@ -16,3 +16,6 @@ export const TEMPERATURE = { min: settings['bitnet.temperature'].minimum, max: s
 
 /** --seed: the samplers and the model maker take a 32-bit seed. */
 export const SEED = { min: 0, max: 2 ** 32 - 1 };
+
+/** --ctx: a KV cache size the extension's context-size settings allow. */
+export const CONTEXT = { min: settings['bitnet.contextSize.completion'].minimum, max: settings['bitnet.contextSize.chat'].maximum };

@@ -18,6 +18,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   run: { summary: 'generate text from a prompt and print timings', load: async () => (await import('./run')).run },
   logits: { summary: 'print the top logits at the last position as JSON', load: async () => (await import('./logits')).logits },
   bench: { summary: 'measure load time, memory, decode and prompt speed', load: async () => (await import('./bench')).bench },
+  serve: { summary: 'serve the model over llama.cpp-server and OpenAI-compatible HTTP', load: async () => (await import('./serve')).serve },
 };
 
 function usage(): string {

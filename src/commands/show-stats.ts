@@ -2,8 +2,8 @@
 // read-only Markdown document (a virtual document, never an Untitled file to
 // save). Running the command again refreshes that document in place.
 import * as vscode from 'vscode';
-import type { EngineClient } from '../engine/client';
-import { formatStats } from './stats-report';
+import type { Backend } from '../backend/backend';
+import { formatBackendStats } from '../backend/server-stats-report';
 
 /** The document's scheme; `onFileSystem:bitnet-stats` activates the extension to restore it after a reload. */
 export const STATS_SCHEME = 'bitnet-stats';
@@ -13,12 +13,12 @@ class StatsDocument implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly client: Pick<EngineClient, 'stats' | 'status'>) {}
+  constructor(private readonly client: Pick<Backend, 'stats' | 'status'>) {}
 
   async provideTextDocumentContent(): Promise<string> {
     let body: string;
     try {
-      body = formatStats(await this.client.stats(), this.client.status);
+      body = formatBackendStats(await this.client.stats(), this.client.status);
     } catch (err) {
       body = `# BitNet stats\n\nThe engine is not running: ${(err as Error).message}\n`;
     }
@@ -35,7 +35,7 @@ class StatsDocument implements vscode.TextDocumentContentProvider {
 }
 
 /** Registers the stats document and the command that shows (or refreshes) it. */
-export function registerStats(client: Pick<EngineClient, 'stats' | 'status'>): vscode.Disposable {
+export function registerStats(client: Pick<Backend, 'stats' | 'status'>): vscode.Disposable {
   const document = new StatsDocument(client);
   return vscode.Disposable.from(
     document,

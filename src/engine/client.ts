@@ -26,17 +26,12 @@ import {
   type WorkerToClient,
 } from './protocol';
 import { TextStream } from './text-stream';
+import { generationStream, pendingStats, type GenerationStream } from './generation-stream';
 
 export { EngineError } from './engine-errors';
 export type { ChatMessage, CompletionPrompt, EngineStats, EngineStatus, GenerateOptions, GenerationStats, PromptProgress } from './protocol';
 
-/** The text of one generation as it streams, with the worker's figures for it. */
-export interface GenerationStream extends AsyncIterable<string> {
-  /** The worker's figures once the request has ended; undefined if it failed or never reached the worker. */
-  readonly stats: Promise<GenerationStats | undefined>;
-  /** How far the prompt has been read, while it is being read. */
-  readonly progress: PromptProgress | undefined;
-}
+export type { GenerationStream };
 
 export interface ModelOptions {
   threads?: number;
@@ -209,39 +204,13 @@ export class EngineClient {
   }
 
   private generate(kind: GenerationKind, input: CompletionPrompt | ChatMessage[], options: GenerateOptions, signal?: AbortSignal): GenerationStream {
-    let settle: (stats: GenerationStats | undefined) => void = () => undefined;
-    const stats = new Promise<GenerationStats | undefined>((resolve) => (settle = resolve));
+    const stats = pendingStats();
     let stream: Stream | undefined;
     const texts = this.stream(kind, input, options, signal, (s) => {
       stream = s;
-      s.ended = settle;
+      s.ended = stats.settle;
     });
-    return {
-      stats,
-      get progress() {
-        return stream?.progress;
-      },
-      [Symbol.asyncIterator]: () => {
-        const iterator = texts[Symbol.asyncIterator]();
-        return {
-          next: async () => {
-            try {
-              const result = await iterator.next();
-              if (result.done && !stream) settle(undefined); // never sent: cancelled before it started
-              return result;
-            } catch (err) {
-              settle(undefined);
-              throw err;
-            }
-          },
-          return: async () => {
-            const result = await iterator.return?.(undefined);
-            if (!stream) settle(undefined);
-            return result ?? { done: true, value: undefined };
-          },
-        };
-      },
-    };
+    return generationStream(texts, stats, () => stream !== undefined, () => stream?.progress);
   }
 
   private async *stream(

@@ -53,6 +53,8 @@ class Context {
 
 
  private:
+  // One pass over the weights for several contexts runs each one's own attention (batch_eval.h).
+  friend class BatchEval;
   void eval_chunk(const int32_t* tokens, int n_tok, int pos0, bool single, const int32_t* abort,
                   bool want_all, float* logits_all, float* logits_last);
   // Which rows of a layer go on past the KV store: all, only the last (the

@@ -8,6 +8,7 @@ import explain from './explain.mjs';
 import firstRun from './first-run.mjs';
 import responsive from './responsive.mjs';
 import reload from './reload.mjs';
+import server from './server.mjs';
 import history from './history.mjs';
 import insert from './insert.mjs';
 import stats from './stats.mjs';
@@ -17,6 +18,6 @@ import keys from './keys.mjs';
 import inline2b4t from './inline-2b4t.mjs';
 import downloadOffline from './download-offline.mjs';
 
-export const ALL = [activation, inline, chat, explain, responsive, history, insert, stats, looks, keys, loading, reload, firstRun, downloadOffline, inline2b4t];
+export const ALL = [activation, inline, chat, explain, responsive, history, insert, stats, looks, keys, loading, reload, server, firstRun, downloadOffline, inline2b4t];
 
-export const ENABLED = ['activation', 'inline', 'chat', 'explain', 'responsive', 'history', 'insert', 'stats', 'looks', 'keys', 'loading', 'reload', 'first-run', 'download-offline', 'inline-2b4t'];
+export const ENABLED = ['activation', 'inline', 'chat', 'explain', 'responsive', 'history', 'insert', 'stats', 'looks', 'keys', 'loading', 'reload', 'server', 'first-run', 'download-offline', 'inline-2b4t'];

@@ -1,0 +1,256 @@
+#include "engine/strict_fp.h"
+#include "engine/batch_eval.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "engine/engine_error.h"
+#include "engine/f16_rows.h"
+#include "engine/ops.h"
+
+namespace bitnet {
+
+namespace {
+
+// Rounding follows the size of each context's own call (spec 11.1).
+inline bool single(const Context& c, int count) { return c.single_token_rounding && count == 1; }
+
+inline bool aborted(const int32_t* flag) {
+  return flag != nullptr && __atomic_load_n(flag, __ATOMIC_RELAXED) != 0;
+}
+
+// A matrix's rows cut on the kernels' row groups, as Context cuts them, so
+// each row's result is the same whoever computes it.
+struct RowChunks {
+  int size = 0, count = 0, rows = 0;
+  RowChunks(const ThreadPool& pool, int n_rows) : rows(n_rows) {
+    size = static_cast<int>(pool.chunk_size(n_rows, Model::kRowAlign));
+    count = (n_rows + size - 1) / size;
+  }
+  int begin(int c) const { return c * size; }
+  int end(int c) const { return std::min(rows, (c + 1) * size); }
+};
+
+}  // namespace
+
+BatchEval::BatchEval(Model& model) : model_(model), hp_(model.hparams()) {}
+
+void BatchEval::reserve(int rows, int n) {
+  const size_t D = hp_.n_embd, F = hp_.n_ff, KV = hp_.kv_dim;
+  if (rows > rows_) {
+    const size_t R = static_cast<size_t>(rows), QKV = D + 2 * KV;
+    x_.reset(R * D);
+    xn_.reset(R * std::max(D, F));
+    q8_.reset(R * std::max(D, F));
+    q8_scale_.reset(R);
+    q8_sum_.reset(R);
+    dot_.reset(R * std::max(QKV, 2 * F));
+    qkv_.reset(R * QKV);
+    att_.reset(R * D);
+    mlp_.reset(R * F);
+    rows_ = rows;
+  }
+  if (n > contexts_) {
+    const size_t N = static_cast<size_t>(n);
+    head_in_.reset(N * D);
+    head_q8_.reset(N * D);
+    head_scale_.reset(N);
+    head_dot_.reset(N * static_cast<size_t>(hp_.vocab));
+    contexts_ = n;
+  }
+}
+
+void BatchEval::check(Context* const* contexts, const int32_t* counts, const int32_t* tokens, int n) const {
+  if (n < 1 || n > kMaxContexts) {
+    throw EngineError(kBadArgument, "a batched eval takes 1 to " + std::to_string(kMaxContexts) + " contexts, got " +
+                                        std::to_string(n));
+  }
+  int rows = 0;
+  for (int i = 0; i < n; ++i) {
+    const Context* c = contexts[i];
+    const std::string which = "context " + std::to_string(i);
+    if (c == nullptr) throw EngineError(kBadArgument, which + " is missing");
+    if (&c->model_ != &model_) throw EngineError(kBadArgument, which + " belongs to another model");
+    // One chunk of the context's own scratch holds its rows in attention.
+    if (counts[i] < 1 || counts[i] > c->chunk_) {
+      throw EngineError(kBadArgument, which + " must take 1 to " + std::to_string(c->chunk_) + " tokens, got " +
+                                          std::to_string(counts[i]));
+    }
+    if (counts[i] > c->capacity_ - c->length_) {
+      throw EngineError(kBadArgument, which + ": " + std::to_string(counts[i]) + " tokens at position " +
+                                          std::to_string(c->length_) + " do not fit in its capacity of " +
+                                          std::to_string(c->capacity_));
+    }
+    if (counts[i] > kMaxRows - rows) {
+      throw EngineError(kBadArgument, "a batched eval takes at most " + std::to_string(kMaxRows) + " tokens in all");
+    }
+    for (int t = rows; t < rows + counts[i]; ++t) {
+      if (tokens[t] < 0 || tokens[t] >= hp_.vocab) {
+        throw EngineError(kBadArgument, "token id " + std::to_string(tokens[t]) + " at index " + std::to_string(t) +
+                                            " is outside the vocabulary (0.." + std::to_string(hp_.vocab - 1) + ")");
+      }
+    }
+    rows += counts[i];
+    // Two entries of one context would write the same KV positions.
+    for (int j = 0; j < i; ++j) {
+      if (contexts[j] == c) throw EngineError(kBadArgument, which + " appears twice in one batch");
+    }
+  }
+}
+
+void BatchEval::eval(Context* const* contexts, const int32_t* counts, const int32_t* tokens, int n,
+                     const int32_t* abort, float* logits) {
+  check(contexts, counts, tokens, n);
+  int rows = 0;
+  for (int i = 0; i < n; ++i) rows += counts[i];
+  reserve(rows, n);
+  const int D = hp_.n_embd, half = hp_.head_dim / 2;
+  const float theta_scale = std::pow(hp_.rope_base, -2.0f / static_cast<float>(hp_.head_dim));
+  for (int i = 0; i < n; ++i) {
+    Context& c = *contexts[i];
+    c.ensure_thread_scratch();
+    // A context's first scratch rows serve its rows of this batch in attention.
+    for (int t = 0; t < counts[i]; ++t) {
+      rope_angles(c.length_ + t, half, theta_scale, c.rope_cos_.data() + t * half, c.rope_sin_.data() + t * half);
+    }
+  }
+  for (int t = 0; t < rows; ++t) f16_to_f32_row(model_.embedding_row(tokens[t]), D, x_.data() + static_cast<size_t>(t) * D);
+  for (int l = 0; l < hp_.n_layer; ++l) {
+    if (aborted(abort)) throw EngineError(kAborted, "evaluation was aborted");
+    layer(l, contexts, counts, n, rows);
+  }
+  head(contexts, counts, n, logits);
+  for (int i = 0; i < n; ++i) contexts[i]->length_ += counts[i];
+}
+
+void BatchEval::norm_quantize(const float* in, int ld_in, const float* w, int cols, int rows) {
+  const KernelTable& k = model_.kernels();
+  const float eps = hp_.rms_eps;
+  model_.pool().parallel_for(rows, 8, [&](int64_t b, int64_t e) {
+    const int t0 = static_cast<int>(b), rows = static_cast<int>(e - b);
+    float* y = xn_.data() + static_cast<size_t>(t0) * cols;
+    rms_norm_rows(in + static_cast<size_t>(t0) * ld_in, ld_in, w, cols, eps, rows, y, cols);
+    for (int t = t0; t < t0 + rows; ++t) {
+      q8_scale_[t] = k.quantize_row_i8(xn_.data() + static_cast<size_t>(t) * cols, cols,
+                                        q8_.data() + static_cast<size_t>(t) * cols, &q8_sum_[t]);
+    }
+  });
+}
+
+// The same operations as Context::layer_forward, with the rows of every
+// context in each matrix product (`n` is the row count below).
+void BatchEval::layer(int l, Context* const* contexts, const int32_t* counts, int n_contexts, int n) {
+  const LayerWeights& W = model_.layer(l);
+  const KernelTable& k = model_.kernels();
+  ThreadPool& pool = model_.pool();
+  const int D = hp_.n_embd, F = hp_.n_ff, KV = hp_.kv_dim, QKV = D + 2 * KV;
+  int32_t* dot = dot_.data();
+  const float* s = q8_scale_.data();
+
+  norm_quantize(x_.data(), D, W.attn_norm.data(), D, n);
+  {
+    const TernaryMatrix* mats[3] = {&W.q.m, &W.k.m, &W.v.m};
+    const int col0[3] = {0, D, D + KV};
+    const RowChunks rc[3] = {RowChunks(pool, D), RowChunks(pool, KV), RowChunks(pool, KV)};
+    pool.run_chunks(rc[0].count + rc[1].count + rc[2].count, [&](int c, int) {
+      int m = 0;
+      while (c >= rc[m].count) c -= rc[m++].count;
+      const TernaryMatrix& w = *mats[m];
+      const int r0 = rc[m].begin(c), r1 = rc[m].end(c);
+      k.ternary_gemm(w, q8_.data(), q8_sum_.data(), n, r0, r1, dot + col0[m], QKV);
+      for (int t = 0; t < n; ++t) {
+        const size_t at = static_cast<size_t>(t) * QKV + col0[m] + r0;
+        bitlinear_out(dot + at, r1 - r0, s[t], w.scale, qkv_.data() + at);
+      }
+    });
+  }
+  for (int i = 0, row = 0; i < n_contexts; row += counts[i++]) attend(l, *contexts[i], row, counts[i]);
+
+  norm_quantize(att_.data(), D, W.attn_sub_norm.data(), D, n);
+  residual_bitlinear(W.o.m, n);
+
+  norm_quantize(x_.data(), D, W.ffn_norm.data(), D, n);
+  const RowChunks rc_f(pool, F);
+  pool.run_chunks(rc_f.count, [&](int c, int) {
+    const int r0 = rc_f.begin(c), r1 = rc_f.end(c);
+    k.ternary_gemm(W.up.m, q8_.data(), q8_sum_.data(), n, r0, r1, dot, 2 * F);
+    k.ternary_gemm(W.gate.m, q8_.data(), q8_sum_.data(), n, r0, r1, dot + F, 2 * F);
+    for (int t = 0; t < n; ++t) {
+      const int32_t* d = dot + static_cast<size_t>(t) * 2 * F;
+      bitlinear_relu_sq_mul(d + r0, d + F + r0, r1 - r0, s[t], W.up.m.scale, W.gate.m.scale,
+                            mlp_.data() + static_cast<size_t>(t) * F + r0);
+    }
+  });
+  norm_quantize(mlp_.data(), F, W.ffn_sub_norm.data(), F, n);
+  residual_bitlinear(W.down.m, n);
+}
+
+// One context's attention, by its own code on its own KV cache: its rows'
+// Q, K and V go to its first scratch rows, which store_kv ropes and caches
+// at its next positions and attend reads.
+void BatchEval::attend(int l, Context& ctx, int first_row, int count) {
+  const int D = hp_.n_embd, QKV = D + 2 * hp_.kv_dim;
+  const float* from = qkv_.data() + static_cast<size_t>(first_row) * QKV;
+  std::copy(from, from + static_cast<size_t>(count) * QKV, ctx.qkv_.data());
+  ctx.store_kv(l, count, ctx.length_);
+  ctx.attend(l, count, 0, ctx.length_, single(ctx, count));
+  std::copy(ctx.att_.data(), ctx.att_.data() + static_cast<size_t>(count) * D, att_.data() + static_cast<size_t>(first_row) * D);
+}
+
+// x += w(q) for every row (the kernel reads each row's q w.cols apart).
+void BatchEval::residual_bitlinear(const TernaryMatrix& w, int n) {
+  const KernelTable& k = model_.kernels();
+  ThreadPool& pool = model_.pool();
+  const int D = hp_.n_embd;
+  const float* s = q8_scale_.data();
+  const RowChunks rc(pool, D);
+  pool.run_chunks(rc.count, [&](int c, int) {
+    const int r0 = rc.begin(c), r1 = rc.end(c);
+    k.ternary_gemm(w, q8_.data(), q8_sum_.data(), n, r0, r1, dot_.data(), D);
+    for (int t = 0; t < n; ++t) {
+      const size_t at = static_cast<size_t>(t) * D + r0;
+      bitlinear_out_add(dot_.data() + at, r1 - r0, s[t], w.scale, x_.data() + at);
+    }
+  });
+}
+
+// Context::head for each context's last row. The vocabulary is cut into
+// runs of rows and each run meets all contexts in turn, so it is read from
+// memory once and from cache for the rest.
+void BatchEval::head(Context* const* contexts, const int32_t* counts, int n, float* logits) {
+  const KernelTable& k = model_.kernels();
+  const int D = hp_.n_embd, V = hp_.vocab;
+  for (int i = 0, last = -1; i < n; ++i) {
+    last += counts[i];
+    float* in = head_in_.data() + static_cast<size_t>(i) * D;
+    rms_norm(x_.data() + static_cast<size_t>(last) * D, model_.output_norm(), D, hp_.rms_eps, in);
+    if (single(*contexts[i], counts[i])) round_to_f16(in, D);
+    if (model_.lm_head() == LmHead::kInt8) {
+      int32_t sum;
+      head_scale_[i] = k.quantize_row_i8(in, D, head_q8_.data() + static_cast<size_t>(i) * D, &sum);
+    }
+  }
+  if (model_.lm_head() == LmHead::kF16) {
+    const uint16_t* e = model_.embedding();
+    model_.pool().parallel_for(V, 64, [&](int64_t r0, int64_t r1) {
+      for (int i = 0; i < n; ++i) {
+        k.f16_gemv(e, D, D, head_in_.data() + static_cast<size_t>(i) * D, static_cast<int>(r0), static_cast<int>(r1),
+                   logits + static_cast<size_t>(i) * V);
+      }
+    });
+    return;
+  }
+  const int8_t* hq = model_.head_q();
+  const float* hs = model_.head_scale();
+  model_.pool().parallel_for(V, 64, [&](int64_t r0, int64_t r1) {
+    for (int i = 0; i < n; ++i) {
+      int32_t* dot = head_dot_.data() + static_cast<size_t>(i) * V;
+      k.i8_gemv(hq, D, D, head_q8_.data() + static_cast<size_t>(i) * D, static_cast<int>(r0), static_cast<int>(r1), dot);
+      int8_head_out(dot + r0, static_cast<int>(r1 - r0), head_scale_[i], hs + r0,
+                    logits + static_cast<size_t>(i) * V + r0);
+    }
+  });
+}
+
+}  // namespace bitnet

@@ -39,7 +39,10 @@ BatchEval::BatchEval(Model& model) : model_(model), hp_(model.hparams()) {}
 void BatchEval::reserve(int rows, int n) {
   const size_t D = hp_.n_embd, F = hp_.n_ff, KV = hp_.kv_dim;
   if (rows > rows_) {
-    const size_t R = static_cast<size_t>(rows), QKV = D + 2 * KV;
+    const size_t R = static_cast<size_t>(rows), QKV = D + 2 * KV, half = hp_.head_dim / 2;
+    embd_.reset(R * D);
+    rope_cos_.reset(R * half);
+    rope_sin_.reset(R * half);
     x_.reset(R * D);
     xn_.reset(R * std::max(D, F));
     q8_.reset(R * std::max(D, F));
@@ -106,16 +109,22 @@ void BatchEval::eval(Context* const* contexts, const int32_t* counts, const int3
   for (int i = 0; i < n; ++i) rows += counts[i];
   reserve(rows, n);
   const int D = hp_.n_embd, half = hp_.head_dim / 2;
+  // Read first: if the file changed on disk, no context has changed yet.
+  model_.embedding_rows(tokens, rows, embd_.data());
+  for (int t = 0; t < rows; ++t) {
+    f16_to_f32_row(embd_.data() + static_cast<size_t>(t) * D, D, x_.data() + static_cast<size_t>(t) * D);
+  }
   const float theta_scale = std::pow(hp_.rope_base, -2.0f / static_cast<float>(hp_.head_dim));
-  for (int i = 0; i < n; ++i) {
+  for (int i = 0, row = 0; i < n; row += counts[i++]) {
     Context& c = *contexts[i];
-    c.ensure_thread_scratch();
-    // A context's first scratch rows serve its rows of this batch in attention.
+    // The model's scratch (shared by its contexts) must fit this context's rows and positions.
+    c.reserve_scratch();
+    c.touched_ = std::max(c.touched_, c.length_ + counts[i]);
     for (int t = 0; t < counts[i]; ++t) {
-      rope_angles(c.length_ + t, half, theta_scale, c.rope_cos_.data() + t * half, c.rope_sin_.data() + t * half);
+      const size_t at = static_cast<size_t>(row + t) * half;
+      rope_angles(c.length_ + t, half, theta_scale, rope_cos_.data() + at, rope_sin_.data() + at);
     }
   }
-  for (int t = 0; t < rows; ++t) f16_to_f32_row(model_.embedding_row(tokens[t]), D, x_.data() + static_cast<size_t>(t) * D);
   for (int l = 0; l < hp_.n_layer; ++l) {
     if (aborted(abort)) throw EngineError(kAborted, "evaluation was aborted");
     layer(l, contexts, counts, n, rows);
@@ -187,15 +196,19 @@ void BatchEval::layer(int l, Context* const* contexts, const int32_t* counts, in
 }
 
 // One context's attention, by its own code on its own KV cache: its rows'
-// Q, K and V go to its first scratch rows, which store_kv ropes and caches
-// at its next positions and attend reads.
+// Q, K, V and rope angles go to the first rows of the model's scratch, which
+// store_kv ropes and caches at its next positions and attend reads.
 void BatchEval::attend(int l, Context& ctx, int first_row, int count) {
-  const int D = hp_.n_embd, QKV = D + 2 * hp_.kv_dim;
+  const int D = hp_.n_embd, QKV = D + 2 * hp_.kv_dim, half = hp_.head_dim / 2;
+  EvalScratch& s = ctx.s_;
   const float* from = qkv_.data() + static_cast<size_t>(first_row) * QKV;
-  std::copy(from, from + static_cast<size_t>(count) * QKV, ctx.qkv_.data());
+  std::copy(from, from + static_cast<size_t>(count) * QKV, s.qkv.data());
+  const size_t r0 = static_cast<size_t>(first_row) * half, rn = static_cast<size_t>(count) * half;
+  std::copy(rope_cos_.data() + r0, rope_cos_.data() + r0 + rn, s.rope_cos.data());
+  std::copy(rope_sin_.data() + r0, rope_sin_.data() + r0 + rn, s.rope_sin.data());
   ctx.store_kv(l, count, ctx.length_);
   ctx.attend(l, count, 0, ctx.length_, single(ctx, count));
-  std::copy(ctx.att_.data(), ctx.att_.data() + static_cast<size_t>(count) * D, att_.data() + static_cast<size_t>(first_row) * D);
+  std::copy(s.att.data(), s.att.data() + static_cast<size_t>(count) * D, att_.data() + static_cast<size_t>(first_row) * D);
 }
 
 // x += w(q) for every row (the kernel reads each row's q w.cols apart).

@@ -51,6 +51,8 @@ class BatchEval {
   int rows_ = 0;      // token rows the buffers hold
   int contexts_ = 0;  // contexts the head's buffers hold
 
+  AlignedBuffer<uint16_t> embd_;   // [rows][n_embd] F16 embedding rows of the tokens
+  AlignedBuffer<float> rope_cos_, rope_sin_;  // [rows][head_dim / 2]
   AlignedBuffer<float> x_;         // [rows][n_embd] residual stream
   AlignedBuffer<float> xn_;        // [rows][max(n_embd, n_ff)] normed input of a matmul
   AlignedBuffer<int8_t> q8_;       // same shape, quantized

@@ -157,7 +157,11 @@ export default {
       const afterChat = await serverRequests(serve.url);
       expect(afterChat > afterCompletion, `the server took no chat request (${afterCompletion} → ${afterChat})`);
 
-      stats = await statsText(page);
+      // Show stats refreshes its one document in place: the new figures land a moment after the command.
+      for (let i = 0; i < 20 && !/Completion: first token in/.test(stats); i++) {
+        if (i > 0) await page.waitForTimeout(500);
+        stats = await statsText(page);
+      }
       await shot('stats-after');
       expect(/Completion: first token in \d+ ms/.test(stats), `Show stats has no completion from the server:\n${stats}`);
     } finally {

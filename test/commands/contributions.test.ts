@@ -63,7 +63,7 @@ test("BitNet's keys are none of the big AI extensions' default keys", () => {
 
 test('the settings come in titled groups whose ids VS Code drops from the setting labels (no "Bitnet ›")', () => {
   const groups: Array<{ id: string; title: string; properties: Record<string, unknown> }> = contributes.configuration;
-  assert.deepEqual(groups.map((g) => g.title), ['Model', 'Inline completion', 'Chat']);
+  assert.deepEqual(groups.map((g) => g.title), ['Model', 'Inline completion', 'Chat', 'Server']);
   for (const group of groups) {
     // The Settings editor removes the group id from the front of each setting's
     // category: "bitnet.inline.enabled" in group "bitnet.inline" reads "Enabled".

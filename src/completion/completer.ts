@@ -6,12 +6,13 @@ import { InflightCompletion, type CompletionGenerator } from './inflight-complet
 import { completionMode, type CompletionMode } from './mode';
 import type { FilterContext } from './postprocess/filter';
 import { postProcess } from './postprocess/pipeline';
+import { stopAtBlockClose } from './postprocess/stop-at-block-close';
 import { stopAtRepetition } from './postprocess/stop-at-repetition';
 import { truncateToMode } from './postprocess/truncate-to-mode';
 import type { CompletionPrompt } from '../engine/protocol';
 import type { CompletionOutcome, CompletionReport } from './completion-report';
 import { SKIP_REASON_TEXT, type SkipReason } from './skip-rules';
-import { buildPrompt, COLD_WINDOW_STEP_LINES, COLD_WINDOW_WORTH, coldWindowTokens } from './prompt';
+import { COLD_WINDOW_STEP_LINES, COLD_WINDOW_WORTH, coldWindowTokens, promptAt, promptLead } from './prompt';
 import { lineAroundCursor, nextLines, type DocumentSnapshot } from './snapshot';
 
 export interface CompleterSettings {
@@ -107,7 +108,7 @@ export class InlineCompleter {
     this.engine.warm(this.prompt(doc, settings), settings.maxTokens);
   }
 
-  /** Text the generation in flight has produced so far, if one is running. */
+  /** The suggestion the generation in flight has written so far, if one is running. */
   get inflightText(): string | undefined {
     const g = this.current;
     return g && !g.settled ? g.text : undefined;
@@ -163,6 +164,7 @@ export class InlineCompleter {
       languageId: doc.languageId,
       prefix: doc.prefix,
       lineAfter: ctx.lineAfter,
+      lead: promptLead(mode),
       options: {
         maxTokens: settings.maxTokens,
         temperature: 0,
@@ -170,7 +172,7 @@ export class InlineCompleter {
         timeBudgetMs: settings.timeBudgetMs,
       },
       isFinished: (text) => hasEnough(text, ctx),
-      onTimeout: (text) => (mode.kind === 'multi-line' ? completeLines(text) : text),
+      onTimeout: (text) => (mode.kind === 'single-line' ? text : completeLines(text)),
     });
     this.current = generation;
     attempt.generation = generation;
@@ -184,10 +186,10 @@ export class InlineCompleter {
 
   /** The full prompt, and a cold one this CPU reads in about a second when that is much shorter. */
   private prompt(doc: DocumentSnapshot, settings: CompleterSettings): CompletionPrompt {
-    const full = buildPrompt(doc, settings.promptTokens).text;
+    const full = promptAt(doc, settings.promptTokens).text;
     const coldTokens = coldWindowTokens(this.engine.prefillRate);
     if (coldTokens >= settings.promptTokens * COLD_WINDOW_WORTH) return { full };
-    return { full, cold: buildPrompt(doc, coldTokens, COLD_WINDOW_STEP_LINES).text };
+    return { full, cold: promptAt(doc, coldTokens, COLD_WINDOW_STEP_LINES).text };
   }
 }
 
@@ -214,7 +216,7 @@ function hasEnough(text: string, ctx: FilterContext): boolean {
   if (end < 0) return false;
   if (ctx.mode.kind === 'single-line') return true;
   const lines = text.slice(0, end);
-  return truncateToMode(lines, ctx).length < lines.length || stopAtRepetition(lines, ctx).length < lines.length;
+  return [truncateToMode, stopAtBlockClose, stopAtRepetition].some((cut) => cut(lines, ctx).length < lines.length);
 }
 
 function completeLines(text: string): string {

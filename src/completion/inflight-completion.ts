@@ -24,6 +24,8 @@ export interface GenerationPlan {
   languageId: string;
   prefix: string;
   lineAfter: string;
+  /** What the prompt holds past `prefix` (see promptLead): the text starts with it. */
+  lead: string;
   options: GenerateOptions;
   /** True once `text` holds everything worth showing: generation stops early. */
   isFinished(text: string): boolean;
@@ -32,8 +34,8 @@ export interface GenerationPlan {
 }
 
 export class InflightCompletion {
-  /** Text generated so far. */
-  text = '';
+  /** The suggestion so far: the prompt's lead, then the text generated. */
+  text: string;
   settled = false;
   /** How it ended: the model stopped or had enough, the time ran out, or nobody waited. */
   outcome: 'finished' | 'timeout' | 'abandoned' | undefined;
@@ -46,6 +48,7 @@ export class InflightCompletion {
   private abandonTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(engine: CompletionGenerator, readonly plan: GenerationPlan) {
+    this.text = plan.lead;
     this.result = this.run(engine).finally(() => {
       this.settled = true;
       clearTimeout(this.abandonTimer);
@@ -60,7 +63,8 @@ export class InflightCompletion {
     if (!at.prefix.startsWith(plan.prefix)) return false;
     const typed = at.prefix.slice(plan.prefix.length);
     // Nothing generated yet says nothing about what was typed: start afresh then.
-    return typed === '' || this.text.startsWith(typed) || (this.text !== '' && typed.startsWith(this.text));
+    const generated = this.text.length > plan.lead.length;
+    return typed === '' || (generated && (this.text.startsWith(typed) || typed.startsWith(this.text)));
   }
 
   /** Waits for the result on behalf of one request; undefined if that request is cancelled. */

@@ -1,10 +1,12 @@
 // Builds the model prompt for an inline completion. BitNet b1.58 2B4T has no
 // fill-in-the-middle training, so the prompt is a plain continuation: a
-// one-line header, then the tail of the text before the cursor. The suffix
-// is left out of the prompt and used only in post-processing.
+// one-line header, then the tail of the text before the cursor (and, right
+// after a block opener, the line break the body starts on: see promptLead).
+// The suffix is left out of the prompt and used only in post-processing.
 import { INITIAL_TOKENS_PER_SECOND } from '../engine/prefill-meter';
 import { COLD_PROMPT_SECONDS } from '../engine/protocol';
 import { lineComment } from './comment-syntax';
+import { completionMode, type CompletionMode } from './mode';
 import type { DocumentSnapshot } from './snapshot';
 
 /** Conservative characters per token for source text (Llama 3 averages ~3.5-4). */
@@ -31,10 +33,27 @@ export function coldWindowTokens(prefillTokensPerSecond: number | undefined): nu
   return Math.min(COLD_WINDOW_TOKENS.max, Math.max(COLD_WINDOW_TOKENS.min, tokens));
 }
 
+/**
+ * Text the prompt holds past the cursor; the suggestion starts with it.
+ * Right after a block opener it is the line break the body starts on:
+ * Llama 3's tokenizer writes an opener and its line break as one token
+ * (` {\n`, `):\n`), so in the code the model learnt from, the token ` {`
+ * is followed by more text on the same line, almost never by a line break.
+ * Ending the prompt with ` {\n` asks for the body the way such code reads.
+ */
+export function promptLead(mode: CompletionMode): string {
+  return mode.kind === 'block-body' ? '\n' : '';
+}
+
 export interface Prompt {
   text: string;
   /** Where the document prefix starts inside the prompt text. */
   prefixStart: number;
+}
+
+/** The prompt for a completion at the cursor: the text before it, and the lead its mode asks for. */
+export function promptAt(doc: DocumentSnapshot, budgetTokens: number, stepLines = WINDOW_STEP_LINES): Prompt {
+  return buildPrompt({ ...doc, prefix: doc.prefix + promptLead(completionMode(doc)) }, budgetTokens, stepLines);
 }
 
 export function buildPrompt(doc: Pick<DocumentSnapshot, 'path' | 'languageId' | 'prefix'>, budgetTokens: number, stepLines = WINDOW_STEP_LINES): Prompt {

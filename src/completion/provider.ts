@@ -27,6 +27,11 @@ export class InlineProvider implements vscode.InlineCompletionItemProvider {
     try {
       const result = await this.completer.complete(snapshot(document, position), { explicit, signal: controller.signal });
       if (!result || token.isCancellationRequested) return undefined;
+      // An insertion at the cursor, also for a body inside `{|}`: VS Code draws
+      // the rest of the cursor's line after the last line of a multi-line
+      // suggestion, and the body ends with the line break that leaves that
+      // closer a line of its own (closer-on-own-line.ts). Replacing the closer
+      // instead would rely on VS Code's diffing to show ghost text at all.
       return [new vscode.InlineCompletionItem(result.text, new vscode.Range(position, position))];
     } finally {
       subscription.dispose();

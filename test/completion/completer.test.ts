@@ -120,6 +120,7 @@ test('with text right of the cursor, the suggestion never repeats it at its end'
   for (let i = 0; i < 12; i++) {
     const result = await completer.complete(doc(`call${i}(`, ');\n'), explicit());
     if (result) assert.ok(!result.text.endsWith(');') && !result.text.endsWith(')'), result.text);
+    if (result) assert.ok(!result.text.includes('\n'), `a call's arguments stay on its line: ${JSON.stringify(result.text)}`);
   }
 });
 
@@ -145,6 +146,38 @@ test('the same text before the cursor in another file asks the model again', asy
   const result = await completer.complete(other, explicit());
   assert.notEqual(result?.source, 'cache');
   assert.equal(completer.counters.generations, generations + 1);
+});
+
+test('inside function f() {|}, the model reads on from the brace and its line break, and the body it writes goes on lines of its own above the brace', async () => {
+  const { generator, prompts } = noting(client);
+  const completer = new InlineCompleter(generator, () => settings);
+  let shown = 0;
+  for (let i = 0; i < 12 && shown < 3; i++) {
+    const prefix = `function braced${i}(x: number) {`;
+    const result = await completer.complete(doc(prefix, '}\n'), explicit());
+    assert.ok(prompts.at(-1)!.full.endsWith(`${prefix}\n`), 'the prompt ends with the opener and its line break');
+    if (!result) continue;
+    shown++;
+    // The document once the suggestion is accepted at the cursor.
+    const lines = (prefix + result.text + '}\n').split('\n');
+    assert.equal(lines[0], prefix, 'nothing is added on the opener\'s line');
+    assert.deepEqual(lines.slice(-2), ['}', ''], 'the brace the editor typed closes the block on a line of its own');
+    const body = lines.slice(1, -2);
+    assert.ok(body.length > 0);
+    for (const line of body) assert.ok(line.trim() === '' || indentWidth(line, 2) > 0, `line left the block: ${JSON.stringify(line)}`);
+    assert.ok(!body.some((line) => line.includes('}')), 'the model\'s own closing brace is not suggested');
+    const again = await completer.complete(doc(prefix, '}\n'), explicit());
+    assert.deepEqual(again, { text: result.text, source: 'cache' }, 'asked again, the same body comes from the cache');
+  }
+  assert.ok(shown > 0, 'the model suggested nothing in 12 blocks');
+});
+
+test('after a Python colon the model reads on from the colon and its line break', async () => {
+  const { generator, prompts } = noting(client);
+  const completer = new InlineCompleter(generator, () => settings);
+  const result = await completer.complete({ ...doc('def double(x):', '', 'python'), path: 'src/example.py' }, explicit());
+  assert.ok(prompts.at(-1)!.full.endsWith('def double(x):\n'));
+  if (result) assert.match(result.text, /^\n[ \t]+\S/, 'the suggestion is an indented body below the colon');
 });
 
 // ---- Cold prompts and the report of every request ---------------------------

@@ -7,6 +7,8 @@ import { dropRepeatedNextLines } from '../../../src/completion/postprocess/drop-
 import { trimSuffixOverlap } from '../../../src/completion/postprocess/trim-suffix-overlap';
 import { dropClosingBrackets } from '../../../src/completion/postprocess/drop-closing-brackets';
 import { normalizeIndentation } from '../../../src/completion/postprocess/normalize-indentation';
+import { stopAtBlockClose } from '../../../src/completion/postprocess/stop-at-block-close';
+import { closerOnOwnLine } from '../../../src/completion/postprocess/closer-on-own-line';
 import { trimTrailingWhitespace } from '../../../src/completion/postprocess/trim-trailing-whitespace';
 import { postProcess } from '../../../src/completion/postprocess/pipeline';
 
@@ -38,6 +40,24 @@ describe('truncate to mode', () => {
     ['multi-line mode keeps nested blocks', '  if (x) {\n    y();\n  }\n}', { mode: { kind: 'multi-line', openerIndent: 0 } }, '  if (x) {\n    y();\n  }'],
     ['a suggestion that starts outside the block is dropped', 'next();', { mode: { kind: 'multi-line', openerIndent: 4 }, lineBefore: '' }, ''],
     ['the cursor line indentation counts for the first line', 'a();\nb();\n}', { mode: { kind: 'multi-line', openerIndent: 0 }, lineBefore: '  ' }, 'a();'],
+    ['right after an opener the body is kept up to the line back at the opener\'s indentation', '\n    a();\n  b();\n  }', { mode: afterBrace(2), lineBefore: '  if (x) {' }, '\n    a();'],
+    ['right after an opener a first line at the opener\'s indentation leaves no body', '\nnext();', { mode: afterBrace(0), lineBefore: 'f() {' }, ''],
+  ]);
+});
+
+/** The mode right after `{` whose `}` the editor typed, on a line indented `indent` columns. */
+function afterBrace(indent: number): FilterContext['mode'] {
+  return { kind: 'block-body', openerIndent: indent, closer: '}' };
+}
+
+describe('stop at block close', () => {
+  table(stopAtBlockClose, [
+    ['the body stops before the brace that closes the block', '\n  a();\n}\nnext();', { mode: afterBrace(0) }, '\n  a();\n'],
+    ['a brace closing the block on a body line is cut with what follows', '\n  return x; }\nfoo', { mode: afterBrace(0) }, '\n  return x; '],
+    ['nested blocks inside the body are kept whole', '\n  if (x) {\n    y();\n  }\n}', { mode: afterBrace(0) }, '\n  if (x) {\n    y();\n  }\n'],
+    ['braces inside quotes do not close the block', '\n  s = "}";\n  t = \'}\';\n}', { mode: afterBrace(0) }, '\n  s = "}";\n  t = \'}\';\n'],
+    ['without a closer after the cursor nothing is cut', '\n  a()\n}', { mode: { kind: 'block-body', openerIndent: 0, closer: undefined } }, '\n  a()\n}'],
+    ['other modes are left alone', 'a); }', {}, 'a); }'],
   ]);
 });
 
@@ -74,6 +94,15 @@ describe('normalize indentation', () => {
     ['spaces become tabs when the editor uses tabs', 'a();\n        b();', { insertSpaces: false, tabSize: 4 }, 'a();\n\t\tb();'],
     ['the first line is re-indented when it starts the line', '\tb();', { lineBefore: '' }, '    b();'],
     ['the first line is left alone mid-line', ' + 1', { lineBefore: 'x =' }, ' + 1'],
+  ]);
+});
+
+describe('closer on own line', () => {
+  table(closerOnOwnLine, [
+    ['the body ends with a line break so the closer after the cursor gets its own line', '\n  a();', { mode: afterBrace(0), lineBefore: 'f() {' }, '\n  a();\n'],
+    ['the closer lines up with the opener\'s line, in its own indentation', '\n\t\ta();', { mode: afterBrace(4), lineBefore: '\tif (x) {' }, '\n\t\ta();\n\t'],
+    ['a block with nothing to close gets no extra line', '\n    a()', { mode: { kind: 'block-body', openerIndent: 0, closer: undefined }, lineBefore: 'def f():' }, '\n    a()'],
+    ['other modes are left alone', 'a();', {}, 'a();'],
   ]);
 });
 

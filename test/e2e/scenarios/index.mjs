@@ -3,6 +3,7 @@
 // on main; `node e2e.mjs <id>...` runs any of them, enabled or not.
 import activation from './activation.mjs';
 import inline from './inline.mjs';
+import blockBody from './block-body.mjs';
 import chat from './chat.mjs';
 import explain from './explain.mjs';
 import firstRun from './first-run.mjs';
@@ -18,6 +19,6 @@ import keys from './keys.mjs';
 import inline2b4t from './inline-2b4t.mjs';
 import downloadOffline from './download-offline.mjs';
 
-export const ALL = [activation, inline, chat, explain, responsive, history, insert, stats, looks, keys, loading, reload, server, firstRun, downloadOffline, inline2b4t];
+export const ALL = [activation, inline, blockBody, chat, explain, responsive, history, insert, stats, looks, keys, loading, reload, server, firstRun, downloadOffline, inline2b4t];
 
-export const ENABLED = ['activation', 'inline', 'chat', 'explain', 'responsive', 'history', 'insert', 'stats', 'looks', 'keys', 'loading', 'reload', 'server', 'first-run', 'download-offline', 'inline-2b4t'];
+export const ENABLED = ['activation', 'inline', 'block-body', 'chat', 'explain', 'responsive', 'history', 'insert', 'stats', 'looks', 'keys', 'loading', 'reload', 'server', 'first-run', 'download-offline', 'inline-2b4t'];

@@ -16,10 +16,6 @@ import { offerModel } from './first-run-prompt';
 import { deleteDownloadedModel, revealModel } from './model-file';
 import { useLocalModel } from './use-local-model';
 
-/** How long startup waits for a late `bitnet.modelPath` before offering the download, and how often it looks. */
-const STARTUP_SETTLE_MS = 3000;
-const STARTUP_POLL_MS = 250;
-
 /** Called with the path of a checked model file, or undefined when there is none usable. */
 export type ModelChanged = (path: string | undefined) => void;
 
@@ -66,9 +62,6 @@ class ModelManager {
     const generation = ++this.generation;
     const location = locateModel(readSettings().modelPath, storage(this.context), pathContext());
     if (location.kind === 'none') {
-      // At startup the user's settings can reach the extension host after
-      // activation: look again for a while before offering a 1.19 GB download.
-      if (offer && (await this.settingArrives(generation))) return;
       this.use(undefined);
       if (offer) await this.offer();
       return;
@@ -87,19 +80,6 @@ class ModelManager {
       return;
     }
     if (generation === this.generation) this.use(location.path);
-  }
-
-  /** True when `bitnet.modelPath` became set (and a newer refresh took over) within STARTUP_SETTLE_MS. */
-  private async settingArrives(generation: number): Promise<boolean> {
-    for (let waited = 0; waited < STARTUP_SETTLE_MS; waited += STARTUP_POLL_MS) {
-      await new Promise((resolve) => setTimeout(resolve, STARTUP_POLL_MS));
-      if (generation !== this.generation) return true;
-      if (readSettings().modelPath.trim() !== '') {
-        await this.refresh({ offer: false });
-        return true;
-      }
-    }
-    return false;
   }
 
   async download(): Promise<void> {

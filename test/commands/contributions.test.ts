@@ -73,3 +73,11 @@ test('the settings come in titled groups whose ids VS Code drops from the settin
   const inline = groups.find((g) => g.id === 'bitnet.inline')!;
   assert.ok(Object.keys(inline.properties).filter((k) => k.startsWith('bitnet.inline.')).length >= 5);
 });
+
+test('a model path in the user settings counts in remote windows too, and an untrusted workspace cannot set it', () => {
+  const groups: Array<{ properties: Record<string, { scope?: string; restricted?: boolean }> }> = contributes.configuration;
+  const modelPath = groups.map((g) => g.properties['bitnet.modelPath']).find(Boolean)!;
+  // VS Code drops user values of machine-scoped settings in remote windows (code-server, SSH, WSL).
+  assert.equal(modelPath.scope, 'window');
+  assert.equal(modelPath.restricted, true);
+});

@@ -31,6 +31,8 @@ const PROFILES = {
     model: (root) => makeModel(join(root, 'tiny.gguf')),
     settings: (model) => ({ 'bitnet.modelPath': model, 'bitnet.chat.maxTokens': 4096 }),
   },
+  // A model is on disk, but bitnet.modelPath is set only after the extension has started.
+  'late-model': { model: (root) => makeModel(join(root, 'tiny.gguf')), settings: () => ({}) },
   'with-2b4t-model': {
     model: () => cachedModel('2b4t'),
     settings: (model) => ({ 'bitnet.modelPath': model }),

@@ -134,8 +134,8 @@ export function readUserSettings(profile) {
 
 /**
  * Sets a text setting in the Settings editor, as a user would, and closes
- * the editor. `remote` picks the Remote tab, where code-server shows
- * machine-scoped settings such as bitnet.modelPath.
+ * the editor. `remote` picks the Remote tab: settings of the machine the
+ * extension host runs on, which override the user's.
  */
 export async function setTextSetting(page, key, value, { remote = false } = {}) {
   await runCommand(page, 'Preferences: Open Settings (UI)');

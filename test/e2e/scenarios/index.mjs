@@ -18,7 +18,8 @@ import looks from './looks.mjs';
 import keys from './keys.mjs';
 import inline2b4t from './inline-2b4t.mjs';
 import downloadOffline from './download-offline.mjs';
+import settingsAfterOffer from './settings-after-offer.mjs';
 
-export const ALL = [activation, inline, blockBody, chat, explain, responsive, history, insert, stats, looks, keys, loading, reload, server, firstRun, downloadOffline, inline2b4t];
+export const ALL = [activation, inline, blockBody, chat, explain, responsive, history, insert, stats, looks, keys, loading, reload, server, firstRun, downloadOffline, settingsAfterOffer, inline2b4t];
 
-export const ENABLED = ['activation', 'inline', 'block-body', 'chat', 'explain', 'responsive', 'history', 'insert', 'stats', 'looks', 'keys', 'loading', 'reload', 'server', 'first-run', 'download-offline', 'inline-2b4t'];
+export const ENABLED = ['activation', 'inline', 'block-body', 'chat', 'explain', 'responsive', 'history', 'insert', 'stats', 'looks', 'keys', 'loading', 'reload', 'server', 'first-run', 'download-offline', 'settings-after-offer', 'inline-2b4t'];

@@ -2,7 +2,7 @@
 // fill-in-the-middle training, so the prompt is a plain continuation: a
 // one-line header, then the tail of the text before the cursor. The suffix
 // is left out of the prompt and used only in post-processing.
-import { INITIAL_TOKENS_PER_SECOND } from '../engine/prefill-meter';
+import { INITIAL_TOKENS_PER_SECOND } from '../engine/worker/prefill-meter';
 import { COLD_PROMPT_SECONDS } from '../engine/protocol';
 import { lineComment } from './comment-syntax';
 import type { DocumentSnapshot } from './snapshot';

@@ -10,9 +10,9 @@
 //                             must the whole file then be?
 import * as fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { checkBitnetModel, readBitnetModel } from '../engine/bitnet-model';
-import { parseGguf, type ByteSource } from '../engine/gguf';
-import { alignUp } from '../engine/gguf-format';
+import { checkBitnetModel, readBitnetModel } from '../model-file/bitnet-model';
+import { parseGguf, type ByteSource } from '../model-file/gguf-reader';
+import { alignUp } from '../model-file/gguf-format';
 
 export interface ModelCheckRequest {
   file: string;

@@ -1,6 +1,7 @@
-// Runs the GGUF reader's model check on a worker thread: parsing the
-// vocabulary of the real file takes about half a second, which must not block
-// the extension host. Answers one message.
+// The model-check worker (bundled as dist/model-check.js; run-model-check.ts
+// starts it) runs the GGUF reader's model check on a worker thread, because
+// parsing the vocabulary of the real file takes about half a second, which
+// must not block the extension host. Answers one message.
 //
 // Two questions, by `workerData`:
 //   { file }                  is this complete file a model we can load?

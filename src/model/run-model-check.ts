@@ -1,5 +1,5 @@
-// Starts the model-check worker (dist/model-check.js in the extension) for one
-// file and turns its reply into a resolved or rejected promise.
+// Starts the model-check worker (model-check-worker.ts, bundled as
+// dist/model-check.js in the extension) for one file and turns its reply into a resolved or rejected promise.
 import { Worker } from 'node:worker_threads';
 import type { ContentCheck } from './download';
 import type { ModelCheckReply, ModelCheckRequest } from './model-check-worker';

@@ -1,6 +1,8 @@
 // Finds and loads the native addon: the prebuilt binary for this platform
-// first, a local `node-gyp` build second. Only the engine worker and the
-// short-lived probe process call this; the extension host never does.
+// first, a local `node-gyp` build second. Its callers: the engine worker, the
+// short-lived probe process, the CLI and `bitnet serve`. The extension host's
+// main thread never loads the addon (a crash there would take VS Code's
+// extensions down with it).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import nodeGypBuild from 'node-gyp-build';

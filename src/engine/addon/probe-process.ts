@@ -1,4 +1,5 @@
-// Run as a short-lived child process before the engine worker first loads the
+// The probe process (bundled as dist/probe.js): run as a short-lived child
+// process by run-probe-process.ts before the engine worker first loads the
 // addon: if the binary is incompatible and crashes on load, it takes down this
 // process, not the extension host. Prints one JSON line and exits.
 import { loadAddon } from './addon-loader';

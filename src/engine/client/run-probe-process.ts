@@ -1,4 +1,5 @@
-// Starts dist/probe.js in a child process and reports whether the addon loads.
+// Starts the probe process (probe-process.ts, bundled as dist/probe.js) in a
+// child process and reports whether the addon loads.
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { platformTag } from '../addon/addon-loader';

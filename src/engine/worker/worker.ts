@@ -1,6 +1,8 @@
-// The engine worker: the only code that loads and calls the native addon, so
-// that model work never blocks the extension host's main thread. It owns the
-// model session and the scheduler, and streams generated text back.
+// The engine worker: the extension's model work runs here, on a worker
+// thread, so it never blocks the extension host's main thread, which never
+// loads the native addon itself. It owns the model session and the scheduler,
+// and streams generated text back. (The addon's other callers are the probe
+// process, the CLI and `bitnet serve`, each in a process of its own.)
 import { parentPort, workerData } from 'node:worker_threads';
 import type { BitnetAddon } from '../../../native';
 import { loadAddon } from '../addon/addon-loader';

@@ -31,8 +31,8 @@ if (!args.has('--cli-only')) {
     ...node,
     entryPoints: {
       extension: 'src/extension.ts',
-      worker: 'src/engine/worker.ts',
-      probe: 'src/engine/addon-probe.ts',
+      worker: 'src/engine/worker/worker.ts',
+      probe: 'src/engine/addon/probe-process.ts',
       'model-check': 'src/model/model-check-worker.ts',
       'token-count': 'src/chat/token-count-worker.ts',
     },

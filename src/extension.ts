@@ -10,7 +10,7 @@ import { formatReport } from './completion/completion-report';
 import { patternProblems } from './completion/sensitive-files';
 import { registerInlineCompletion } from './completion/register';
 import { registerWarmUp } from './completion/warm-up';
-import { EngineClient, type EngineStatus } from './engine/client';
+import { EngineClient, type EngineStatus } from './engine/client/engine-client';
 import { readInlineSettings, readSettings, toggleInline } from './settings';
 import { StatusBar } from './status';
 import { noteReport, type StatusInput } from './status-view';

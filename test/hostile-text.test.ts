@@ -13,8 +13,8 @@ import { MAX_MARKDOWN_CHARS, createRenderer } from '../media/render-markdown';
 import { buildExplainTurn } from '../src/chat/explain-prompt';
 import { isSensitive, patternProblems } from '../src/completion/sensitive-files';
 import { skipReason } from '../src/completion/skip-rules';
-import { chatTokens, chatText } from '../src/engine/chat-template';
-import { llama3Tokenizer } from './engine/llama3-fixture';
+import { chatTokens, chatText } from '../src/tokenizer/chat-template';
+import { llama3Tokenizer } from './tokenizer/llama3-fixture';
 import { MEGABYTE, hostileTexts, randomText, runOf, type HostileText } from './helpers/hostile-text';
 
 /** CPU time per call. The slowest linear path (the tokenizer) needs 2–5 s for a megabyte here. */

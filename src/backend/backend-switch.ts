@@ -2,7 +2,7 @@
 // settings choose (the local engine or a server) and can be switched while
 // the extension runs, so the UI never has to be rebuilt. Status events come
 // from whichever backend is active.
-import type { GenerationStream } from '../engine/generation-stream';
+import type { GenerationStream } from '../engine/client/generation-stream';
 import type { ChatMessage, CompletionPrompt, EngineStatus, GenerateOptions, GenerationKind, GenerationStats } from '../engine/protocol';
 import type { Backend, BackendKind } from './backend';
 

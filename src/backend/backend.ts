@@ -1,7 +1,7 @@
 // The generation service as the editor features see it, whichever backend
 // answers: the in-process engine (EngineClient) or a server (ServerClient).
 // Prompt building, post-processing and the UI use only this surface.
-import type { GenerationStream } from '../engine/client';
+import type { GenerationStream } from '../engine/client/engine-client';
 import type { ChatMessage, CompletionPrompt, EngineStats, EngineStatus, GenerateOptions, GenerationKind, GenerationStats } from '../engine/protocol';
 import type { ServerStats } from './server-stats';
 

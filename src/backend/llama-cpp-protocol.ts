@@ -7,7 +7,7 @@
 // by the local chat template, so the server sees the very tokens the local
 // engine would (BitNet's vocabulary has no FIM tokens: no `/infill`).
 // `/tokenize` counts tokens and looks up the chat's special token ids.
-import { chatTokens } from '../engine/chat-template';
+import { chatTokens } from '../tokenizer/chat-template';
 import type { ChatMessage, GenerateOptions } from '../engine/protocol';
 import type { HttpTransport } from './http-transport';
 import { malformed, ServerError } from './server-errors';

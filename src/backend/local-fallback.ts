@@ -3,7 +3,7 @@
 // refuses to connect for runs locally instead, and the log says so. Only an
 // unreachable server falls back; a wrong key or a server error is reported,
 // since the local engine would hide a problem the user should fix.
-import { generationStream, pendingStats, type GenerationStream } from '../engine/generation-stream';
+import { generationStream, pendingStats, type GenerationStream } from '../engine/client/generation-stream';
 import type { ChatMessage, CompletionPrompt, EngineStatus, GenerateOptions, GenerationKind, GenerationStats } from '../engine/protocol';
 import type { Backend } from './backend';
 import { ServerError } from './server-errors';

@@ -5,9 +5,9 @@
 // what they honour), cancels by closing the request, ends every failure
 // with a clear error in the status and the log, and keeps each request's
 // stats, marked with the server that answered.
-import { generationStream, pendingStats, type GenerationStream, type PendingStats } from '../engine/generation-stream';
+import { generationStream, pendingStats, type GenerationStream, type PendingStats } from '../engine/client/generation-stream';
 import type { ChatMessage, CompletionPrompt, EngineStatus, GenerateOptions, GenerationKind, GenerationStats, StopReason } from '../engine/protocol';
-import { StopStringMatcher } from '../engine/stop-strings';
+import { StopStringMatcher } from '../engine/decoding/stop-strings';
 import type { Backend } from './backend';
 import { DEFAULT_TIMEOUTS, HttpTransport, type TransportOptions } from './http-transport';
 import { LlamaCppProtocol } from './llama-cpp-protocol';

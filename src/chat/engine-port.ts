@@ -2,9 +2,9 @@
 // it lets the view-model's unit tests pass a small in-process generator.
 // Tokens are counted by the chat's own LocalTokenizer, never by the engine:
 // the engine may be busy with inline completions or loading the model.
-import type { ChatMessage, EngineClient, GenerateOptions } from '../engine/client';
+import type { ChatMessage, EngineClient, GenerateOptions } from '../engine/client/engine-client';
 
-export type { ChatMessage, EngineStatus, GenerateOptions } from '../engine/client';
+export type { ChatMessage, EngineStatus, GenerateOptions } from '../engine/client/engine-client';
 
 export type ChatEngine = Pick<EngineClient, 'status' | 'onDidChangeStatus'> & {
   /** The reply's text as it streams (the chat reads only the text). */

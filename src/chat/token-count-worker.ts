@@ -4,8 +4,8 @@
 // reading the vocabulary takes a second or two, which must not block the
 // extension host. Says 'ready' (or 'failed') once, then answers each request.
 import { parentPort, workerData } from 'node:worker_threads';
-import { readBitnetModel } from '../engine/bitnet-model';
-import { Tokenizer } from '../engine/tokenizer';
+import { readBitnetModel } from '../model-file/bitnet-model';
+import { Tokenizer } from '../tokenizer/tokenizer';
 
 export interface CountRequest {
   id: number;

@@ -2,9 +2,9 @@
 // model this extension can run. Prints the container facts first, so even a
 // file that fails the model check says what it is; any error ends the output
 // with one line and a non-zero exit.
-import { checkBitnetModel } from '../engine/bitnet-model';
-import { ggmlTypeName } from '../engine/ggml-types';
-import { GgufError, metadataTypeName, readGguf, type GgufFile } from '../engine/gguf';
+import { checkBitnetModel } from '../model-file/bitnet-model';
+import { ggmlTypeName } from '../model-file/ggml-types';
+import { GgufError, metadataTypeName, readGguf, type GgufFile } from '../model-file/gguf-reader';
 import type { Command } from './args';
 
 export const inspect: Command = {

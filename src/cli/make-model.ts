@@ -3,9 +3,9 @@
 // Llama 3 tokenizer, for tests and benchmarks.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { vocabFromTiktoken } from '../engine/llama3-vocab';
-import { MODEL_SHAPES, writeBitnetModel, type ModelShapeName } from '../engine/make-model';
-import { readTokenizerData } from '../engine/tokenizer-data';
+import { vocabFromTiktoken } from '../tokenizer/llama3-vocab';
+import { MODEL_SHAPES, writeBitnetModel, type ModelShapeName } from '../model-file/make-model';
+import { readTokenizerData } from '../tokenizer/tokenizer-data';
 import { MODEL_SIZE_TEXT } from '../model/model-size';
 import { UsageError, oneOf, wholeNumber, type Command } from './args';
 import { SEED } from './limits';

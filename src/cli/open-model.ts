@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BitnetAddon, NativeModel } from '../../native';
-import { loadAddon } from '../engine/addon-loader';
-import { readBitnetModel } from '../engine/bitnet-model';
+import { loadAddon } from '../engine/addon/addon-loader';
+import { readBitnetModel } from '../model-file/bitnet-model';
 import { wholeNumber, wholeNumberList, type OptionValues } from './args';
 import { THREADS } from './limits';
 

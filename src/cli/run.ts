@@ -3,9 +3,9 @@
 // TEXT as a user turn) and ends with a line of timings. The prompt and the
 // generated tokens share the model's context: a prompt that does not fit is
 // an error, and generation stops when the context is full, with a note.
-import { chatTokens } from '../engine/chat-template';
-import { Sampler } from '../engine/sampler';
-import { Tokenizer } from '../engine/tokenizer';
+import { chatTokens } from '../tokenizer/chat-template';
+import { Sampler } from '../engine/decoding/sampler';
+import { Tokenizer } from '../tokenizer/tokenizer';
 import { decimal, wholeNumber, type Command } from './args';
 import { SEED, TEMPERATURE } from './limits';
 import { openModel, threadCount } from './open-model';

@@ -1,7 +1,7 @@
 // `bitnet serve --model FILE`: serves the model over the llama.cpp server's
 // endpoints and the OpenAI-compatible ones until interrupted. The API key may
 // also come from $BITNET_API_KEY, which keeps it out of the process list.
-import { loadAddon } from '../engine/addon-loader';
+import { loadAddon } from '../engine/addon/addon-loader';
 import { startServer } from '../server/bitnet-server';
 import { MAX_SLOTS, MAX_STEP_TOKENS, SERVER_DEFAULTS } from '../server/server-config';
 import { wholeNumber, type Command } from './args';

@@ -3,8 +3,8 @@
 // each, or a JSON array with --json); with --decode, a JSON array of ids in
 // and the text out. The text is tokenized exactly as read, trailing newline
 // included.
-import { readBitnetModel } from '../engine/bitnet-model';
-import { Tokenizer } from '../engine/tokenizer';
+import { readBitnetModel } from '../model-file/bitnet-model';
+import { Tokenizer } from '../tokenizer/tokenizer';
 import type { Command } from './args';
 
 export const tokenize: Command = {

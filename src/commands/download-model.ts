@@ -4,7 +4,7 @@
 // the transfer and keeps the part, so the next run resumes.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkModelDownloadInWorker } from '../model/check-in-worker';
+import { checkModelDownloadInWorker } from '../model/run-model-check';
 import { describeModel } from '../model/describe-model';
 import { downloadFile, partialBytes } from '../model/download';
 import { DownloadError } from '../model/download-error';

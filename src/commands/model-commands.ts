@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readModelInWorker } from '../model/check-in-worker';
+import { readModelInWorker } from '../model/run-model-check';
 import { checkModelFile, type ModelReader } from '../model/check-model-file';
 import { describeModel, type ModelDescription } from '../model/describe-model';
 import { partialBytes } from '../model/download';

@@ -2,7 +2,7 @@
 // if the user types text the model is already writing, the new request
 // waits for this generation instead of starting over. The generation is
 // aborted only when nobody is waiting for it any more.
-import type { GenerationStream } from '../engine/client';
+import type { GenerationStream } from '../engine/client/engine-client';
 import type { CompletionPrompt, GenerateOptions, GenerationStats } from '../engine/protocol';
 
 /** The part of EngineClient inline completion uses. */

@@ -3,7 +3,7 @@
 // one-line header, then the tail of the text before the cursor (and, right
 // after a block opener, the line break the body starts on: see promptLead).
 // The suffix is left out of the prompt and used only in post-processing.
-import { INITIAL_TOKENS_PER_SECOND } from '../engine/prefill-meter';
+import { INITIAL_TOKENS_PER_SECOND } from '../engine/worker/prefill-meter';
 import { COLD_PROMPT_SECONDS } from '../engine/protocol';
 import { lineComment } from './comment-syntax';
 import { completionMode, type CompletionMode } from './mode';

@@ -2,8 +2,8 @@
 // and the public types of the generation service, typed once and imported by
 // both sides and by the editor features.
 import type { CpuFeatures } from '../../native';
-import type { ChatMessage } from './chat-template';
-import type { SamplingOptions } from './sampler';
+import type { ChatMessage } from '../tokenizer/chat-template';
+import type { SamplingOptions } from './decoding/sampler';
 
 /** Data the worker is started with. */
 export interface WorkerData {
@@ -40,7 +40,7 @@ export interface CompletionPrompt {
 /** A cold prompt is used when the full one needs more than this much reading at the measured rate. */
 export const COLD_PROMPT_SECONDS = 1;
 
-export type { ChatMessage } from './chat-template';
+export type { ChatMessage } from '../tokenizer/chat-template';
 
 export type GenerationKind = 'completion' | 'chat';
 

@@ -1,6 +1,7 @@
-// Runs the GGUF reader's model check on a worker thread: parsing the
-// vocabulary of the real file takes about half a second, which must not block
-// the extension host. Answers one message.
+// The model-check worker (bundled as dist/model-check.js; run-model-check.ts
+// starts it) runs the GGUF reader's model check on a worker thread, because
+// parsing the vocabulary of the real file takes about half a second, which
+// must not block the extension host. Answers one message.
 //
 // Two questions, by `workerData`:
 //   { file }                  is this complete file a model we can load?
@@ -10,9 +11,9 @@
 //                             must the whole file then be?
 import * as fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { checkBitnetModel, readBitnetModel } from '../engine/bitnet-model';
-import { parseGguf, type ByteSource } from '../engine/gguf';
-import { alignUp } from '../engine/gguf-format';
+import { checkBitnetModel, readBitnetModel } from '../model-file/bitnet-model';
+import { parseGguf, type ByteSource } from '../model-file/gguf-reader';
+import { alignUp } from '../model-file/gguf-format';
 
 export interface ModelCheckRequest {
   file: string;

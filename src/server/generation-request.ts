@@ -1,6 +1,6 @@
 // What the HTTP routes hand the slot scheduler, and what they get back:
 // typed once here for both server protocols (llama.cpp and OpenAI).
-import type { SamplingOptions } from '../engine/sampler';
+import type { SamplingOptions } from '../engine/decoding/sampler';
 
 export interface GenerationRequest {
   /** The prompt's tokens, BOS included where the protocol adds it. */

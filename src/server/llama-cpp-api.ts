@@ -3,7 +3,7 @@
 // `n_predict`, `stop`, `cache_prompt`, sampling) and the response: events of
 // `{content, stop: false}` while streaming, then one with `stop: true`,
 // `stop_type`, `tokens_cached` and `timings` (no `[DONE]` line).
-import type { Tokenizer } from '../engine/tokenizer';
+import type { Tokenizer } from '../tokenizer/tokenizer';
 import type { GenerationRequest, GenerationResult, GenerationSink } from './generation-request';
 import { promptTokens } from './prompt-tokens';
 import { asObject, booleanField, numberField, samplingFields, stopField } from './request-body';

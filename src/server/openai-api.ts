@@ -5,8 +5,8 @@
 // `finish_reason`, then `data: [DONE]`. Like llama-server, the last event
 // also carries llama.cpp's `timings`.
 import { randomUUID } from 'node:crypto';
-import { chatTokens, type ChatMessage, type ChatRole } from '../engine/chat-template';
-import type { Tokenizer } from '../engine/tokenizer';
+import { chatTokens, type ChatMessage, type ChatRole } from '../tokenizer/chat-template';
+import type { Tokenizer } from '../tokenizer/tokenizer';
 import type { GenerationRequest, GenerationResult, GenerationSink } from './generation-request';
 import { timings } from './llama-cpp-api';
 import { promptTokens } from './prompt-tokens';

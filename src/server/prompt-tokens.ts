@@ -4,7 +4,7 @@
 // starts with text. Control tokens are never read out of prompt text: a file
 // that contains "<|eot_id|>" is text, as in the local engine. `/tokenize`
 // reads them when asked (`parse_special`), so a client can look up their ids.
-import type { Tokenizer } from '../engine/tokenizer';
+import type { Tokenizer } from '../tokenizer/tokenizer';
 import { RequestError } from './request-body';
 
 type PromptTokenizer = Pick<Tokenizer, 'encode' | 'bosId' | 'vocabSize'>;

@@ -1,6 +1,6 @@
 // Reading a request's JSON fields with clear 400 errors: the server takes
 // bodies from the network, so every field is checked before it is used.
-import type { SamplingOptions } from '../engine/sampler';
+import type { SamplingOptions } from '../engine/decoding/sampler';
 
 /** An error the client caused; `status` and `type` go into the error body. */
 export class RequestError extends Error {

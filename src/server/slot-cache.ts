@@ -1,12 +1,12 @@
 // One slot's native context and the tokens in its KV cache. Like the local
-// engine's Sequence (src/engine/sequence.ts), a new prompt keeps the longest
+// engine's Sequence (src/engine/decoding/sequence.ts), a new prompt keeps the longest
 // common token prefix and only the rest is evaluated, with the same
 // exactness rule: only tokens evaluated in multi-token calls are reused, so
 // a reused prefix gives the logits a fresh evaluation would. Unlike it,
 // this class evaluates nothing itself: the scheduler evaluates every slot's
 // tokens in one batched pass (model.evalBatch) and tells it what went in.
 import type { NativeContext } from '../../native';
-import { commonPrefixLength } from '../engine/sequence';
+import { commonPrefixLength } from '../engine/decoding/sequence';
 
 export class SlotCache {
   private cached: number[] = [];

@@ -3,9 +3,9 @@
 // string, the token limit, a full context or a cancel. The scheduler
 // evaluates the job's tokens with other slots' and hands back the logits;
 // the job samples, cuts stop strings and streams text to its sink.
-import { Sampler } from '../engine/sampler';
-import { fitPrompt } from '../engine/sequence';
-import { StopStringMatcher } from '../engine/stop-strings';
+import { Sampler } from '../engine/decoding/sampler';
+import { fitPrompt } from '../engine/decoding/sequence';
+import { StopStringMatcher } from '../engine/decoding/stop-strings';
 import type { GenerationRequest, GenerationResult, GenerationSink, ServerStopType } from './generation-request';
 import { MAX_PROMPT_CHUNK } from './server-config';
 import type { SlotCache } from './slot-cache';

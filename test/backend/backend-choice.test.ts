@@ -9,7 +9,7 @@ import { LocalFallback } from '../../src/backend/local-fallback';
 import { ServerClient } from '../../src/backend/server-client';
 import { ServerError } from '../../src/backend/server-errors';
 import { formatBackendStats } from '../../src/backend/server-stats-report';
-import { EngineClient } from '../../src/engine/client';
+import { EngineClient } from '../../src/engine/client/engine-client';
 import type { EngineStatus } from '../../src/engine/protocol';
 import type { RunningServer } from '../../src/server/bitnet-server';
 import { serveTinyModel } from '../helpers/bitnet-serve';

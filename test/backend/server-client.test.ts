@@ -5,7 +5,7 @@
 // log say which server answered.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { chatTokens } from '../../src/engine/chat-template';
+import { chatTokens } from '../../src/tokenizer/chat-template';
 import type { EngineStatus } from '../../src/engine/protocol';
 import { ServerClient } from '../../src/backend/server-client';
 import type { RunningServer } from '../../src/server/bitnet-server';

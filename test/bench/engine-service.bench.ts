@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { EngineClient } from '../../src/engine/client';
+import { EngineClient } from '../../src/engine/client/engine-client';
 import { tinyModelPath } from '../helpers/model-files';
 import { sourceText } from '../helpers/tiny-engine';
 

@@ -5,8 +5,8 @@
 // (default /tmp/bitnet-2b4t.gguf; make one with
 // `npm run make-model -- --shape 2b4t --out /tmp/bitnet-2b4t.gguf`).
 import * as fs from 'node:fs';
-import { BITNET_EXPECTATIONS, checkBitnetModel, readBitnetModel } from '../../src/engine/bitnet-model';
-import { readGguf, readGgufBuffer, type GgufExpectations } from '../../src/engine/gguf';
+import { BITNET_EXPECTATIONS, checkBitnetModel, readBitnetModel } from '../../src/model-file/bitnet-model';
+import { readGguf, readGgufBuffer, type GgufExpectations } from '../../src/model-file/gguf-reader';
 
 const file = process.argv[2] ?? '/tmp/bitnet-2b4t.gguf';
 if (!fs.existsSync(file)) {

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InlineCompleter } from '../../src/completion/completer';
 import type { DocumentSnapshot } from '../../src/completion/snapshot';
-import { EngineClient } from '../../src/engine/client';
+import { EngineClient } from '../../src/engine/client/engine-client';
 import { tinyModelPath } from '../helpers/model-files';
 
 const root = path.resolve(__dirname, '../..');

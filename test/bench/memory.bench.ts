@@ -14,7 +14,7 @@
 // `node dist/cli.js make-model --shape 2b4t --out /tmp/bitnet-2b4t.gguf`).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EngineClient } from '../../src/engine/client';
+import { EngineClient } from '../../src/engine/client/engine-client';
 import { sourceText } from '../helpers/tiny-engine';
 
 const root = path.resolve(__dirname, '../..');

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
-import { checkModelDownloadInWorker } from '../../src/model/check-in-worker';
+import { checkModelDownloadInWorker } from '../../src/model/run-model-check';
 import { downloadFile } from '../../src/model/download';
 import { serveFile, startServer } from '../model/file-server';
 import { tempDir, tinyModelPath } from '../helpers/model-files';

@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import llama3Reference from 'llama3-tokenizer-js';
-import { vocabFromTiktoken } from '../../src/engine/llama3-vocab';
-import { readTokenizerData } from '../../src/engine/tokenizer-data';
-import { Tokenizer } from '../../src/engine/tokenizer';
+import { vocabFromTiktoken } from '../../src/tokenizer/llama3-vocab';
+import { readTokenizerData } from '../../src/tokenizer/tokenizer-data';
+import { Tokenizer } from '../../src/tokenizer/tokenizer';
 
 const root = path.resolve(__dirname, '../..');
 const file = process.argv[2] ?? path.join(root, 'node_modules/typescript/lib/typescript.js');

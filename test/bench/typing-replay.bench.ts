@@ -22,8 +22,8 @@ import type { CompletionReport } from '../../src/completion/completion-report';
 import type { CompletionGenerator } from '../../src/completion/inflight-completion';
 import type { DocumentSnapshot } from '../../src/completion/snapshot';
 import { WARM_REST_MS } from '../../src/completion/warm-up-policy';
-import { EngineClient, type GenerationStream } from '../../src/engine/client';
-import { Xorshift128 as XorShift } from '../../src/engine/xorshift';
+import { EngineClient, type GenerationStream } from '../../src/engine/client/engine-client';
+import { Xorshift128 as XorShift } from '../../src/model-file/xorshift';
 
 const root = path.resolve(__dirname, '../..');
 const CHAR_MS = 125; // about 8 characters a second
@@ -93,7 +93,7 @@ interface FileRun {
 }
 
 function sourceFile(lines: number): string {
-  const dir = path.join(root, 'src/engine');
+  const dir = path.join(root, 'src/engine/worker');
   const all = fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).sort().flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n'));
   return all.slice(0, lines).join('\n');
 }
@@ -108,7 +108,7 @@ function places(text: string, count: number, random: XorShift): number[] {
 }
 
 function snapshot(prefix: string, suffix: string): DocumentSnapshot {
-  return { path: 'src/engine/example.ts', languageId: 'typescript', prefix, suffix, tabSize: 2, insertSpaces: true };
+  return { path: 'src/engine/worker/example.ts', languageId: 'typescript', prefix, suffix, tabSize: 2, insertSpaces: true };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { conversationTokens, fitToContext, instructionTokens, replyReserve, tokensAtMost, TokenCounter, type BudgetTurn } from '../../src/chat/context-budget';
 import { wordTokens } from './fakes';
-import { readBitnetModel } from '../../src/engine/bitnet-model';
-import { Tokenizer } from '../../src/engine/tokenizer';
+import { readBitnetModel } from '../../src/model-file/bitnet-model';
+import { Tokenizer } from '../../src/tokenizer/tokenizer';
 import { tinyModelPath } from '../helpers/model-files';
 
 const turns = (...lengths: number[]): BudgetTurn[] =>

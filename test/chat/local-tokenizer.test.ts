@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { LocalTokenizer, NoTokenizerError } from '../../src/chat/local-tokenizer';
-import { readBitnetModel } from '../../src/engine/bitnet-model';
-import { Tokenizer } from '../../src/engine/tokenizer';
+import { readBitnetModel } from '../../src/model-file/bitnet-model';
+import { Tokenizer } from '../../src/tokenizer/tokenizer';
 import { tempDir, tinyModelPath, writeSmallModel } from '../helpers/model-files';
 
 const dir = tempDir();

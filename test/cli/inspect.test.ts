@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeGguf } from '../../src/engine/gguf-writer';
+import { writeGguf } from '../../src/model-file/gguf-writer';
 import { bitnetCli } from '../helpers/cli';
 import { tempDir, tinyModelPath } from '../helpers/model-files';
 

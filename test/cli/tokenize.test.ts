@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { bitnetCli } from '../helpers/cli';
 import { tinyModelPath } from '../helpers/model-files';
-import { referenceEncode } from '../engine/llama3-fixture';
+import { referenceEncode } from '../tokenizer/llama3-fixture';
 
 const root = path.resolve(__dirname, '../..');
 const model = tinyModelPath();

@@ -7,7 +7,7 @@ import { filterContext } from '../../src/completion/completer';
 import { postProcess } from '../../src/completion/postprocess/pipeline';
 import { promptAt, promptLead } from '../../src/completion/prompt';
 import type { DocumentSnapshot } from '../../src/completion/snapshot';
-import { llama3Tokenizer } from '../engine/llama3-fixture';
+import { llama3Tokenizer } from '../tokenizer/llama3-fixture';
 
 function at(text: string, languageId = 'typescript', insertSpaces = true): DocumentSnapshot {
   const [prefix, suffix] = text.split('|');

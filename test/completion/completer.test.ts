@@ -12,7 +12,7 @@ import { CHARS_PER_TOKEN, coldWindowTokens, promptHeader } from '../../src/compl
 import { skipReason } from '../../src/completion/skip-rules';
 import type { DocumentSnapshot } from '../../src/completion/snapshot';
 import { indentWidth } from '../../src/completion/snapshot';
-import { EngineClient } from '../../src/engine/client';
+import { EngineClient } from '../../src/engine/client/engine-client';
 import type { CompletionPrompt } from '../../src/engine/protocol';
 import { tinyModelPath } from '../helpers/model-files';
 import { sourceText } from '../helpers/tiny-engine';

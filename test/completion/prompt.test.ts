@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildPrompt, CHARS_PER_TOKEN, COLD_WINDOW_STEP_LINES, COLD_WINDOW_TOKENS, coldWindowTokens, promptHeader, stableWindow, WINDOW_STEP_LINES } from '../../src/completion/prompt';
-import { INITIAL_TOKENS_PER_SECOND } from '../../src/engine/prefill-meter';
+import { INITIAL_TOKENS_PER_SECOND } from '../../src/engine/worker/prefill-meter';
 import { COLD_PROMPT_SECONDS } from '../../src/engine/protocol';
 
 const lines = (n: number) => Array.from({ length: n }, (_, i) => `line ${i}`).join('\n');

@@ -1,7 +1,7 @@
 // `bitnet serve` on the tiny test model, in the test process, on a free
 // port of 127.0.0.1: the real server the server client and the protocol
 // tests talk to.
-import { loadAddon } from '../../src/engine/addon-loader';
+import { loadAddon } from '../../src/engine/addon/addon-loader';
 import { startServer, type RunningServer } from '../../src/server/bitnet-server';
 import type { ServerConfig } from '../../src/server/server-config';
 import { tinyModelPath } from './model-files';

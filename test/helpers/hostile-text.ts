@@ -2,7 +2,7 @@
 // trigger of a quadratic regex or parser), and random mixes from alphabets of
 // markup, whitespace, controls, lone surrogates, combining marks and emoji.
 // Seeded, so a failure names a text that can be made again.
-import { Xorshift128 } from '../../src/engine/xorshift';
+import { Xorshift128 } from '../../src/model-file/xorshift';
 
 export const MEGABYTE = 1 << 20;
 

@@ -8,15 +8,15 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BYTE_TO_CHAR, vocabFromTiktoken } from '../../src/engine/llama3-vocab';
-import { MAKE_MODEL_VERSION, MODEL_SHAPES, writeBitnetModel, type MakeModelOptions, type ModelShape, type ModelVocab } from '../../src/engine/make-model';
-import { tokenizerDataPath } from '../../src/engine/tokenizer-data';
+import { BYTE_TO_CHAR, vocabFromTiktoken } from '../../src/tokenizer/llama3-vocab';
+import { MAKE_MODEL_VERSION, MODEL_SHAPES, writeBitnetModel, type MakeModelOptions, type ModelShape, type ModelVocab } from '../../src/model-file/make-model';
+import { tokenizerDataPath } from '../../src/tokenizer/tokenizer-data';
 
 const root = path.resolve(__dirname, '../..');
 const cache = new Map<string, string>();
 
 /** Sources whose change must produce a new cached file. */
-const KEY_SOURCES = ['make-model.ts', 'gguf-writer.ts', 'bitnet-tensors.ts', 'llama3-vocab.ts', 'ggml-types.ts', 'gguf-format.ts'];
+const KEY_SOURCES = ['model-file/make-model.ts', 'model-file/gguf-writer.ts', 'model-file/bitnet-tensors.ts', 'tokenizer/llama3-vocab.ts', 'model-file/ggml-types.ts', 'model-file/gguf-format.ts'];
 
 /** A tiny BitNet model (hidden 128, ffn 256, 2 layers, 4/2 heads, real 128256-token vocabulary). */
 export function tinyModelPath(seed = 1): string {
@@ -86,7 +86,7 @@ function cacheDir(): string {
 
 function sourceKey(): string {
   const hash = createHash('sha256');
-  for (const name of KEY_SOURCES) hash.update(fs.readFileSync(path.join(root, 'src/engine', name)));
+  for (const name of KEY_SOURCES) hash.update(fs.readFileSync(path.join(root, 'src', name)));
   const data = fs.statSync(tokenizerDataPath());
   hash.update(`${data.size}`);
   return hash.digest('hex').slice(0, 12);

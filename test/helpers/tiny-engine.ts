@@ -2,9 +2,9 @@
 // (the way the worker loads it), for tests below the worker.
 import * as path from 'node:path';
 import type { BitnetAddon, NativeModel } from '../../native';
-import { loadAddon } from '../../src/engine/addon-loader';
-import { readBitnetModel } from '../../src/engine/bitnet-model';
-import { Tokenizer } from '../../src/engine/tokenizer';
+import { loadAddon } from '../../src/engine/addon/addon-loader';
+import { readBitnetModel } from '../../src/model-file/bitnet-model';
+import { Tokenizer } from '../../src/tokenizer/tokenizer';
 import { tinyModelPath } from './model-files';
 
 export const extensionRoot = path.resolve(__dirname, '../..');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readBitnetModel } from '../../src/engine/bitnet-model';
+import { readBitnetModel } from '../../src/model-file/bitnet-model';
 import { ModelFileError, checkModelFile } from '../../src/model/check-model-file';
 import { writeSmallModel } from '../helpers/model-files';
 

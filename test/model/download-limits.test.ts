@@ -9,7 +9,7 @@ import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
-import { checkModelDownloadInWorker } from '../../src/model/check-in-worker';
+import { checkModelDownloadInWorker } from '../../src/model/run-model-check';
 import { downloadFile, partPath, type ContentCheck, type DownloadOptions } from '../../src/model/download';
 import { DownloadError } from '../../src/model/download-error';
 import { statusText, type DownloadStatus } from '../../src/model/download-status';

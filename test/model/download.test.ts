@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readBitnetModel } from '../../src/engine/bitnet-model';
+import { readBitnetModel } from '../../src/model-file/bitnet-model';
 import { downloadFile, partPath, partialBytes, type DownloadOptions } from '../../src/model/download';
 import { DownloadError } from '../../src/model/download-error';
 import type { DownloadProgress } from '../../src/model/progress-meter';

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LoadOptions, NativeModel } from '../../native';
-import { loadAddon } from '../../src/engine/addon-loader';
-import { readBitnetModel } from '../../src/engine/bitnet-model';
+import { loadAddon } from '../../src/engine/addon/addon-loader';
+import { readBitnetModel } from '../../src/model-file/bitnet-model';
 import MODEL_LIMITS from '../../native/model-limits.json';
 import { SMALL_SHAPE, tempDir, tinyModelPath, writeSmallModel } from '../helpers/model-files';
 

@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NativeModel } from '../../native';
-import { loadAddon } from '../../src/engine/addon-loader';
-import { readBitnetModel } from '../../src/engine/bitnet-model';
+import { loadAddon } from '../../src/engine/addon/addon-loader';
+import { readBitnetModel } from '../../src/model-file/bitnet-model';
 import { tinyModelPath } from '../helpers/model-files';
 import { extensionRoot } from '../helpers/tiny-engine';
 

@@ -9,8 +9,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { NativeModel } from '../../native';
-import { loadAddon } from '../../src/engine/addon-loader';
-import { readBitnetModel } from '../../src/engine/bitnet-model';
+import { loadAddon } from '../../src/engine/addon/addon-loader';
+import { readBitnetModel } from '../../src/model-file/bitnet-model';
 import { ReferenceModel } from '../reference/reference-model';
 import { tinyModelPath, writeSmallModel } from '../helpers/model-files';
 

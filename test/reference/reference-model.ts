@@ -4,7 +4,7 @@
 // Math.fround; nothing here is optimised. Tiny models only.
 import * as fs from 'node:fs';
 import type { ModelHyperparams, TensorEntry } from '../../native';
-import { readBitnetModel } from '../../src/engine/bitnet-model';
+import { readBitnetModel } from '../../src/model-file/bitnet-model';
 import { f16ToF32, roundF16 } from './f16';
 
 const fr = Math.fround;

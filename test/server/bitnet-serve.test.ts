@@ -6,7 +6,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { RunningServer } from '../../src/server/bitnet-server';
-import { chatTokens } from '../../src/engine/chat-template';
+import { chatTokens } from '../../src/tokenizer/chat-template';
 import { eventData, serveTinyModel, waitFor } from '../helpers/bitnet-serve';
 import { localGreedy } from '../helpers/local-greedy';
 import { sourceText, tinyEngine } from '../helpers/tiny-engine';

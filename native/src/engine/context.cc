@@ -217,17 +217,8 @@ void Context::attend(int l, int n_tok, int first_tok, int pos0, bool single) {
     if (single) {
       for (int i = 0; i < per; ++i) round_to_f16(scores + i * cap, n_kv);
     }
-    // out[d] = sum_p V[d][p] * p[p], f32 FMA over widened F16 (docs/exactness.md, KV cache and attention),
-    // accumulated block after block of the V cache.
-    float* lanes = s_.lanes[worker].data();
-    float* out = s_.att.data() + static_cast<size_t>(t) * D + h0 * hd;
-    std::fill(lanes, lanes + static_cast<size_t>(per) * hd * 16, 0.0f);
-    for (int b = 0; b * kVBlock < n_kv; ++b) {
-      const int cols = std::min(kVBlock, n_kv - b * kVBlock);
-      const bool last = (b + 1) * kVBlock >= n_kv;
-      k.f16_gemv_lanes(v_cache_.data() + v_block(l, g, b), kVBlock, cols, scores + b * kVBlock, cap, per, hd, lanes,
-                       last ? out : nullptr);
-    }
+    accumulate_v(l, g, 0, hd, scores, per, n_kv, s_.lanes[worker].data(),
+                 s_.att.data() + static_cast<size_t>(t) * D + h0 * hd);
   });
 }
 
@@ -272,8 +263,7 @@ void Context::attend_one(int l, int t, int pos0, bool single) {
     }
   });
 
-  // out[d] = sum_p V[d][p] * p[p] (docs/forward-pass.md, Attention): each V row (one dimension)
-  // accumulates block after block, as in attend.
+  // The V products by runs of head dimensions.
   const int dim_run = std::min(kDimRun, hd), dim_runs = (hd + dim_run - 1) / dim_run;
   pool.run_chunks(n_kv_head * dim_runs, [&](int j, int worker) {
     const int g = j / dim_runs, d0 = (j % dim_runs) * dim_run, nd = std::min(dim_run, hd - d0);
@@ -281,18 +271,29 @@ void Context::attend_one(int l, int t, int pos0, bool single) {
     float* out = s_.query[worker].data();
     for_head_runs([&](int h, int per) {
       const int head = g * group + h;
-      std::fill(lanes, lanes + static_cast<size_t>(per) * nd * 16, 0.0f);
-      for (int b = 0; b * kVBlock < n_kv; ++b) {
-        const int cols = std::min(kVBlock, n_kv - b * kVBlock);
-        const bool last = (b + 1) * kVBlock >= n_kv;
-        k.f16_gemv_lanes(v_cache_.data() + v_block(l, g, b) + static_cast<size_t>(d0) * kVBlock, kVBlock, cols,
-                         scores + head * cap + b * kVBlock, cap, per, nd, lanes, last ? out : nullptr);
-      }
+      accumulate_v(l, g, d0, nd, scores + head * cap, per, n_kv, lanes, out);
       for (int i = 0; i < per; ++i) {
         std::copy(out + i * nd, out + (i + 1) * nd, s_.att.data() + static_cast<size_t>(t) * D + (head + i) * hd + d0);
       }
     });
   });
+}
+
+// out[i * dims + d] = sum_p V[d0 + d][p] * probs[i * capacity + p] over
+// positions p < n_kv, for `per` rows of probabilities (query heads of KV
+// group g) and head dimensions [d0, d0 + dims): f32 FMA over widened F16
+// (docs/exactness.md, KV cache and attention), accumulated in `lanes`
+// ([per][dims][16]) block after block of the V cache.
+void Context::accumulate_v(int l, int g, int d0, int dims, const float* probs, int per, int n_kv, float* lanes,
+                           float* out) const {
+  const KernelTable& k = model_.kernels();
+  std::fill(lanes, lanes + static_cast<size_t>(per) * dims * 16, 0.0f);
+  for (int b = 0; b * kVBlock < n_kv; ++b) {
+    const int cols = std::min(kVBlock, n_kv - b * kVBlock);
+    const bool last = (b + 1) * kVBlock >= n_kv;
+    k.f16_gemv_lanes(v_cache_.data() + v_block(l, g, b) + static_cast<size_t>(d0) * kVBlock, kVBlock, cols,
+                     probs + b * kVBlock, capacity_, per, dims, lanes, last ? out : nullptr);
+  }
 }
 
 void Context::head(const float* hidden_row, bool single, float* out) {

@@ -67,6 +67,8 @@ class Context {
   void store_kv(int l, int n_tok, int pos0);
   void attend(int l, int n_tok, int first_tok, int pos0, bool single);
   void attend_one(int l, int t, int pos0, bool single);
+  void accumulate_v(int l, int g, int d0, int dims, const float* probs, int per, int n_kv, float* lanes,
+                    float* out) const;
   int heads_per_job(int n_rows) const;
   void head(const float* hidden_row, bool single, float* out);
   void reserve_scratch();

@@ -1,6 +1,7 @@
 // Finds and loads the native addon: the prebuilt binary for this platform
-// first, a local `node-gyp` build second. Only the engine worker and the
-// short-lived probe process call this; the extension host never does.
+// first, a local `node-gyp` build second. The engine worker, the short-lived
+// probe process, the CLI and `bitnet serve` call this; the extension host's
+// main thread never does.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import nodeGypBuild from 'node-gyp-build';

@@ -1,6 +1,7 @@
-// The engine worker: the only code that loads and calls the native addon, so
-// that model work never blocks the extension host's main thread. It owns the
-// model session and the scheduler, and streams generated text back.
+// The engine worker: where the extension calls the native addon, so that
+// model work never blocks the extension host's main thread (the addon probe,
+// the CLI and `bitnet serve` load it too, in processes of their own). It owns
+// the model session and the scheduler, and streams generated text back.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { BitnetAddon } from '../../native';
 import { loadAddon } from './addon-loader';

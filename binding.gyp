@@ -2,8 +2,11 @@
 # newer instruction set live in their own folder and are compiled with that
 # folder's flags only, so the binary still loads on any CPU of its
 # architecture; the code picks a kernel at run time from the CPU's features.
+# A folder's flags come from native/isa-flags.json, which the native test and
+# Windows Makefiles read too.
 {
   "variables": {
+    "isa_flags": "node native/isa-flags.js",
     "list": "node -e \"const fs=require('fs'),p=require('path');const d=process.argv[1];console.log(fs.readdirSync(d).filter(f=>f.endsWith('.cc')).map(f=>p.join(d,f)).join(' '))\""
   },
   "target_defaults": {
@@ -50,33 +53,33 @@
           "target_name": "kernels_avx2",
           "type": "static_library",
           "sources": ["<!@(<(list) native/src/kernels/x86_avx2)"],
-          "cflags": ["-mavx2", "-mfma", "-mf16c", "-fPIC"],
-          "xcode_settings": { "OTHER_CFLAGS": ["-mavx2", "-mfma", "-mf16c"] },
-          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX2"] } }
+          "cflags": ["<!@(<(isa_flags) x86_avx2)", "-fPIC"],
+          "xcode_settings": { "OTHER_CFLAGS": ["<!@(<(isa_flags) x86_avx2)"] },
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["<!@(<(isa_flags) x86_avx2 msvc)"] } }
         },
         {
           "target_name": "kernels_avxvnni",
           "type": "static_library",
           "sources": ["<!@(<(list) native/src/kernels/x86_avxvnni)"],
-          "cflags": ["-mavx2", "-mfma", "-mf16c", "-mavxvnni", "-fPIC"],
-          "xcode_settings": { "OTHER_CFLAGS": ["-mavx2", "-mfma", "-mf16c", "-mavxvnni"] },
-          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX2"] } }
+          "cflags": ["<!@(<(isa_flags) x86_avxvnni)", "-fPIC"],
+          "xcode_settings": { "OTHER_CFLAGS": ["<!@(<(isa_flags) x86_avxvnni)"] },
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["<!@(<(isa_flags) x86_avxvnni msvc)"] } }
         },
         {
           "target_name": "kernels_avx512",
           "type": "static_library",
           "sources": ["<!@(<(list) native/src/kernels/x86_avx512)"],
-          "cflags": ["-mavx2", "-mfma", "-mf16c", "-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx512vnni", "-fPIC"],
-          "xcode_settings": { "OTHER_CFLAGS": ["-mavx2", "-mfma", "-mf16c", "-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx512vnni"] },
-          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX512"] } }
+          "cflags": ["<!@(<(isa_flags) x86_avx512)", "-fPIC"],
+          "xcode_settings": { "OTHER_CFLAGS": ["<!@(<(isa_flags) x86_avx512)"] },
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["<!@(<(isa_flags) x86_avx512 msvc)"] } }
         },
         {
           "target_name": "kernels_amx",
           "type": "static_library",
           "sources": ["<!@(<(list) native/src/kernels/x86_amx)"],
-          "cflags": ["-mavx2", "-mfma", "-mf16c", "-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx512vnni", "-mamx-tile", "-mamx-int8", "-fPIC"],
-          "xcode_settings": { "OTHER_CFLAGS": ["-mavx2", "-mfma", "-mf16c", "-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx512vnni", "-mamx-tile", "-mamx-int8"] },
-          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX512"] } }
+          "cflags": ["<!@(<(isa_flags) x86_amx)", "-fPIC"],
+          "xcode_settings": { "OTHER_CFLAGS": ["<!@(<(isa_flags) x86_amx)"] },
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["<!@(<(isa_flags) x86_amx msvc)"] } }
         }
       ]
     }],
@@ -86,8 +89,8 @@
           "target_name": "kernels_neon",
           "type": "static_library",
           "sources": ["<!@(<(list) native/src/kernels/arm_neon)"],
-          "cflags": ["-march=armv8.2-a+dotprod+fp16", "-fPIC"],
-          "xcode_settings": { "OTHER_CFLAGS": ["-march=armv8.2-a+dotprod+fp16"] }
+          "cflags": ["<!@(<(isa_flags) arm_neon)", "-fPIC"],
+          "xcode_settings": { "OTHER_CFLAGS": ["<!@(<(isa_flags) arm_neon)"] }
         }
       ]
     }]

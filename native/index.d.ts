@@ -1,5 +1,7 @@
-// The native addon's surface, typed once. Only the engine worker loads the
-// addon; everything else imports these types.
+// The native addon's surface, typed once. Four callers load the addon, each
+// off the extension host's main thread: the engine worker, the addon probe
+// (a short-lived child process), the CLI's commands and `bitnet serve`.
+// Everything else imports these types.
 
 export interface CpuFeatures {
   arch: 'x64' | 'arm64' | 'other';

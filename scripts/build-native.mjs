@@ -2,11 +2,11 @@
 // --napi --strip), once: `npm ci`, `npm start`, `npm test` and
 // `npm run package` all call this, and it compiles only when the addon's
 // inputs changed since the last build. The inputs are every file under
-// native/src, binding.gyp (which holds the compiler flags), node-addon-api's
-// version, the compiler's version, the compiler variables of the environment
-// and the target. Their hash and the hash of the binary built from them go
-// to build/native-inputs.json; a binary that no longer matches its hash is
-// rebuilt too.
+// native/src, binding.gyp and the files it reads flags and defines from,
+// node-addon-api's version, the compiler's version, the compiler variables
+// of the environment and the target. Their hash and the hash of the binary
+// built from them go to build/native-inputs.json; a binary that no longer
+// matches its hash is rebuilt too.
 //
 //   npm run build:native                      build if anything changed
 //   npm run build:native -- --force           build anyway
@@ -41,7 +41,8 @@ function compilerVersion() {
 function inputsHash() {
   const hash = createHash('sha256');
   const add = (label, value) => hash.update(`${label}\0${value}\0`);
-  for (const file of [...filesUnder(join(repo, 'native', 'src')), join(repo, 'binding.gyp')]) {
+  const flagFiles = ['binding.gyp', 'native/isa-flags.json', 'native/isa-flags.js', 'native/model-limits.json', 'native/limits-defines.js'];
+  for (const file of [...filesUnder(join(repo, 'native', 'src')), ...flagFiles.map((f) => join(repo, f))]) {
     add(relative(repo, file).split('\\').join('/'), readFileSync(file));
   }
   add('node-addon-api', JSON.parse(readFileSync(join(repo, 'node_modules', 'node-addon-api', 'package.json'), 'utf8')).version);

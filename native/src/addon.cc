@@ -119,6 +119,83 @@ std::vector<bitnet::TensorInfo> read_tensors(Napi::Env env, Napi::Value v) {
   return out;
 }
 
+// options.abort of eval and evalBatch (`call` names which): an Int32Array,
+// usually over a SharedArrayBuffer, or empty when not given.
+Napi::Value read_abort(Napi::Env env, Napi::Object options, const char* call) {
+  Napi::Value ab = options.Get("abort");
+  if (ab.IsUndefined()) return Napi::Value();
+  if (!ab.IsTypedArray() || ab.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
+      ab.As<Napi::Int32Array>().ElementLength() < 1) {
+    throw_arg(env, std::string(call) + " options.abort must be an Int32Array (over a SharedArrayBuffer) of length >= 1");
+  }
+  return ab;
+}
+
+// The flag the engine polls, from read_abort's result. Valid until JS runs.
+const int32_t* abort_flag(Napi::Value abort) {
+  return abort.IsEmpty() ? nullptr : abort.As<Napi::Int32Array>().Data();
+}
+
+// A logits buffer of at least `floats` floats: `buffer`, or a new JS-owned
+// one in its place when it holds fewer (`held`). Views handed out before
+// keep the old buffer alive, so nothing can read freed memory.
+float* logits_buffer(Napi::Env env, Napi::Reference<Napi::ArrayBuffer>& buffer, size_t& held, size_t floats) {
+  if (floats > held) {
+    buffer = Napi::Persistent(Napi::ArrayBuffer::New(env, floats * sizeof(float)));
+    held = floats;
+  }
+  return static_cast<float*>(buffer.Value().Data());
+}
+
+void check_eval_room(Napi::Env env, size_t n, int capacity, int length) {
+  if (n > static_cast<size_t>(capacity - length)) {
+    throw_arg(env, "eval of " + std::to_string(n) + " tokens at position " + std::to_string(length) +
+                       " does not fit in the context capacity of " + std::to_string(capacity));
+  }
+}
+
+// eval's tokens, copied into `out` (so the engine reads memory no other JS
+// code or thread can change under it) once they are known to fit in the
+// context: at most capacity - length of them, and at least one.
+void read_eval_tokens(Napi::Env env, Napi::Value v, int capacity, int length, std::vector<int32_t>& out) {
+  if (v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_int32_array) {
+    Napi::Int32Array ia = v.As<Napi::Int32Array>();
+    check_eval_room(env, ia.ElementLength(), capacity, length);
+    out.assign(ia.Data(), ia.Data() + ia.ElementLength());
+  } else if (v.IsArray()) {
+    Napi::Array a = v.As<Napi::Array>();
+    const uint32_t n = a.Length();
+    check_eval_room(env, n, capacity, length);
+    out.resize(n);
+    for (uint32_t i = 0; i < n; ++i) {
+      out[i] = static_cast<int32_t>(
+          integer_arg(env, a.Get(i), "eval(tokens): tokens[" + std::to_string(i) + "]", -2147483648.0, 2147483647.0));
+    }
+  } else {
+    throw_arg(env, "eval(tokens): tokens must be an Int32Array or an array of numbers");
+  }
+  if (out.empty()) throw_arg(env, "eval(tokens): tokens is empty; eval needs at least one token");
+}
+
+struct EvalOptions {
+  bool all_logits = false;
+  Napi::Value abort;  // see read_abort
+};
+
+EvalOptions read_eval_options(Napi::Env env, Napi::Value v) {
+  EvalOptions options;
+  if (v.IsUndefined() || v.IsNull()) return options;
+  if (!v.IsObject()) throw_arg(env, "eval(tokens, options): options must be an object");
+  Napi::Object o = v.As<Napi::Object>();
+  Napi::Value all = o.Get("allLogits");
+  if (!all.IsUndefined()) {
+    if (!all.IsBoolean()) throw_arg(env, "eval options.allLogits must be a boolean");
+    options.all_logits = all.As<Napi::Boolean>().Value();
+  }
+  options.abort = read_abort(env, o, "eval");
+  return options;
+}
+
 // ---- NativeModel ----
 
 class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
@@ -229,80 +306,21 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
     return Napi::Number::New(info.Env(), static_cast<double>(live(info.Env()).kv_bytes()));
   }
 
+  // eval(tokens, options?): the arguments are read first, then the context
+  // is looked up again (reading them can run JS, even code that frees this
+  // context or its model), then the engine runs and the logits go back.
   Napi::Value Eval(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    // Reading the arguments can run JS (getters, array elements), even code
-    // that frees this context or its model; so only numbers are taken from
-    // the context here, and it is looked up again once parsing is done.
-    int capacity, length;
-    {
-      const bitnet::Context& c = live(env);
-      capacity = c.capacity();
-      length = c.length();
-    }
-    auto check_room = [&](size_t n) {
-      if (n > static_cast<size_t>(capacity - length)) {
-        throw_arg(env, "eval of " + std::to_string(n) + " tokens at position " + std::to_string(length) +
-                           " does not fit in the context capacity of " + std::to_string(capacity));
-      }
-    };
-
-    // Tokens are copied first (at most `capacity` of them): the engine then
-    // reads memory no other JS code or thread can change under it.
-    Napi::Value tv = info[0];
-    size_t n = 0;
-    if (tv.IsTypedArray() && tv.As<Napi::TypedArray>().TypedArrayType() == napi_int32_array) {
-      Napi::Int32Array ia = tv.As<Napi::Int32Array>();
-      n = ia.ElementLength();
-      check_room(n);
-      token_copy_.assign(ia.Data(), ia.Data() + n);
-    } else if (tv.IsArray()) {
-      Napi::Array a = tv.As<Napi::Array>();
-      n = a.Length();
-      check_room(n);
-      token_copy_.resize(n);
-      for (uint32_t i = 0; i < n; ++i) {
-        token_copy_[i] = static_cast<int32_t>(
-            integer_arg(env, a.Get(i), "eval(tokens): tokens[" + std::to_string(i) + "]", -2147483648.0, 2147483647.0));
-      }
-    } else {
-      throw_arg(env, "eval(tokens): tokens must be an Int32Array or an array of numbers");
-    }
-    if (n == 0) throw_arg(env, "eval(tokens): tokens is empty; eval needs at least one token");
-
-    bool all = false;
-    Napi::Value abort_value;
-    if (info.Length() > 1 && !info[1].IsUndefined() && !info[1].IsNull()) {
-      if (!info[1].IsObject()) throw_arg(env, "eval(tokens, options): options must be an object");
-      Napi::Object o = info[1].As<Napi::Object>();
-      Napi::Value al = o.Get("allLogits");
-      if (!al.IsUndefined()) {
-        if (!al.IsBoolean()) throw_arg(env, "eval options.allLogits must be a boolean");
-        all = al.As<Napi::Boolean>().Value();
-      }
-      Napi::Value ab = o.Get("abort");
-      if (!ab.IsUndefined()) {
-        if (!ab.IsTypedArray() || ab.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
-            ab.As<Napi::Int32Array>().ElementLength() < 1) {
-          throw_arg(env, "eval options.abort must be an Int32Array (over a SharedArrayBuffer) of length >= 1");
-        }
-        abort_value = ab;
-      }
-    }
+    const int capacity = live(env).capacity(), length = live(env).length();
+    read_eval_tokens(env, info[0], capacity, length, token_copy_);
+    const EvalOptions options = read_eval_options(env, info[1]);
 
     bitnet::Context& ctx = live(env);
-    const size_t floats = ctx.logits_floats(static_cast<int>(n), all);
-    if (floats > logits_floats_) {
-      // A new JS-owned buffer: views handed out before stay valid (they keep
-      // the old buffer alive), so nothing can read freed memory.
-      Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, floats * sizeof(float));
-      logits_ = Napi::Persistent(buf);
-      logits_floats_ = floats;
-    }
+    const int n = static_cast<int>(token_copy_.size());
+    const size_t floats = ctx.logits_floats(n, options.all_logits);
+    float* out = logits_buffer(env, logits_, logits_floats_, floats);
     // From here to the return no JS runs, so these pointers stay valid.
-    const int32_t* abort = abort_value.IsEmpty() ? nullptr : abort_value.As<Napi::Int32Array>().Data();
-    float* out = static_cast<float*>(logits_.Value().Data());
-    guarded(env, [&] { ctx.eval(token_copy_.data(), static_cast<int>(n), all, abort, out); });
+    guarded(env, [&] { ctx.eval(token_copy_.data(), n, options.all_logits, abort_flag(options.abort), out); });
     return Napi::Float32Array::New(env, floats, logits_.Value(), 0);
   }
 
@@ -399,14 +417,7 @@ Napi::Value ModelWrap::EvalBatch(const Napi::CallbackInfo& info) {
   Napi::Value abort_value;
   if (info.Length() > 2 && !info[2].IsUndefined() && !info[2].IsNull()) {
     if (!info[2].IsObject()) throw_arg(env, usage + ": options must be an object");
-    Napi::Value ab = info[2].As<Napi::Object>().Get("abort");
-    if (!ab.IsUndefined()) {
-      if (!ab.IsTypedArray() || ab.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
-          ab.As<Napi::Int32Array>().ElementLength() < 1) {
-        throw_arg(env, "evalBatch options.abort must be an Int32Array (over a SharedArrayBuffer) of length >= 1");
-      }
-      abort_value = ab;
-    }
+    abort_value = read_abort(env, info[2].As<Napi::Object>(), "evalBatch");
   }
 
   bitnet::Model& m = live(env);
@@ -419,14 +430,9 @@ Napi::Value ModelWrap::EvalBatch(const Napi::CallbackInfo& info) {
   }
   if (!batch_) batch_ = guarded(env, [&] { return std::make_unique<bitnet::BatchEval>(m); });
   const size_t floats = static_cast<size_t>(n) * static_cast<size_t>(m.hparams().vocab);
-  if (floats > batch_logits_floats_) {
-    // A new buffer: views handed out before keep the old one alive.
-    batch_logits_ = Napi::Persistent(Napi::ArrayBuffer::New(env, floats * sizeof(float)));
-    batch_logits_floats_ = floats;
-  }
+  float* out = logits_buffer(env, batch_logits_, batch_logits_floats_, floats);
   // From here to the return no JS runs, so these pointers stay valid.
-  const int32_t* abort = abort_value.IsEmpty() ? nullptr : abort_value.As<Napi::Int32Array>().Data();
-  float* out = static_cast<float*>(batch_logits_.Value().Data());
+  const int32_t* abort = abort_flag(abort_value);
   guarded(env, [&] {
     batch_->eval(contexts.data(), batch_counts_.data(), batch_tokens_.data(), static_cast<int>(n), abort, out);
   });

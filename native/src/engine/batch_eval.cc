@@ -7,6 +7,7 @@
 
 #include "engine/engine_error.h"
 #include "engine/f16_rows.h"
+#include "engine/layer_steps.h"
 #include "engine/ops.h"
 
 namespace bitnet {
@@ -19,18 +20,6 @@ inline bool single(const Context& c, int count) { return c.single_token_rounding
 inline bool aborted(const int32_t* flag) {
   return flag != nullptr && __atomic_load_n(flag, __ATOMIC_RELAXED) != 0;
 }
-
-// A matrix's rows cut on the kernels' row groups, as Context cuts them, so
-// each row's result is the same whoever computes it.
-struct RowChunks {
-  int size = 0, count = 0, rows = 0;
-  RowChunks(const ThreadPool& pool, int n_rows) : rows(n_rows) {
-    size = static_cast<int>(pool.chunk_size(n_rows, Model::kRowAlign));
-    count = (n_rows + size - 1) / size;
-  }
-  int begin(int c) const { return c * size; }
-  int end(int c) const { return std::min(rows, (c + 1) * size); }
-};
 
 }  // namespace
 
@@ -133,72 +122,30 @@ void BatchEval::eval(Context* const* contexts, const int32_t* counts, const int3
   for (int i = 0; i < n; ++i) contexts[i]->length_ += counts[i];
 }
 
-void BatchEval::norm_quantize(const float* in, int ld_in, const float* w, int cols, int rows) {
-  const KernelTable& k = model_.kernels();
-  const float eps = hp_.rms_eps;
-  model_.pool().parallel_for(rows, 8, [&](int64_t b, int64_t e) {
-    const int t0 = static_cast<int>(b), rows = static_cast<int>(e - b);
-    float* y = xn_.data() + static_cast<size_t>(t0) * cols;
-    rms_norm_rows(in + static_cast<size_t>(t0) * ld_in, ld_in, w, cols, eps, rows, y, cols);
-    for (int t = t0; t < t0 + rows; ++t) {
-      q8_scale_[t] = k.quantize_row_i8(xn_.data() + static_cast<size_t>(t) * cols, cols,
-                                        q8_.data() + static_cast<size_t>(t) * cols, &q8_sum_[t]);
-    }
-  });
+// Context::layer_forward's steps, with the rows of every context in each
+// matrix product (`rows` of them) and each context's own KV store and
+// attention in between.
+void BatchEval::layer(int l, Context* const* contexts, const int32_t* counts, int n_contexts, int rows) {
+  const LayerWeights& W = model_.layer(l);
+  LayerSteps step(model_, layer_rows());
+  step.attention_norm(W, rows);
+  step.project_qkv(W, rows);
+  for (int i = 0, row = 0; i < n_contexts; row += counts[i++]) store_kv_and_attend(l, *contexts[i], row, counts[i]);
+  step.attention_output(W, rows, 0);
+  step.ffn_norm(W, rows, 0);
+  step.ffn_gate_up(W, rows, 0);
+  step.ffn_down(W, rows, 0);
 }
 
-// The same operations as Context::layer_forward, with the rows of every
-// context in each matrix product (`n` is the row count below).
-void BatchEval::layer(int l, Context* const* contexts, const int32_t* counts, int n_contexts, int n) {
-  const LayerWeights& W = model_.layer(l);
-  const KernelTable& k = model_.kernels();
-  ThreadPool& pool = model_.pool();
-  const int D = hp_.n_embd, F = hp_.n_ff, KV = hp_.kv_dim, QKV = D + 2 * KV;
-  int32_t* dot = dot_.data();
-  const float* s = q8_scale_.data();
-
-  norm_quantize(x_.data(), D, W.attn_norm.data(), D, n);
-  {
-    const TernaryMatrix* mats[3] = {&W.q.m, &W.k.m, &W.v.m};
-    const int col0[3] = {0, D, D + KV};
-    const RowChunks rc[3] = {RowChunks(pool, D), RowChunks(pool, KV), RowChunks(pool, KV)};
-    pool.run_chunks(rc[0].count + rc[1].count + rc[2].count, [&](int c, int) {
-      int m = 0;
-      while (c >= rc[m].count) c -= rc[m++].count;
-      const TernaryMatrix& w = *mats[m];
-      const int r0 = rc[m].begin(c), r1 = rc[m].end(c);
-      k.ternary_gemm(w, q8_.data(), q8_sum_.data(), n, r0, r1, dot + col0[m], QKV);
-      for (int t = 0; t < n; ++t) {
-        const size_t at = static_cast<size_t>(t) * QKV + col0[m] + r0;
-        bitlinear_out(dot + at, r1 - r0, s[t], w.scale, qkv_.data() + at);
-      }
-    });
-  }
-  for (int i = 0, row = 0; i < n_contexts; row += counts[i++]) attend(l, *contexts[i], row, counts[i]);
-
-  norm_quantize(att_.data(), D, W.attn_sub_norm.data(), D, n);
-  residual_bitlinear(W.o.m, n);
-
-  norm_quantize(x_.data(), D, W.ffn_norm.data(), D, n);
-  const RowChunks rc_f(pool, F);
-  pool.run_chunks(rc_f.count, [&](int c, int) {
-    const int r0 = rc_f.begin(c), r1 = rc_f.end(c);
-    k.ternary_gemm(W.up.m, q8_.data(), q8_sum_.data(), n, r0, r1, dot, 2 * F);
-    k.ternary_gemm(W.gate.m, q8_.data(), q8_sum_.data(), n, r0, r1, dot + F, 2 * F);
-    for (int t = 0; t < n; ++t) {
-      const int32_t* d = dot + static_cast<size_t>(t) * 2 * F;
-      bitlinear_relu_sq_mul(d + r0, d + F + r0, r1 - r0, s[t], W.up.m.scale, W.gate.m.scale,
-                            mlp_.data() + static_cast<size_t>(t) * F + r0);
-    }
-  });
-  norm_quantize(mlp_.data(), F, W.ffn_sub_norm.data(), F, n);
-  residual_bitlinear(W.down.m, n);
+LayerRows BatchEval::layer_rows() {
+  return {x_.data(), xn_.data(), q8_.data(), q8_scale_.data(), q8_sum_.data(),
+          dot_.data(), qkv_.data(), att_.data(), mlp_.data()};
 }
 
 // One context's attention, by its own code on its own KV cache: its rows'
 // Q, K, V and rope angles go to the first rows of the model's scratch, which
 // store_kv ropes and caches at its next positions and attend reads.
-void BatchEval::attend(int l, Context& ctx, int first_row, int count) {
+void BatchEval::store_kv_and_attend(int l, Context& ctx, int first_row, int count) {
   const int D = hp_.n_embd, QKV = D + 2 * hp_.kv_dim, half = hp_.head_dim / 2;
   EvalScratch& s = ctx.s_;
   const float* from = qkv_.data() + static_cast<size_t>(first_row) * QKV;
@@ -209,23 +156,6 @@ void BatchEval::attend(int l, Context& ctx, int first_row, int count) {
   ctx.store_kv(l, count, ctx.length_);
   ctx.attend(l, count, 0, ctx.length_, single(ctx, count));
   std::copy(s.att.data(), s.att.data() + static_cast<size_t>(count) * D, att_.data() + static_cast<size_t>(first_row) * D);
-}
-
-// x += w(q) for every row (the kernel reads each row's q w.cols apart).
-void BatchEval::residual_bitlinear(const TernaryMatrix& w, int n) {
-  const KernelTable& k = model_.kernels();
-  ThreadPool& pool = model_.pool();
-  const int D = hp_.n_embd;
-  const float* s = q8_scale_.data();
-  const RowChunks rc(pool, D);
-  pool.run_chunks(rc.count, [&](int c, int) {
-    const int r0 = rc.begin(c), r1 = rc.end(c);
-    k.ternary_gemm(w, q8_.data(), q8_sum_.data(), n, r0, r1, dot_.data(), D);
-    for (int t = 0; t < n; ++t) {
-      const size_t at = static_cast<size_t>(t) * D + r0;
-      bitlinear_out_add(dot_.data() + at, r1 - r0, s[t], w.scale, x_.data() + at);
-    }
-  });
 }
 
 // Context::head for each context's last row. The vocabulary is cut into

@@ -14,6 +14,7 @@
 
 #include "engine/aligned_buffer.h"
 #include "engine/context.h"
+#include "engine/layer_steps.h"
 #include "engine/model.h"
 
 namespace bitnet {
@@ -41,9 +42,8 @@ class BatchEval {
   void check(Context* const* contexts, const int32_t* counts, const int32_t* tokens, int n) const;
   void reserve(int rows, int n);
   void layer(int l, Context* const* contexts, const int32_t* counts, int n, int rows);
-  void attend(int l, Context& ctx, int first_row, int count);
-  void norm_quantize(const float* in, int ld_in, const float* w, int cols, int rows);
-  void residual_bitlinear(const TernaryMatrix& w, int rows);
+  LayerRows layer_rows();  // the layer steps' buffers: this object's own
+  void store_kv_and_attend(int l, Context& ctx, int first_row, int count);
   void head(Context* const* contexts, const int32_t* counts, int n, float* logits);
 
   Model& model_;

@@ -8,6 +8,7 @@
 
 #include "engine/engine_error.h"
 #include "engine/f16_rows.h"
+#include "engine/layer_steps.h"
 #include "engine/ops.h"
 
 namespace bitnet {
@@ -17,18 +18,6 @@ namespace {
 inline bool aborted(const int32_t* flag) {
   return flag != nullptr && __atomic_load_n(flag, __ATOMIC_RELAXED) != 0;
 }
-
-// How a matrix's rows are cut into chunks for the pool: boundaries on the
-// kernels' row groups, so each row's result is the same whoever computes it.
-struct RowChunks {
-  int size = 0, count = 0, rows = 0;
-  RowChunks(const ThreadPool& pool, int n_rows) : rows(n_rows) {
-    size = static_cast<int>(pool.chunk_size(n_rows, Model::kRowAlign));
-    count = (n_rows + size - 1) / size;
-  }
-  int begin(int c) const { return c * size; }
-  int end(int c) const { return std::min(rows, (c + 1) * size); }
-};
 
 }  // namespace
 
@@ -139,99 +128,27 @@ void Context::eval_chunk(const int32_t* tokens, int n_tok, int pos0, bool single
   }
 }
 
-void Context::norm_quantize(const float* in, int ld_in, const float* w, int n, int n_tok, int first_tok) {
-  const KernelTable& k = model_.kernels();
-  const float eps = hp_.rms_eps;
-  // Rows in blocks of 8, so a block's norms run interleaved.
-  model_.pool().parallel_for(n_tok - first_tok, 8, [&](int64_t b, int64_t e) {
-    const int t0 = first_tok + static_cast<int>(b), rows = static_cast<int>(e - b);
-    float* y = s_.xn.data() + static_cast<size_t>(t0) * n;
-    rms_norm_rows(in + static_cast<size_t>(t0) * ld_in, ld_in, w, n, eps, rows, y, n);
-    for (int t = t0; t < t0 + rows; ++t) {
-      s_.q8_scale[t] = k.quantize_row_i8(s_.xn.data() + static_cast<size_t>(t) * n, n,
-                                        s_.q8.data() + static_cast<size_t>(t) * n, &s_.q8_sum[t]);
-    }
-  });
-}
-
+// One layer of the forward pass (docs/forward-pass.md) for tokens at
+// positions pos0.. of this sequence.
 void Context::layer_forward(int l, int n_tok, int pos0, bool single, Rows rows) {
   const LayerWeights& W = model_.layer(l);
-  const KernelTable& k = model_.kernels();
-  ThreadPool& pool = model_.pool();
-  const int D = hp_.n_embd, F = hp_.n_ff, KV = hp_.kv_dim, QKV = D + 2 * KV;
-  float* x = s_.x.data();
-  int32_t* dot = s_.dot.data();
-  const float* s = s_.q8_scale.data();
-
-  // Attention block: a = norm(x); Q, K, V from one quantization of a.
-  norm_quantize(x, D, W.attn_norm.data(), D, n_tok, 0);
-  {
-    const TernaryMatrix* mats[3] = {&W.q.m, &W.k.m, &W.v.m};
-    const int col0[3] = {0, D, D + KV};
-    const RowChunks rc[3] = {RowChunks(pool, D), RowChunks(pool, KV), RowChunks(pool, KV)};
-    pool.run_chunks(rc[0].count + rc[1].count + rc[2].count, [&](int c, int) {
-      int m = 0;
-      while (c >= rc[m].count) c -= rc[m++].count;
-      const TernaryMatrix& w = *mats[m];
-      const int r0 = rc[m].begin(c), r1 = rc[m].end(c);
-      k.ternary_gemm(w, s_.q8.data(), s_.q8_sum.data(), n_tok, r0, r1, dot + col0[m], QKV);
-      for (int t = 0; t < n_tok; ++t) {
-        const size_t at = static_cast<size_t>(t) * QKV + col0[m] + r0;
-        bitlinear_out(dot + at, r1 - r0, s[t], w.scale, s_.qkv.data() + at);
-      }
-    });
-  }
+  LayerSteps step(model_, layer_rows());
+  step.attention_norm(W, n_tok);
+  step.project_qkv(W, n_tok);
   store_kv(l, n_tok, pos0);
   if (rows == Rows::kNone) return;
   // From here on rows are independent; the last layer may keep only the last.
   const int first = rows == Rows::kLast ? n_tok - 1 : 0;
   attend(l, n_tok, first, pos0, single);
-
-  // o = wo(sub_norm(att)); x = o + x.
-  norm_quantize(s_.att.data(), D, W.attn_sub_norm.data(), D, n_tok, first);
-  residual_bitlinear(W.o.m, D, n_tok, first);
-  const RowChunks rc_f(pool, F);
-
-  // FFN: u = norm(x); m = relu(gate(u))^2 * up(u); x = down(sub_norm(m)) + x.
-  norm_quantize(x, D, W.ffn_norm.data(), D, n_tok, first);
-  pool.run_chunks(rc_f.count, [&](int c, int) {
-    const TernaryMatrix& up = W.up.m;
-    const TernaryMatrix& gate = W.gate.m;
-    const int r0 = rc_f.begin(c), r1 = rc_f.end(c);
-    const int8_t* q = s_.q8.data() + static_cast<size_t>(first) * D;
-    int32_t* d0 = dot + static_cast<size_t>(first) * 2 * F;
-    const int32_t* q_sum = s_.q8_sum.data() + first;
-    k.ternary_gemm(up, q, q_sum, n_tok - first, r0, r1, d0, 2 * F);
-    k.ternary_gemm(gate, q, q_sum, n_tok - first, r0, r1, d0 + F, 2 * F);
-    for (int t = first; t < n_tok; ++t) {
-      const int32_t* d = dot + static_cast<size_t>(t) * 2 * F;
-      bitlinear_relu_sq_mul(d + r0, d + F + r0, r1 - r0, s[t], up.scale, gate.scale,
-                            s_.mlp.data() + static_cast<size_t>(t) * F + r0);
-    }
-  });
-  norm_quantize(s_.mlp.data(), F, W.ffn_sub_norm.data(), F, n_tok, first);
-  residual_bitlinear(W.down.m, F, n_tok, first);
+  step.attention_output(W, n_tok, first);
+  step.ffn_norm(W, n_tok, first);
+  step.ffn_gate_up(W, n_tok, first);
+  step.ffn_down(W, n_tok, first);
 }
 
-// x += w(q) for tokens [first, n_tok), where q holds their quantized inputs
-// (in_dim values each): a BitLinear whose result joins the residual stream.
-void Context::residual_bitlinear(const TernaryMatrix& w, int in_dim, int n_tok, int first) {
-  const KernelTable& k = model_.kernels();
-  ThreadPool& pool = model_.pool();
-  const int D = hp_.n_embd;
-  float* x = s_.x.data();
-  int32_t* dot = s_.dot.data();
-  const float* s = s_.q8_scale.data();
-  const RowChunks rc(pool, D);
-  pool.run_chunks(rc.count, [&](int c, int) {
-    const int r0 = rc.begin(c), r1 = rc.end(c);
-    const int8_t* q = s_.q8.data() + static_cast<size_t>(first) * in_dim;
-    k.ternary_gemm(w, q, s_.q8_sum.data() + first, n_tok - first, r0, r1, dot + static_cast<size_t>(first) * D, D);
-    for (int t = first; t < n_tok; ++t) {
-      const size_t at = static_cast<size_t>(t) * D + r0;
-      bitlinear_out_add(dot + at, r1 - r0, s[t], w.scale, x + at);
-    }
-  });
+LayerRows Context::layer_rows() {
+  return {s_.x.data(),   s_.xn.data(),  s_.q8.data(),  s_.q8_scale.data(), s_.q8_sum.data(),
+          s_.dot.data(), s_.qkv.data(), s_.att.data(), s_.mlp.data()};
 }
 
 void Context::store_kv(int l, int n_tok, int pos0) {
@@ -300,17 +217,8 @@ void Context::attend(int l, int n_tok, int first_tok, int pos0, bool single) {
     if (single) {
       for (int i = 0; i < per; ++i) round_to_f16(scores + i * cap, n_kv);
     }
-    // out[d] = sum_p V[d][p] * p[p], f32 FMA over widened F16 (docs/exactness.md, KV cache and attention),
-    // accumulated block after block of the V cache.
-    float* lanes = s_.lanes[worker].data();
-    float* out = s_.att.data() + static_cast<size_t>(t) * D + h0 * hd;
-    std::fill(lanes, lanes + static_cast<size_t>(per) * hd * 16, 0.0f);
-    for (int b = 0; b * kVBlock < n_kv; ++b) {
-      const int cols = std::min(kVBlock, n_kv - b * kVBlock);
-      const bool last = (b + 1) * kVBlock >= n_kv;
-      k.f16_gemv_lanes(v_cache_.data() + v_block(l, g, b), kVBlock, cols, scores + b * kVBlock, cap, per, hd, lanes,
-                       last ? out : nullptr);
-    }
+    accumulate_v(l, g, 0, hd, scores, per, n_kv, s_.lanes[worker].data(),
+                 s_.att.data() + static_cast<size_t>(t) * D + h0 * hd);
   });
 }
 
@@ -355,8 +263,7 @@ void Context::attend_one(int l, int t, int pos0, bool single) {
     }
   });
 
-  // out[d] = sum_p V[d][p] * p[p] (docs/forward-pass.md, Attention): each V row (one dimension)
-  // accumulates block after block, as in attend.
+  // The V products by runs of head dimensions.
   const int dim_run = std::min(kDimRun, hd), dim_runs = (hd + dim_run - 1) / dim_run;
   pool.run_chunks(n_kv_head * dim_runs, [&](int j, int worker) {
     const int g = j / dim_runs, d0 = (j % dim_runs) * dim_run, nd = std::min(dim_run, hd - d0);
@@ -364,18 +271,29 @@ void Context::attend_one(int l, int t, int pos0, bool single) {
     float* out = s_.query[worker].data();
     for_head_runs([&](int h, int per) {
       const int head = g * group + h;
-      std::fill(lanes, lanes + static_cast<size_t>(per) * nd * 16, 0.0f);
-      for (int b = 0; b * kVBlock < n_kv; ++b) {
-        const int cols = std::min(kVBlock, n_kv - b * kVBlock);
-        const bool last = (b + 1) * kVBlock >= n_kv;
-        k.f16_gemv_lanes(v_cache_.data() + v_block(l, g, b) + static_cast<size_t>(d0) * kVBlock, kVBlock, cols,
-                         scores + head * cap + b * kVBlock, cap, per, nd, lanes, last ? out : nullptr);
-      }
+      accumulate_v(l, g, d0, nd, scores + head * cap, per, n_kv, lanes, out);
       for (int i = 0; i < per; ++i) {
         std::copy(out + i * nd, out + (i + 1) * nd, s_.att.data() + static_cast<size_t>(t) * D + (head + i) * hd + d0);
       }
     });
   });
+}
+
+// out[i * dims + d] = sum_p V[d0 + d][p] * probs[i * capacity + p] over
+// positions p < n_kv, for `per` rows of probabilities (query heads of KV
+// group g) and head dimensions [d0, d0 + dims): f32 FMA over widened F16
+// (docs/exactness.md, KV cache and attention), accumulated in `lanes`
+// ([per][dims][16]) block after block of the V cache.
+void Context::accumulate_v(int l, int g, int d0, int dims, const float* probs, int per, int n_kv, float* lanes,
+                           float* out) const {
+  const KernelTable& k = model_.kernels();
+  std::fill(lanes, lanes + static_cast<size_t>(per) * dims * 16, 0.0f);
+  for (int b = 0; b * kVBlock < n_kv; ++b) {
+    const int cols = std::min(kVBlock, n_kv - b * kVBlock);
+    const bool last = (b + 1) * kVBlock >= n_kv;
+    k.f16_gemv_lanes(v_cache_.data() + v_block(l, g, b) + static_cast<size_t>(d0) * kVBlock, kVBlock, cols,
+                     probs + b * kVBlock, capacity_, per, dims, lanes, last ? out : nullptr);
+  }
 }
 
 void Context::head(const float* hidden_row, bool single, float* out) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/aligned_buffer.h"
+#include "engine/layer_steps.h"
 #include "engine/model.h"
 
 namespace bitnet {
@@ -62,11 +63,12 @@ class Context {
   // of a chunk whose logits nobody reads: only its K and V matter).
   enum class Rows { kAll, kLast, kNone };
   void layer_forward(int l, int n_tok, int pos0, bool single, Rows rows);
-  void residual_bitlinear(const TernaryMatrix& w, int in_dim, int n_tok, int first);
-  void norm_quantize(const float* in, int ld_in, const float* w, int n, int n_tok, int first_tok);
+  LayerRows layer_rows();  // the layer steps' buffers: the model's scratch
   void store_kv(int l, int n_tok, int pos0);
   void attend(int l, int n_tok, int first_tok, int pos0, bool single);
   void attend_one(int l, int t, int pos0, bool single);
+  void accumulate_v(int l, int g, int d0, int dims, const float* probs, int per, int n_kv, float* lanes,
+                    float* out) const;
   int heads_per_job(int n_rows) const;
   void head(const float* hidden_row, bool single, float* out);
   void reserve_scratch();

@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "kernels/gemv_rows_table.h"
 #include "kernels/isa_tables.h"
 #include "kernels/x86_avx2/avx2_common.h"
 
@@ -207,12 +208,9 @@ void f16_gemv(const uint16_t* a, size_t lda, int cols, const float* x, int r0, i
   }
 }
 
-// Rows one at a time against NX vectors: each 16-column step widens the
-// row once for 2 * NX independent fma chains. The ragged tail is zero-padded
-// as in f16_gemv. The accumulators of (vector j, row r) start from
-// lanes[(j * r1 + r) * 16 ..] when `lanes` is given (f16_gemv_lanes,
-// r0 == 0), else from zero; they end reduced into out[j * ldo + r] when
-// `out` is given, else back in lanes.
+// Rows one at a time against NX vectors: each 16-column step widens the row
+// once for 2 * NX independent fma chains. The ragged tail is zero-padded as
+// in f16_gemv. `lanes` and `out`: see kernels/gemv_rows_table.h.
 template <int NX>
 void gemv_rows(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int r0, int r1, float* lanes,
                float* out, size_t ldo) {
@@ -264,25 +262,14 @@ void gemv_rows(const uint16_t* a, size_t lda, int cols, const float* x, size_t l
   }
 }
 
-using GemvRowsFn = void (*)(const uint16_t*, size_t, int, const float*, size_t, int, int, float*, float*, size_t);
-constexpr GemvRowsFn gemv_rows_fns[kGemvManyMax] = {&gemv_rows<1>, &gemv_rows<2>, &gemv_rows<3>, &gemv_rows<4>};
-
-void f16_gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x, int r0, int r1,
-                   float* out, size_t ldo) {
-  if (n_x == 1) return f16_gemv(a, lda, cols, x, r0, r1, out);
-  gemv_rows_fns[n_x - 1](a, lda, cols, x, ldx, r0, r1, nullptr, out, ldo);
-}
-
-void f16_gemv_lanes(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x, int rows,
-                    float* lanes, float* out) {
-  gemv_rows_fns[n_x - 1](a, lda, cols, x, ldx, 0, rows, lanes, out, rows);
-}
+constexpr GemvRowsFns gemv_rows_fns = {&gemv_rows<1>, &gemv_rows<2>, &gemv_rows<3>, &gemv_rows<4>};
 
 }  // namespace
 
 const KernelTable& avx2_kernels() {
-  static const KernelTable table = {"avx2", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv, f16_gemv_many,
-                                    f16_gemv_lanes};
+  static const KernelTable table = {"avx2", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv,
+                                    f16_gemv_many_by_rows<gemv_rows_fns, f16_gemv>,
+                                    f16_gemv_lanes_by_rows<gemv_rows_fns>};
   return table;
 }
 

@@ -54,6 +54,8 @@ export interface ChatSessionOptions {
   now?: () => number;
 }
 
+export const EMPTY_REPLY_NOTE = 'BitNet ended its reply without writing anything. Ask again, or put the question differently.';
+
 export const MODEL_NOT_READY_NOTE = 'The model is not loaded yet, so BitNet cannot answer. Download it or choose a local model file.';
 
 /** Most attachments waiting for the next message. */
@@ -353,7 +355,10 @@ export class ChatSession {
     this.emit({ type: 'entry', entry: assistant });
     try {
       await this.stream(conversation, user.id, assistant.id, signal);
-      this.emitEntry(conversation.finish(assistant.id, signal.aborted ? 'stopped' : 'done'));
+      const finished = conversation.finish(assistant.id, signal.aborted ? 'stopped' : 'done');
+      this.emitEntry(finished);
+      // A turn the model ends at once would otherwise show as an empty bubble.
+      if (!signal.aborted && finished?.kind === 'assistant' && finished.text.trim() === '') this.addNote(EMPTY_REPLY_NOTE);
     } catch (err) {
       this.emitEntry(conversation.finish(assistant.id, signal.aborted ? 'stopped' : 'failed'));
       if (!signal.aborted) this.addNote(`The reply failed: ${(err as Error).message}`);

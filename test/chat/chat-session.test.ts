@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeEngine, FakeTokens, MemoryStore, harness, settle, wordTokens } from './fakes';
-import { MODEL_NOT_READY_NOTE, SYSTEM_PROMPT } from '../../src/chat/chat-session';
+import { EMPTY_REPLY_NOTE, MODEL_NOT_READY_NOTE, SYSTEM_PROMPT } from '../../src/chat/chat-session';
 import { HISTORY_KEY, LEGACY_KEY } from '../../src/chat/conversation-history';
 import type { Entry, HostToView, Meter } from '../../src/chat/messages';
 
@@ -266,6 +266,17 @@ test('an engine failure mid-reply marks the turn failed and says why', async () 
   const [, reply, note] = h.session.entries();
   assert.equal(reply.kind === 'assistant' && reply.status, 'failed');
   assert.equal(note.text, 'The reply failed: worker stopped');
+  assert.equal(h.session.generating, false);
+});
+
+test('a reply the model ends before writing anything says so, instead of an empty bubble', async () => {
+  const engine = new FakeEngine();
+  engine.reply = [];
+  const h = await harness({ engine });
+  await h.session.send('hi');
+  const [, reply, note] = h.session.entries();
+  assert.equal(reply.kind === 'assistant' && reply.status, 'done');
+  assert.equal(note.text, EMPTY_REPLY_NOTE);
   assert.equal(h.session.generating, false);
 });
 

@@ -46,11 +46,12 @@ export async function watchReply(chat) {
   const key = await messages.evaluate((el) => {
     const key = `__reply${Date.now()}${Math.random().toString(36).slice(2)}`;
     const baseline = el.querySelectorAll('.message.assistant').length;
-    const state = { updates: 0, text: '', firstTextMs: null };
+    const state = { updates: 0, text: '', firstTextMs: null, appeared: false };
     const start = performance.now();
     new MutationObserver(() => {
       const all = el.querySelectorAll('.message.assistant');
       if (all.length <= baseline) return;
+      state.appeared = true;
       const text = all[all.length - 1].textContent ?? '';
       if (text === state.text) return;
       state.text = text;
@@ -62,12 +63,28 @@ export async function watchReply(chat) {
   });
   const read = () => messages.evaluate((_el, k) => window[k], key);
   return {
-    /** { updates, text, firstTextMs } so far. */
+    /** { updates, text, firstTextMs, appeared } so far. */
     read,
     async length() {
       return (await read()).text.length;
     },
     generating: () => generating(chat),
+    /**
+     * Waits until the reply has shown text, or has ended without any (the
+     * tiny test model can end its turn at once): for scenarios that need
+     * only the question in the conversation.
+     */
+    async startedOrEnded(timeoutMs = 30_000) {
+      let endedLooks = 0;
+      await poll('the reply to start or end', async () => {
+        const r = await read();
+        if (r.updates > 0 && r.text.trim() !== '') return true;
+        // Ended: the reply is there and Stop is gone, seen twice in a row (not a moment between two renders).
+        endedLooks = r.appeared && !(await generating(chat)) ? endedLooks + 1 : 0;
+        return endedLooks >= 2;
+      }, timeoutMs);
+      return read();
+    },
     /** Waits until the reply has been seen growing: `updates` distinct non-empty texts. */
     async streaming(updates = 3, timeoutMs = 30_000) {
       await poll(`the reply to stream (${updates} updates)`, async () => {
@@ -139,7 +156,7 @@ export async function askAndStop(chat, text) {
   const reply = await watchReply(chat);
   await sendChat(chat, text);
   await chat.locator('.message.user', { hasText: text.split('\n')[0] }).last().waitFor();
-  await reply.streaming(1);
+  await reply.startedOrEnded();
   await stopIfGenerating(chat);
 }
 

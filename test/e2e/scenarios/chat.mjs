@@ -41,7 +41,7 @@ export default {
     // The conversation goes on after a stopped reply.
     const next = await watchReply(chat);
     await sendChat(chat, 'And then?');
-    await next.streaming(1);
+    await next.startedOrEnded();
     await stopIfGenerating(chat);
     expect(await chat.locator('.message.user').count() >= 2, 'the second message is not shown');
   },

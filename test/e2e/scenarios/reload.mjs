@@ -31,7 +31,7 @@ export default {
     const reply = await watchReply(chat);
     await sendChat(chat, question);
     // Only the question matters here: any reply, stopped or ended, is history.
-    await reply.streaming(1);
+    await reply.startedOrEnded();
     await stopIfGenerating(chat);
     // The view saves its state a moment after the last change.
     await page.waitForTimeout(1500);

@@ -1,6 +1,6 @@
 // The composition root: builds the parts and wires them to VS Code.
 import * as vscode from 'vscode';
-import { readBackendSettings } from './backend/backend-settings';
+import { affectsBackend, readBackendSettings } from './backend/backend-settings';
 import { chooseBackend } from './backend/choose-backend';
 import { registerChat } from './chat/register';
 import { registerModelCommands } from './commands/model-commands';
@@ -23,7 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // The local engine or a server, as the settings say; the features use whichever answers.
   const backend = chooseBackend(context, client, (line) => log.info(line));
   const completer = registerInlineCompletion(context, backend);
-  const chat = registerChat(context, backend);
+  const chat = registerChat(context, backend, () => (backend.kind === 'server' ? (text) => backend.countTokens(text) : undefined));
   context.subscriptions.push(registerWarmUp(completer, () => backend.stopWarming()));
 
   // One log line per completion request; a run of identical skips is logged once.
@@ -77,6 +77,8 @@ export function activate(context: vscode.ExtensionContext): void {
       if (e.affectsConfiguration('bitnet.inline')) showInlineState();
       if (e.affectsConfiguration('bitnet.inline.sensitiveFiles')) checkPatterns();
       if (['threads', 'contextSize', 'idleUnloadMinutes', 'backend'].some((key) => e.affectsConfiguration(`bitnet.${key}`))) loadModel();
+      // Counts may now come from another tokenizer (the server's, or the model file's).
+      if (affectsBackend(e)) chat.session.modelChanged();
     }),
   );
   showInlineState();

@@ -7,6 +7,7 @@ import { CHAT_VIEW_ID, ChatViewProvider } from './chat-view';
 import type { ChatEngine } from './engine-port';
 import type { CodeSelection } from './explain-prompt';
 import { planInsert } from './insert-placement';
+import { ChatTokenSource, type ServerCount } from './chat-token-source';
 import { LocalTokenizer } from './local-tokenizer';
 import { codeSelection, explainSelection } from '../commands/explain-selection';
 import { MAX_TITLE_CHARS } from './messages';
@@ -18,7 +19,8 @@ export interface Chat {
   setModelPath(path: string | undefined): void;
 }
 
-export function registerChat(context: vscode.ExtensionContext, engine: ChatEngine): Chat {
+/** `serverCount` counts with a server's tokenizer while one answers and no model file is set here. */
+export function registerChat(context: vscode.ExtensionContext, engine: ChatEngine, serverCount: ServerCount = () => undefined): Chat {
   const tokens = new LocalTokenizer(path.join(context.extensionPath, 'dist', 'token-count.js'));
   const settings = () => {
     const s = readSettings();
@@ -26,7 +28,7 @@ export function registerChat(context: vscode.ExtensionContext, engine: ChatEngin
   };
   const session = new ChatSession({
     engine,
-    tokens,
+    tokens: new ChatTokenSource(tokens, serverCount),
     // Per workspace: conversations about this project stay with it.
     store: context.workspaceState,
     settings,

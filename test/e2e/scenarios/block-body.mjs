@@ -25,7 +25,12 @@ export default {
     let opener;
     for (const typed of OPENERS) {
       await page.keyboard.type(typed, { delay: 30 });
-      const line = (await editorText(page)).split('\n').at(-1);
+      // On a busy machine the view draws the last keys a moment later.
+      let line = '';
+      for (const until = Date.now() + patience(3_000); line !== `${typed}}` && Date.now() < until; ) {
+        line = (await editorText(page)).split('\n').at(-1);
+        if (line !== `${typed}}`) await page.waitForTimeout(100);
+      }
       expect(line === `${typed}}`, `the editor did not close the brace: ${JSON.stringify(line)}`);
       const shown = await editor.locator(GHOST).first().waitFor({ timeout: patience(10_000) }).then(() => true, () => false);
       if (shown) {

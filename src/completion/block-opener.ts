@@ -30,3 +30,12 @@ export function blockOpenerAt(before: string, after: string, languageId: string)
   if (before.endsWith(':') && rest === '' && COLON_BLOCK_LANGUAGES.has(languageId)) return { closer: undefined };
   return undefined;
 }
+
+/**
+ * The cursor at the start of a line that holds only a block's closer, where
+ * accepting a body leaves it (`{\n  body\n|}`): anything suggested there
+ * would land on the closer's line, before it.
+ */
+export function beforeBlockCloser(before: string, after: string): boolean {
+  return before.trim() === '' && AUTO_CLOSED_BRACE.test(after.trim());
+}

@@ -1,5 +1,6 @@
 // The inline-completion pipeline, free of VS Code: cache → join an in-flight
 // generation → debounce → prompt → generate → post-process → cache.
+import { beforeBlockCloser } from './block-opener';
 import { CompletionCache, type CacheKey } from './completion-cache';
 import { debounceDelay, sleep } from './debounce';
 import { InflightCompletion, type CompletionGenerator } from './inflight-completion';
@@ -68,9 +69,13 @@ export class InlineCompleter {
   }
 
   async complete(doc: DocumentSnapshot, request: CompletionRequest): Promise<CompletionResult | undefined> {
+    const ctx = filterContext(doc);
+    if (beforeBlockCloser(ctx.lineBefore, ctx.lineAfter)) {
+      this.skipped(request.explicit, 'before-block-closer');
+      return undefined;
+    }
     const id = ++this.counters.requests;
     const started = performance.now();
-    const ctx = filterContext(doc);
     const attempt: Attempt = {};
     const report = (outcome: CompletionOutcome, extra: Partial<CompletionReport> = {}) =>
       this.report({ id, trigger: request.explicit ? 'explicit' : 'typing', outcome, ms: performance.now() - started, ...extra }, attempt.generation);

@@ -22,7 +22,9 @@ export type SkipReason =
   | 'scm-input'
   | 'not-a-workspace-file'
   | 'sensitive-file'
-  | 'file-too-large';
+  | 'file-too-large'
+  /** At the start of a line holding only a block's closer (see block-opener.ts); decided by the completer. */
+  | 'before-block-closer';
 
 /**
  * URI schemes of documents that are workspace files. Everything else (settings,
@@ -41,6 +43,7 @@ export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
   'not-a-workspace-file': 'this is not a workspace file',
   'sensitive-file': 'this file may hold secrets',
   'file-too-large': 'the file is larger than bitnet.inline.maxFileSizeKB',
+  'before-block-closer': 'the cursor is at the start of a line that holds only a closing bracket',
 };
 
 export function skipReason(input: SkipInput): SkipReason | undefined {

@@ -172,6 +172,19 @@ test('inside function f() {|}, the model reads on from the brace and its line br
   assert.ok(shown > 0, 'the model suggested nothing in 12 blocks');
 });
 
+test('right after a body is accepted, at the start of the closing brace\'s line, nothing is suggested (it would land before the brace)', async () => {
+  const { generator, prompts } = noting(client);
+  const completer = new InlineCompleter(generator, () => settings);
+  const reports = reportsOf(completer);
+  const asked = prompts.length;
+  const result = await completer.complete(doc('function braced(x: number) {\n  return x;\n', '}\n'), explicit());
+  assert.equal(result, undefined);
+  assert.equal(prompts.length, asked, 'the model was not asked');
+  const report = await reported(reports, 1);
+  assert.equal(report.outcome, 'skipped');
+  assert.match(report.detail ?? '', /closing bracket/);
+});
+
 test('after a Python colon the model reads on from the colon and its line break', async () => {
   const { generator, prompts } = noting(client);
   const completer = new InlineCompleter(generator, () => settings);

@@ -110,6 +110,8 @@ describe('trim trailing whitespace', () => {
   table(trimTrailingWhitespace, [
     ['trailing spaces and newlines are trimmed', 'a();  \n\n', {}, 'a();'],
     ['whitespace-only text becomes nothing', ' \n\t\n', {}, ''],
+    ['a carriage return the model wrote before its line break is trimmed', 'a();\r', {}, 'a();'],
+    ['carriage returns end no line of a multi-line suggestion', 'a();\r\nb();\r\n', {}, 'a();\nb();'],
   ]);
 });
 

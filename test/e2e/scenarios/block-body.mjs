@@ -49,6 +49,10 @@ export default {
 
     await page.keyboard.press('Tab');
     await editor.locator(GHOST).first().waitFor({ state: 'detached' });
+    // The view draws ghost text among the document's lines: after a moment for a
+    // new suggestion to come, none must show (it would land before the brace).
+    await page.waitForTimeout(patience(1_500));
+    expect((await editor.locator(GHOST).count()) === 0, 'a suggestion shows on the closing brace\'s line after the body was accepted');
     await shot('accepted');
     const lines = (await editorText(page)).split('\n');
     const at = lines.indexOf(opener);

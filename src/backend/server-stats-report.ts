@@ -1,8 +1,8 @@
 // The text of "BitNet: Show stats" when a server answers, kept free of
 // `vscode` so tests can read it. `formatBackendStats` picks the local or the
 // server report, so the stats command needs no other change.
-import { formatStats } from '../commands/stats-report';
-import type { EngineStats, EngineStatus, GenerationStats } from '../engine/protocol';
+import { describeLast, formatStats } from '../commands/stats-report';
+import type { EngineStats, EngineStatus } from '../engine/protocol';
 import type { ServerStats } from './server-stats';
 
 export function isServerStats(stats: EngineStats | ServerStats): stats is ServerStats {
@@ -32,14 +32,7 @@ export function formatServerStats(stats: ServerStats, status: EngineStatus): str
     );
   }
   lines.push('', '## Last requests (timed from this editor)', '');
-  lines.push(describeLast('Completion', stats.last.completion), describeLast('Chat', stats.last.chat));
+  const cache = "the server's cache";
+  lines.push(describeLast('Completion', stats.last.completion, cache), describeLast('Chat', stats.last.chat, cache));
   return lines.join('\n') + '\n';
-}
-
-function describeLast(what: string, s: GenerationStats | undefined): string {
-  if (!s) return `- ${what}: none yet`;
-  return (
-    `- ${what}: first token in ${s.firstTokenMs.toFixed(0)} ms, ${s.tokensPerSecond.toFixed(1)} tok/s, ` +
-    `${s.generatedTokens} tokens generated, prompt ${s.promptTokens} tokens (${s.reusedTokens} reused from the server's cache), ended by ${s.stopReason}`
-  );
 }

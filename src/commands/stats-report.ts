@@ -31,11 +31,12 @@ export function formatStats(stats: EngineStats, status: EngineStatus): string {
   return lines.join('\n') + '\n';
 }
 
-function describeLast(what: string, s: GenerationStats | undefined): string {
+/** One line on the last request of a kind; `cache` names whose cache the reused tokens came from. */
+export function describeLast(what: string, s: GenerationStats | undefined, cache = 'cache'): string {
   if (!s) return `- ${what}: none yet`;
   return (
     `- ${what}: first token in ${s.firstTokenMs.toFixed(0)} ms, ${s.tokensPerSecond.toFixed(1)} tok/s, ` +
-    `${s.generatedTokens} tokens generated, prompt ${s.promptTokens} tokens (${s.reusedTokens} reused from cache), ended by ${s.stopReason}`
+    `${s.generatedTokens} tokens generated, prompt ${s.promptTokens} tokens (${s.reusedTokens} reused from ${cache}), ended by ${s.stopReason}`
   );
 }
 

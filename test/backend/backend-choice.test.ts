@@ -17,6 +17,7 @@ import { closedPort } from '../helpers/misbehaving-server';
 import { localGreedy } from '../helpers/local-greedy';
 import { tinyModelPath } from '../helpers/model-files';
 import { tinyEngine } from '../helpers/tiny-engine';
+import { collect } from '../helpers/collect';
 
 const root = path.resolve(__dirname, '../..');
 const { tokenizer } = tinyEngine();
@@ -32,12 +33,6 @@ after(async () => {
   await local.dispose();
   await server.close();
 });
-
-async function collect(stream: AsyncIterable<string>): Promise<string> {
-  let text = '';
-  for await (const chunk of stream) text += chunk;
-  return text;
-}
 
 test('the switch sends requests to the backend in use and passes on its status changes', async () => {
   const remote = new ServerClient({ url: server.url, protocol: 'llama.cpp' });

@@ -12,6 +12,7 @@ import type { RunningServer } from '../../src/server/bitnet-server';
 import { serveTinyModel, waitFor } from '../helpers/bitnet-serve';
 import { localGreedy } from '../helpers/local-greedy';
 import { sourceText, tinyEngine } from '../helpers/tiny-engine';
+import { collect } from '../helpers/collect';
 
 let server: RunningServer;
 const { tokenizer } = tinyEngine();
@@ -20,12 +21,6 @@ before(async () => {
   server = await serveTinyModel({ slots: 2 });
 });
 after(() => server.close());
-
-async function collect(stream: AsyncIterable<string>): Promise<string> {
-  let text = '';
-  for await (const chunk of stream) text += chunk;
-  return text;
-}
 
 const messages = [
   { role: 'system' as const, content: 'You are terse.' },

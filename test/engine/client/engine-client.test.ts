@@ -7,6 +7,8 @@ import { EngineClient, EngineError, type ChatMessage, type EngineStatus, type Ge
 import { addonCandidates, platformTag } from '../../../src/engine/addon/addon-loader';
 import { tinyModelPath } from '../../helpers/model-files';
 import { extensionRoot as root, sourceText } from '../../helpers/tiny-engine';
+import { collect } from '../../helpers/collect';
+import { tinyClient } from '../../helpers/tiny-client';
 
 /** A copy of the extension's layout in a temp folder, with the dist bundles. */
 function fakeExtension(): string {
@@ -81,18 +83,6 @@ test('the prebuilt binary is preferred over a local build', () => {
 });
 
 // ---- Generation through the worker, with the real engine and the tiny model --
-
-function tinyClient(options: Parameters<EngineClient['setModel']>[1] = {}): EngineClient {
-  const client = new EngineClient(root);
-  client.setModel(tinyModelPath(), { threads: 1, ...options });
-  return client;
-}
-
-async function collect(stream: AsyncIterable<string>): Promise<string> {
-  let text = '';
-  for await (const chunk of stream) text += chunk;
-  return text;
-}
 
 function statusLog(client: EngineClient): EngineStatus['state'][] {
   const states: EngineStatus['state'][] = [];

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { EngineClient, type EngineError, type GenerateOptions } from '../../../src/engine/client/engine-client';
 import { tempDir, tinyModelPath } from '../../helpers/model-files';
 import { extensionRoot as root, sourceText } from '../../helpers/tiny-engine';
+import { collect } from '../../helpers/collect';
 
 const code = sourceText(20);
 const greedy: GenerateOptions = { maxTokens: 16 };
@@ -27,12 +28,6 @@ function clientFor(file: string): EngineClient {
   const client = new EngineClient(root);
   client.setModel(file, { threads: 1 });
   return client;
-}
-
-async function collect(stream: AsyncIterable<string>): Promise<string> {
-  let text = '';
-  for await (const chunk of stream) text += chunk;
-  return text;
 }
 
 /** Runs a long stream, calls `change` once its first text arrives, and returns how the stream ended. */

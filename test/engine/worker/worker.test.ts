@@ -7,23 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EngineClient, type GenerateOptions } from '../../../src/engine/client/engine-client';
 import { COLD_PROMPT_SECONDS } from '../../../src/engine/protocol';
-import { tinyModelPath } from '../../helpers/model-files';
-import { extensionRoot as root, sourceText } from '../../helpers/tiny-engine';
+import { sourceText } from '../../helpers/tiny-engine';
+import { collect } from '../../helpers/collect';
+import { tinyClient } from '../../helpers/tiny-client';
 
 const greedy: GenerateOptions = { maxTokens: 16 };
 const header = '// File: src/example.ts (typescript)\n';
-
-function tinyClient(options: Parameters<EngineClient['setModel']>[1] = {}): EngineClient {
-  const client = new EngineClient(root);
-  client.setModel(tinyModelPath(), { threads: 1, ...options });
-  return client;
-}
-
-async function collect(stream: AsyncIterable<string>): Promise<string> {
-  let text = '';
-  for await (const chunk of stream) text += chunk;
-  return text;
-}
 
 async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const start = Date.now();

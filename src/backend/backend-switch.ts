@@ -5,12 +5,13 @@
 import type { GenerationStream } from '../engine/client/generation-stream';
 import type { ChatMessage, CompletionPrompt, EngineStatus, GenerateOptions, GenerationKind, GenerationStats } from '../engine/protocol';
 import type { Backend, BackendKind } from './backend';
+import { StatusListeners } from '../engine/client/status-listeners';
 
 export class BackendSwitch implements Backend {
   private active: Backend;
   private activeKind: BackendKind;
   private subscription: { dispose(): void };
-  private readonly listeners = new Set<(s: EngineStatus) => void>();
+  private readonly listeners = new StatusListeners();
 
   constructor(backend: Backend, kind: BackendKind) {
     this.active = backend;
@@ -42,8 +43,7 @@ export class BackendSwitch implements Backend {
   }
 
   onDidChangeStatus(listener: (s: EngineStatus) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.listeners.add(listener);
   }
 
   lastStats(kind: GenerationKind): GenerationStats | undefined {
@@ -84,6 +84,6 @@ export class BackendSwitch implements Backend {
   }
 
   private emit(status: EngineStatus): void {
-    for (const listener of this.listeners) listener(status);
+    this.listeners.emit(status);
   }
 }

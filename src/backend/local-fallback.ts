@@ -7,11 +7,12 @@ import { generationStream, pendingStats, type GenerationStream } from '../engine
 import type { ChatMessage, CompletionPrompt, EngineStatus, GenerateOptions, GenerationKind, GenerationStats } from '../engine/protocol';
 import type { Backend } from './backend';
 import { ServerError } from './server-errors';
+import { StatusListeners } from '../engine/client/status-listeners';
 
 export class LocalFallback implements Backend {
   /** Which one answered the latest request. */
   private answered: Backend;
-  private readonly listeners = new Set<(s: EngineStatus) => void>();
+  private readonly listeners = new StatusListeners();
   private readonly subscriptions: { dispose(): void }[];
 
   constructor(
@@ -28,8 +29,7 @@ export class LocalFallback implements Backend {
   }
 
   onDidChangeStatus(listener: (s: EngineStatus) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.listeners.add(listener);
   }
 
   lastStats(kind: GenerationKind): GenerationStats | undefined {
@@ -120,7 +120,7 @@ export class LocalFallback implements Backend {
   }
 
   private emit(status: EngineStatus): void {
-    for (const listener of this.listeners) listener(status);
+    this.listeners.emit(status);
   }
 }
 

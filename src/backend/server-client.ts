@@ -16,6 +16,7 @@ import { malformed, ServerError } from './server-errors';
 import type { ProtocolAdapter, StreamEnd, StreamRequest } from './server-protocol';
 import type { ServerEngineInfo, ServerProtocol, ServerStats } from './server-stats';
 import { sseData } from './sse-events';
+import { StatusListeners } from '../engine/client/status-listeners';
 
 export interface ServerClientOptions {
   /** Base URL, like http://team-box:8080 (a trailing slash or /v1 is fine). */
@@ -45,7 +46,7 @@ export class ServerClient implements Backend {
   private identity: Promise<Identity> | undefined;
   private known: Identity | undefined;
   private currentStatus: EngineStatus;
-  private readonly listeners = new Set<(s: EngineStatus) => void>();
+  private readonly listeners = new StatusListeners();
   private readonly last: Partial<Record<GenerationKind, GenerationStats>> = {};
   private readonly active = new Map<number, GenerationKind>();
   private readonly controllers = new Set<AbortController>();
@@ -71,8 +72,7 @@ export class ServerClient implements Backend {
   }
 
   onDidChangeStatus(listener: (s: EngineStatus) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.listeners.add(listener);
   }
 
   lastStats(kind: GenerationKind): GenerationStats | undefined {
@@ -308,7 +308,7 @@ export class ServerClient implements Backend {
   private setStatus(status: EngineStatus): void {
     if (JSON.stringify(status) === JSON.stringify(this.currentStatus)) return;
     this.currentStatus = status;
-    for (const listener of this.listeners) listener(status);
+    this.listeners.emit(status);
   }
 }
 

@@ -27,6 +27,7 @@ import {
 } from '../protocol';
 import { TextStream } from './text-stream';
 import { generationStream, pendingStats, type GenerationStream } from './generation-stream';
+import { StatusListeners } from './status-listeners';
 
 export { EngineError } from '../engine-errors';
 export type { ChatMessage, CompletionPrompt, EngineStats, EngineStatus, GenerateOptions, GenerationStats, PromptProgress } from '../protocol';
@@ -67,7 +68,7 @@ export class EngineClient {
   private readonly streams = new Map<number, Stream>();
   private config: ModelConfig = { path: undefined, ...DEFAULT_MODEL_CONFIG };
   private currentStatus: EngineStatus = { state: 'no-model' };
-  private readonly listeners = new Set<(s: EngineStatus) => void>();
+  private readonly listeners = new StatusListeners();
   private readonly last: Partial<Record<GenerationKind, GenerationStats>> = {};
   private crashes = 0;
   private restartTimer: NodeJS.Timeout | undefined;
@@ -86,8 +87,7 @@ export class EngineClient {
   }
 
   onDidChangeStatus(listener: (s: EngineStatus) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.listeners.add(listener);
   }
 
   lastStats(kind: GenerationKind): GenerationStats | undefined {
@@ -365,7 +365,7 @@ export class EngineClient {
   private setStatus(status: EngineStatus): void {
     if (JSON.stringify(status) === JSON.stringify(this.currentStatus)) return;
     this.currentStatus = status;
-    for (const listener of this.listeners) listener(status);
+    this.listeners.emit(status);
   }
 }
 

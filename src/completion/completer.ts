@@ -71,7 +71,7 @@ export class InlineCompleter {
   async complete(doc: DocumentSnapshot, request: CompletionRequest): Promise<CompletionResult | undefined> {
     const ctx = filterContext(doc);
     if (beforeBlockCloser(ctx.lineBefore, ctx.lineAfter)) {
-      this.skipped(request.explicit, 'before-block-closer');
+      this.reportSkip(request.explicit, 'before-block-closer');
       return undefined;
     }
     const id = ++this.counters.requests;
@@ -102,7 +102,7 @@ export class InlineCompleter {
   }
 
   /** Says why a request was not even asked (a skip rule), for the log and the status. */
-  skipped(explicit: boolean, reason: SkipReason): void {
+  reportSkip(explicit: boolean, reason: SkipReason): void {
     const id = ++this.counters.requests;
     this.report({ id, trigger: explicit ? 'explicit' : 'typing', outcome: 'skipped', detail: SKIP_REASON_TEXT[reason], ms: 0 }, undefined);
   }

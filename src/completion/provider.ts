@@ -19,7 +19,7 @@ export class InlineProvider implements vscode.InlineCompletionItemProvider {
     const explicit = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
     const skip = skipReasonFor(document);
     if (skip) {
-      this.completer.skipped(explicit, skip);
+      this.completer.reportSkip(explicit, skip);
       return undefined;
     }
     const controller = new AbortController();

@@ -268,7 +268,7 @@ test('every request is reported once, with its outcome and the engine figures of
     documentLength: 20, enabled: true, sensitivePatterns: [], maxFileSize: 1 << 20,
   });
   assert.ok(reason);
-  completer.skipped(false, reason);
+  completer.reportSkip(false, reason);
   let r = await reported(reports, ++n);
   assert.deepEqual([r.outcome, r.detail, r.trigger, r.stats], ['skipped', 'this file may hold secrets', 'typing', undefined]);
 

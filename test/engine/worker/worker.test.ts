@@ -52,6 +52,12 @@ async function cancelWhileReading(client: EngineClient, full: string) {
   assert.equal(stats.firstTokenMs, 0, 'the cancel came while the prompt was read');
 }
 
+/** A 100-line file's full prompt and a cold one of its last lines, with their token counts. */
+async function coldAndFull(client: EngineClient) {
+  const prompt = { full: header + sourceText(100), cold: header + sourceText(100).split('\n').slice(-4).join('\n') };
+  return { prompt, fullTotal: await promptLength(client, prompt.full), coldTotal: await promptLength(client, prompt.cold) };
+}
+
 test('a completion cancelled while its prompt is read reads on in the background, and the next request there reuses it', async () => {
   const client = tinyClient();
   try {
@@ -162,10 +168,7 @@ test('with nothing cached and a slow rate, the cold prompt is used, and the full
     // Before anything is measured the engine assumes a slow CPU: the full prompt
     // (about 1,700 tokens) would take it many seconds, the cold one (about 60) one.
     await loadModel(client);
-    const long = header + sourceText(100);
-    const prompt = { full: long, cold: header + sourceText(100).split('\n').slice(-4).join('\n') };
-    const fullTotal = await promptLength(client, prompt.full);
-    const coldTotal = await promptLength(client, prompt.cold);
+    const { prompt, fullTotal, coldTotal } = await coldAndFull(client);
     const first = client.complete(prompt, greedy);
     assert.ok((await collect(first)).length > 0, 'the cold prompt gives a suggestion');
     const firstStats = (await first.stats)!;
@@ -205,10 +208,7 @@ test('warming a place the engine would read cold fills the cold window first, th
   const client = tinyClient();
   try {
     await loadModel(client);
-    const long = header + sourceText(100);
-    const prompt = { full: long, cold: header + sourceText(100).split('\n').slice(-4).join('\n') };
-    const fullTotal = await promptLength(client, prompt.full);
-    const coldTotal = await promptLength(client, prompt.cold);
+    const { prompt, fullTotal, coldTotal } = await coldAndFull(client);
     client.warm(prompt, greedy.maxTokens);
     await eventually(async () => {
       const c = await cached(client);

@@ -5,6 +5,7 @@
 // spell, freeing its tables.
 import { Worker } from 'node:worker_threads';
 import type { CountReply } from './token-count-worker';
+import { TOKENIZER_THREAD_LIMITS } from '../tokenizer/tokenizer-thread-limits';
 
 /** A quiet spell after which the counter's tables are freed; the next count reads them again. */
 export const TOKENIZER_IDLE_MS = 10 * 60_000;
@@ -77,7 +78,7 @@ export class LocalTokenizer {
     if (!this.path) throw new NoTokenizerError('No model file is set, so tokens cannot be counted yet.');
     if (this.failure) throw this.failure;
     if (this.running) return this.running;
-    const worker = new Worker(this.script, { workerData: { file: this.path } });
+    const worker = new Worker(this.script, { workerData: { file: this.path }, resourceLimits: TOKENIZER_THREAD_LIMITS });
     let settle: { resolve(): void; reject(err: Error): void } | undefined;
     const ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
     ready.catch(() => undefined);

@@ -11,6 +11,7 @@
 import { BYTE_TO_CHAR, TOKEN_TYPE_CONTROL, type Vocab } from './llama3-vocab';
 import { forEachPretoken } from './pretokenize';
 import { MergeTable } from './merge-table';
+import { TokenIndex } from './token-index';
 
 export class TokenizerError extends Error {
   override readonly name = 'TokenizerError';
@@ -37,7 +38,7 @@ export interface StreamDecoder {
 /** Names llama.cpp also treats as end of generation when a vocabulary has them. */
 const END_OF_GENERATION_NAMES = ['<|eom_id|>', '<|im_end|>', '<|end|>', '<end_of_turn>', '<|endoftext|>', '<EOT>'];
 
-const CACHE_GENERATION = 1 << 16; // entries per cache generation (two are kept)
+const CACHE_GENERATION = 1 << 14; // entries per cache generation (two are kept: a few MiB at most)
 const SMALL_PIECE = 48; // up to this many bytes, quadratic BPE beats the heap
 const SCRATCH_KEEP = 1 << 16; // scratch buffers grown past this are dropped after use
 // Heap keys are rank * 2^32 + position: exact in a double while rank < 2^21.
@@ -58,7 +59,7 @@ export class Tokenizer {
   readonly eotId: number;
   readonly vocabSize: number;
 
-  private readonly idOfString: Map<string, number>; // byte-level token string → id (control tokens excluded)
+  private readonly idOfBytes: TokenIndex; // token bytes → id (control tokens excluded)
   private readonly byteToId: Int32Array; // byte → id of its single-byte token
   private readonly merges: MergeTable;
   private readonly bytesStart: Int32Array; // token id → offset into tokenBytesPool
@@ -108,13 +109,10 @@ export class Tokenizer {
     this.bytesStart = start;
     this.bytesPool = pool;
 
-    this.idOfString = new Map();
-    for (let id = 0; id < tokens.length; id++) {
-      if (!this.control[id] && !this.idOfString.has(tokens[id])) this.idOfString.set(tokens[id], id);
-    }
+    this.idOfBytes = new TokenIndex(start, pool, (id) => !this.control[id]);
     this.byteToId = new Int32Array(256);
     for (let b = 0; b < 256; b++) {
-      const id = this.idOfString.get(BYTE_TO_CHAR[b]);
+      const id = this.idOfBytes.find(Uint8Array.of(b), 1);
       if (id === undefined) throw new TokenizerError(`the vocabulary has no token for the byte 0x${b.toString(16)}, so it is not byte-level BPE`);
       this.byteToId[b] = id;
     }
@@ -127,15 +125,19 @@ export class Tokenizer {
   }
 
   private buildMerges(merges: string[]): MergeTable {
-    const idOfString = this.idOfString;
     if (merges.length > MAX_MERGES) throw new TokenizerError(`the vocabulary has ${merges.length} merges, more than the ${MAX_MERGES} supported`);
     const table = new MergeTable(merges.length);
+    let bytes = new Uint8Array(256);
     for (let rank = 0; rank < merges.length; rank++) {
       const m = merges[rank];
       const space = m.indexOf(' '); // byte-level tokens never contain U+0020 itself
-      const left = space > 0 ? idOfString.get(m.slice(0, space)) : undefined;
-      const right = space > 0 ? idOfString.get(m.slice(space + 1)) : undefined;
-      const result = space > 0 ? idOfString.get(m.slice(0, space) + m.slice(space + 1)) : undefined;
+      if (bytes.length < m.length * 4) bytes = new Uint8Array(m.length * 4);
+      // Both halves' bytes side by side: each half, and the pair joined, are views of one buffer.
+      const split = space > 0 ? byteLevelInto(m, 0, space, bytes, 0) : 0;
+      const end = space > 0 ? byteLevelInto(m, space + 1, m.length, bytes, split) : 0;
+      const left = space > 0 ? this.idOfBytes.find(bytes, split) : undefined;
+      const right = space > 0 ? this.idOfBytes.find(bytes.subarray(split), end - split) : undefined;
+      const result = space > 0 ? this.idOfBytes.find(bytes, end) : undefined;
       if (left === undefined || right === undefined || result === undefined) {
         throw new TokenizerError(`merge ${rank} ("${m.slice(0, 40)}") does not join two tokens of the vocabulary into a third`);
       }
@@ -218,7 +220,7 @@ export class Tokenizer {
     if (this.utf8.length < piece.length * 3) this.utf8 = new Uint8Array(piece.length * 3 + 64);
     const n = this.encoder.encodeInto(piece, this.utf8).written;
     const bytes = this.utf8;
-    const whole = this.idOfString.get(byteLevel(bytes, n));
+    const whole = this.idOfBytes.find(bytes, n);
     if (whole !== undefined) return whole;
     if (this.work.length < n) this.work = new Int32Array(n + 64);
     const ids = this.work;
@@ -349,33 +351,42 @@ class PairHeap {
 
 /** Each token's bytes, packed: token id → [start[id], start[id + 1]) in pool. */
 function tokenBytes(tokens: string[], control: Uint8Array): { start: Int32Array; pool: Uint8Array } {
-  const parts: Uint8Array[] = [];
   const start = new Int32Array(tokens.length + 1);
+  let pool = new Uint8Array(1 << 20);
   let total = 0;
   for (let id = 0; id < tokens.length; id++) {
-    const bytes = control[id] ? Buffer.from(tokens[id], 'utf8') : byteLevelToBytes(tokens[id]);
-    parts.push(bytes);
+    const token = tokens[id];
+    if (pool.length - total < token.length * 4) {
+      const grown = new Uint8Array(Math.max(pool.length * 2, total + token.length * 4));
+      grown.set(pool.subarray(0, total));
+      pool = grown;
+    }
     start[id] = total;
-    total += bytes.length;
+    total = control[id] ? total + Buffer.from(token, 'utf8').copy(pool, total) : byteLevelInto(token, 0, token.length, pool, total);
   }
   start[tokens.length] = total;
-  const pool = new Uint8Array(total);
-  parts.forEach((p, id) => pool.set(p, start[id]));
-  return { start, pool };
+  return { start, pool: pool.slice(0, total) };
 }
 
 /**
- * GPT-2 byte alphabet back to bytes. A character outside the alphabet (a
- * hand-added token in some other GGUF) stands for its own UTF-8 bytes.
+ * GPT-2 byte alphabet back to bytes, written at out[at..]: the bytes of
+ * text[from, to); returns where they end (out has room for 4 a character).
+ * A character outside the alphabet (a hand-added token in some other GGUF)
+ * stands for its own UTF-8 bytes.
  */
-function byteLevelToBytes(token: string): Uint8Array {
-  const out: number[] = [];
-  for (const ch of token) {
-    const b = ch.length === 1 ? CHAR_TO_BYTE.get(ch.charCodeAt(0)) : undefined;
-    if (b !== undefined) out.push(b);
-    else out.push(...Buffer.from(ch, 'utf8'));
+function byteLevelInto(text: string, from: number, to: number, out: Uint8Array, at: number): number {
+  for (let i = from; i < to; i++) {
+    const b = CHAR_TO_BYTE.get(text.charCodeAt(i));
+    if (b !== undefined) {
+      out[at++] = b;
+      continue;
+    }
+    const cp = text.codePointAt(i) ?? 0;
+    const ch = String.fromCodePoint(cp);
+    if (ch.length === 2) i++;
+    at += Buffer.from(ch, 'utf8').copy(out, at);
   }
-  return Uint8Array.from(out);
+  return at;
 }
 
 /**
@@ -385,11 +396,4 @@ function byteLevelToBytes(token: string): Uint8Array {
  */
 function ownCopy(piece: string): string {
   return piece.length < 13 ? piece : Buffer.from(piece, 'utf16le').toString('utf16le');
-}
-
-/** The first n bytes in GPT-2's byte alphabet, the form token strings take. */
-function byteLevel(bytes: Uint8Array, n: number): string {
-  let s = '';
-  for (let i = 0; i < n; i++) s += BYTE_TO_CHAR[bytes[i]];
-  return s;
 }

@@ -28,6 +28,7 @@ import {
 import { TextStream } from './text-stream';
 import { generationStream, pendingStats, type GenerationStream } from './generation-stream';
 import { StatusListeners } from './status-listeners';
+import { TOKENIZER_THREAD_LIMITS } from '../../tokenizer/tokenizer-thread-limits';
 
 export { EngineError } from '../engine-errors';
 export type { ChatMessage, CompletionPrompt, EngineStats, EngineStatus, GenerateOptions, GenerationStats, PromptProgress } from '../protocol';
@@ -252,7 +253,10 @@ export class EngineClient {
     }
     if (this.disposed) throw new EngineError('DISPOSED', 'The BitNet engine was shut down.');
     const data: WorkerData = { extensionRoot: this.extensionRoot };
-    const worker = new Worker(path.join(this.extensionRoot, 'dist', 'worker.js'), { workerData: data });
+    const worker = new Worker(path.join(this.extensionRoot, 'dist', 'worker.js'), {
+      workerData: data,
+      resourceLimits: TOKENIZER_THREAD_LIMITS,
+    });
     this.worker = worker;
     await new Promise<void>((resolve, reject) => {
       worker.on('message', (message: WorkerToClient) => {

@@ -3,9 +3,13 @@
 // is what the extension host pays. Prints RSS (now and peak) at each stage:
 //  1. after the model is loaded;
 //  2. after a completion whose context holds about 1,500 tokens;
-//  3. after a chat reply that fills the chat context (4,096 tokens);
-//  4. after a new, short chat (the chat context trimmed back to a few tokens);
-//  5. after the model is unloaded.
+//  3. after a chat reply that fills the chat context (4,096 tokens), with
+//     the chat's token counter (its own worker thread) counting the message
+//     as the chat panel does;
+//  4. after a completion that fills the completion context (2,048 tokens):
+//     both sequences full;
+//  5. after a new, short chat (the chat context trimmed back to a few tokens);
+//  6. after the model is unloaded.
 // Figures only; it never fails on size.
 //
 //   npm run build && node --import tsx test/bench/memory.bench.ts [model.gguf] [threads]
@@ -15,6 +19,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EngineClient } from '../../src/engine/client/engine-client';
+import { LocalTokenizer } from '../../src/chat/local-tokenizer';
 import { sourceText } from '../helpers/tiny-engine';
 
 const root = path.resolve(__dirname, '../..');
@@ -62,6 +67,8 @@ async function main(): Promise<void> {
   if (!fs.existsSync(modelPath)) throw new Error(`no model at ${modelPath}`);
   report('start');
   const client = new EngineClient(root);
+  const counter = new LocalTokenizer(path.join(root, 'dist', 'token-count.js'));
+  counter.setModel(modelPath);
   client.setModel(modelPath, { threads });
   try {
     await drain(client.complete({ full: 'warm up' }, { maxTokens: 1 }));
@@ -75,15 +82,21 @@ async function main(): Promise<void> {
     // A prompt of about 3,900 tokens, then a reply that fills the context
     // (the chat template adds about 10 tokens to one user message).
     const content = await textOf(client, 3880);
-    const reply = 4096 - (await client.countTokens(content)) - 12;
+    const reply = 4096 - (await counter.count(content)) - 12;
     t0 = performance.now();
     await drain(client.chat([{ role: 'user', content }], { maxTokens: reply }));
     report('after a full chat', `${await sequences(client)}, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+
+    const fill = await textOf(client, 2040);
+    t0 = performance.now();
+    await drain(client.complete({ full: fill }, { maxTokens: 1 }));
+    report('after a 2,048-token completion', `${await sequences(client)}, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
     await drain(client.chat([{ role: 'user', content: 'Hi' }], { maxTokens: 4 }));
     report('after a new, short chat', await sequences(client));
   } finally {
     await client.dispose();
+    counter.dispose();
   }
   report('after the engine stopped');
 }

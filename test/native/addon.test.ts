@@ -184,7 +184,7 @@ test('loadModel rejects bad options with a message naming the field', () => {
   assert.match(load({ ...options(), hparams: { ...info.hparams, headCount: 'x' } }).message, /hparams.headCount must be a number/);
   assert.match(load({ ...options(), tensors: {} }).message, /options.tensors must be an array/);
   assert.match(load({ ...options(), tensors: [{ ...info.tensors[0], offset: -1 }] }).message, /offset must be an integer/);
-  assert.match(load({ ...options(), lmHead: 'q4' }).message, /lmHead must be 'int8' or 'f16'/);
+  assert.match(load({ ...options(), lmHead: 'q2' }).message, /lmHead must be 'int8', 'f16' or 'q4'/);
   assert.match(load({ ...options(), kernels: 'warp-drive' }).message, /kernels 'warp-drive' cannot run on this CPU/);
   assert.match(load({ ...options(), threads: 1000 }).message, /threads must be an integer between 0 and 256/);
   assert.match(load({ ...options(), hugePages: 'yes' }).message, /hugePages must be a boolean/);

@@ -14,10 +14,10 @@
 namespace bitnet {
 
 // Rows of the screen computed again exactly. On the random 2B4T-shaped model
-// (docs/exactness.md, Output layer) the F16 head's top token fell outside
-// the screen's top 64 in none of the positions measured, and outside its top
-// 16 in some; a candidate costs one 5 KiB row read from the page cache and
-// 2,560 FMAs, so 64 costs about 1% of a token.
+// (test/bench/q4-head.bench.ts, 300 positions) the F16 head's top token fell
+// outside the screen's top 1 at 60 positions, its top 4 at 7, its top 16 at
+// none; 64 leaves a margin and covers the sampler's default top-k of 40. A
+// candidate costs one 5 KiB row read from the page cache and 2,560 FMAs.
 constexpr int kQ4Candidates = 64;
 
 // Approximate logits of rows [r0, r1) from the 4-bit head: q4_gemv of the

@@ -21,8 +21,10 @@ namespace {
 // in ascending id order. One pass with a heap of the k best so far: most
 // rows lose to its smallest at once.
 void top_k(const float* logits, int n, int k, int32_t* cand) {
-  // a ranks above b: a higher logit, or the same and a lower id.
-  auto above = [&](int32_t a, int32_t b) { return logits[a] > logits[b] || (logits[a] == logits[b] && a < b); };
+  // a ranks above b: a higher logit, or the same and a lower id. A NaN
+  // (weights that overflow) ranks as -inf, so the order stays strict.
+  auto key = [&](int32_t r) { return logits[r] == logits[r] ? logits[r] : -std::numeric_limits<float>::infinity(); };
+  auto above = [&](int32_t a, int32_t b) { return key(a) > key(b) || (key(a) == key(b) && a < b); };
   int size = 0;
   for (int32_t r = 0; r < n; ++r) {
     if (size < k) {

@@ -45,15 +45,21 @@ export interface ModelHyperparams {
   rmsEpsilon: number;
 }
 
+/** The output layer. 'int8': a compact copy of the tied LM head made at
+ *  load (fast, default). 'f16': the file's F16 embedding rows, copied
+ *  (exact, for parity tests). 'q4': a 4-bit copy (half the int8 copy's
+ *  memory) screens the vocabulary, and its 64 highest rows are computed
+ *  again from the file's F16 rows: those logits are the 'f16' head's bits. */
+export type LmHead = 'int8' | 'f16' | 'q4';
+
 export interface LoadOptions {
   path: string;
   hparams: ModelHyperparams;
   tensors: TensorEntry[];
   /** Worker threads for compute; 0 means one per physical core. */
   threads?: number;
-  /** 'int8': compact copy of the tied LM head made at load (fast, default).
-   *  'f16': the file's F16 embedding rows (exact, for parity tests). */
-  lmHead?: 'int8' | 'f16';
+  /** The output layer (see LmHead); default 'int8'. */
+  lmHead?: LmHead;
   /** Kernel set to use; default the fastest this CPU runs. For tests. */
   kernels?: string;
   /** 2 MiB pages for the weights (default true): decode 20-35% faster,
@@ -67,7 +73,7 @@ export interface ModelStats {
   weightBytes: number;
   /** Bytes read from memory per decoded token (weights + head). */
   bytesPerToken: number;
-  lmHead: 'int8' | 'f16';
+  lmHead: LmHead;
   kernels: string;
   threads: number;
 }

@@ -132,6 +132,16 @@ Napi::Value read_abort(Napi::Env env, Napi::Object options, const char* call) {
 }
 
 // The flag the engine polls, from read_abort's result. Valid until JS runs.
+// The name options.lmHead gives each output layer.
+const char* lm_head_name(bitnet::LmHead head) {
+  switch (head) {
+    case bitnet::LmHead::kInt8: return "int8";
+    case bitnet::LmHead::kF16: return "f16";
+    case bitnet::LmHead::kQ4: return "q4";
+  }
+  return "?";
+}
+
 const int32_t* abort_flag(Napi::Value abort) {
   return abort.IsEmpty() ? nullptr : abort.As<Napi::Int32Array>().Data();
 }
@@ -232,7 +242,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     s.Set("loadMs", m.stats().load_ms);
     s.Set("weightBytes", static_cast<double>(m.stats().weight_bytes));
     s.Set("bytesPerToken", static_cast<double>(m.stats().bytes_per_token));
-    s.Set("lmHead", m.lm_head() == bitnet::LmHead::kInt8 ? "int8" : "f16");
+    s.Set("lmHead", lm_head_name(m.lm_head()));
     s.Set("kernels", m.kernels().name);
     s.Set("threads", m.pool().size());
     return s;
@@ -478,7 +488,8 @@ Napi::Value LoadModel(const Napi::CallbackInfo& info) {
     std::string h = head.IsString() ? head.As<Napi::String>().Utf8Value() : std::string();
     if (h == "int8") spec.lm_head = bitnet::LmHead::kInt8;
     else if (h == "f16") spec.lm_head = bitnet::LmHead::kF16;
-    else throw_arg(env, "options.lmHead must be 'int8' or 'f16'");
+    else if (h == "q4") spec.lm_head = bitnet::LmHead::kQ4;
+    else throw_arg(env, "options.lmHead must be 'int8', 'f16' or 'q4'");
   }
   Napi::Value huge = o.Get("hugePages");
   if (!huge.IsUndefined()) {

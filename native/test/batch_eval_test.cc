@@ -84,7 +84,7 @@ void check_equal_to_alone(const tiny::Model& m, int threads, LmHead head, const 
       alone[i]->eval(&tokens[i], 1, false, nullptr, want.data());
       size_t d = count_diff(got.data() + static_cast<size_t>(i) * vocab, want.data(), vocab);
       CHECK(d == 0, "[%s, %d threads, %s head] step %d row %d: %zu of %d logits differ from decoding alone", k.name,
-            threads, head == LmHead::kInt8 ? "int8" : "f16", step, i, d, vocab);
+            threads, head == LmHead::kInt8 ? "int8" : head == LmHead::kF16 ? "f16" : "q4", step, i, d, vocab);
       CHECK(batched[i]->length() == alone[i]->length(), "row %d length %d, alone %d", i, batched[i]->length(),
             alone[i]->length());
     }
@@ -103,6 +103,7 @@ void test_equal_to_alone(const tiny::Model& m) {
   for (const KernelTable* k : runnable_kernels()) {
     check_equal_to_alone(m, 2, LmHead::kInt8, *k);
     check_equal_to_alone(m, 1, LmHead::kF16, *k);
+    check_equal_to_alone(m, 2, LmHead::kQ4, *k);
   }
   check_equal_to_alone(m, 3, LmHead::kInt8, best_kernels());
 }

@@ -3,6 +3,7 @@
 // split (prefill vs decode, chunks, thread counts, trim, abort).
 // Exits non-zero on the first failures.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include "engine/context.h"
 #include "engine/engine_error.h"
 #include "engine/model.h"
+#include "engine/q4_head.h"
 #include "tiny_model.h"
 
 #include "check.h"
@@ -137,6 +139,57 @@ void test_int8_head_close(const tiny::Model& m) {
   CHECK(fast->stats().bytes_per_token < exact->stats().bytes_per_token, "int8 head reads fewer bytes");
 }
 
+// The ids of the k highest logits of one position.
+std::vector<int> top_ids(const float* logits, int vocab, int k) {
+  std::vector<int> ids(vocab);
+  for (int i = 0; i < vocab; ++i) ids[i] = i;
+  std::partial_sort(ids.begin(), ids.begin() + k, ids.end(), [&](int a, int b) {
+    return logits[a] > logits[b] || (logits[a] == logits[b] && a < b);
+  });
+  ids.resize(k);
+  return ids;
+}
+
+// With the 4-bit head, every position's most likely token is the F16
+// head's, the kQ4Candidates highest logits are the F16 head's bits, and
+// every other logit lies below them; in prefill and decode, at any thread count.
+void test_q4_head_agrees_with_f16(const tiny::Model& m) {
+  const int vocab = m.shape.vocab, k = std::min(kQ4Candidates, vocab);
+  std::vector<int32_t> toks = random_tokens(40, vocab, 11);
+  auto exact = load(m, 2, LmHead::kF16);
+  Context a(*exact, 64);
+  std::vector<float> want = run(a, toks, {30, 1, 1, 8});
+  for (int threads : {1, 2, 3}) {
+    auto q4 = load(m, threads, LmHead::kQ4);
+    Context b(*q4, 64);
+    std::vector<float> got = run(b, toks, {30, 1, 1, 8});
+    int argmax_differs = 0, inexact = 0, incoherent = 0;
+    for (size_t p = 0; p < toks.size(); ++p) {
+      const float* g = got.data() + p * vocab;
+      const float* w = want.data() + p * vocab;
+      std::vector<int> cand = top_ids(g, vocab, k);
+      argmax_differs += cand[0] != top_ids(w, vocab, 1)[0];
+      float lowest = g[cand[0]];
+      for (int id : cand) {
+        inexact += std::memcmp(&g[id], &w[id], 4) != 0;
+        lowest = std::min(lowest, g[id]);
+      }
+      std::vector<bool> is_cand(vocab, false);
+      for (int id : cand) is_cand[id] = true;
+      for (int r = 0; r < vocab; ++r) incoherent += !is_cand[r] && !(g[r] < lowest);
+    }
+    CHECK(argmax_differs == 0, "q4 head, %d threads, vocab %d: the most likely token differs from F16's at %d of %zu positions",
+          threads, vocab, argmax_differs, toks.size());
+    CHECK(inexact == 0, "q4 head, %d threads: %d of the top %d logits of %zu positions are not the F16 head's bits", threads,
+          inexact, k, toks.size());
+    CHECK(incoherent == 0, "q4 head, %d threads: %d approximate logits are not below every rescored one", threads,
+          incoherent);
+  }
+  auto q4 = load(m, 1, LmHead::kQ4);
+  auto int8 = load(m, 1, LmHead::kInt8);
+  CHECK(q4->stats().weight_bytes < int8->stats().weight_bytes, "the q4 head keeps fewer bytes than the int8 head");
+}
+
 void test_prefill_then_decode(const tiny::Model& m) {
   auto model = load(m, 2, LmHead::kF16);
   std::vector<int32_t> toks = random_tokens(20, m.shape.vocab, 3);
@@ -181,12 +234,12 @@ void test_thread_independence(const tiny::Model& m) {
   std::vector<int32_t> toks = random_tokens(40, m.shape.vocab, 5);
   std::vector<float> base;
   for (int threads : {1, 2, 3, 4}) {
-    for (LmHead head : {LmHead::kInt8, LmHead::kF16}) {
+    for (LmHead head : {LmHead::kInt8, LmHead::kF16, LmHead::kQ4}) {
       auto model = load(m, threads, head);
       Context ctx(*model, 64);
       std::vector<float> got = run(ctx, toks, {30, 1, 1, 8});
-      static std::vector<float> first[2];
-      std::vector<float>& ref = first[head == LmHead::kInt8 ? 0 : 1];
+      static std::vector<float> first[3];
+      std::vector<float>& ref = first[static_cast<int>(head)];
       if (ref.empty()) ref = got;
       CHECK(count_diff(ref, got) == 0, "threads=%d head=%d: %zu logits differ from 1 thread", threads,
             static_cast<int>(head), count_diff(ref, got));
@@ -336,6 +389,7 @@ int main() {
   test_matches_reference(m);
   test_decode_matches_reference(m);
   test_int8_head_close(m);
+  test_q4_head_agrees_with_f16(m);
   test_prefill_then_decode(m);
   test_long_prompt_chunks(m);
   test_thread_independence(m);
@@ -355,8 +409,16 @@ int main() {
   test_matches_reference(m2);
   test_decode_matches_reference(m2);
   test_prefill_then_decode(m2);
+  test_q4_head_agrees_with_f16(m2);
+  // A larger vocabulary, where 64 candidates are a small part of it.
+  tiny::Shape wide;
+  wide.vocab = 32000;
+  wide.layers = 1;
+  tiny::Model m3 = tiny::make_model(9, wide, path + "-3");
+  test_q4_head_agrees_with_f16(m3);
   std::remove(path.c_str());
   std::remove((path + "-2").c_str());
+  std::remove((path + "-3").c_str());
   if (failures) {
     std::fprintf(stderr, "engine_test: %d failure(s)\n", failures);
     return 1;

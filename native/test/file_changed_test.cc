@@ -81,9 +81,9 @@ void test_truncated_file(const tiny::Model& m) {
   CHECK(eval(ctx, toks, 10, 12, &logits) == kModelChanged, "eval after the file is restored");
 }
 
-void test_rewritten_in_place(const tiny::Model& m, const tiny::Model& other) {
+void test_rewritten_in_place(const tiny::Model& m, const tiny::Model& other, LmHead head) {
   write_bytes(m.path, m.bytes);
-  auto model = load(m, LmHead::kInt8);
+  auto model = load(m, head);
   Context ctx(*model, 64);
   std::vector<int32_t> toks = tokens(20, m.shape.vocab);
   std::vector<float> logits;
@@ -163,7 +163,9 @@ int main() {
   tiny::Model other = tiny::make_model(43, shape, path + "-other");
 #ifndef _WIN32
   test_truncated_file(m);
-  test_rewritten_in_place(m, other);
+  test_rewritten_in_place(m, other, LmHead::kInt8);
+  // The 4-bit head reads its rescored F16 rows from the file too.
+  test_rewritten_in_place(m, other, LmHead::kQ4);
   test_replaced_by_rename(m, other);
   test_f16_head_keeps_its_copy(m);
 #else

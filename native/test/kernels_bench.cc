@@ -220,6 +220,26 @@ int main(int argc, char** argv) {
     bitnet::aligned_memory_free(a);
   }
   {
+    // The same 84 MB as 4-bit rows: twice the rows of the int8 slice.
+    const int rows = 2 * head_rows;
+    const size_t stride = q4_row_bytes(head_cols);
+    std::printf("q4_gemv %d x %d (4-bit head slice, streamed):\n", rows, head_cols);
+    size_t n = static_cast<size_t>(rows) * stride;
+    uint8_t* a = alloc64(n);
+    for (size_t i = 0; i < n; ++i) a[i] = static_cast<uint8_t>(rng());
+    std::vector<int8_t> q(head_cols);
+    for (auto& v : q) v = static_cast<int8_t>(rng());
+    std::vector<int32_t> out(rows);
+    for (auto* k : tables) {
+      double t = time_call([&](long i) {
+        int r0 = static_cast<int>(i % (rows / 1024)) * 1024;
+        k->q4_gemv(a, stride, head_cols, q.data(), r0, r0 + 1024, out.data());
+      }, 0.6);
+      std::printf("  %-12s %9.1f us per 1024 rows  %6.1f GB/s\n", k->name, t * 1e6, 1024.0 * stride / t / 1e9);
+    }
+    bitnet::aligned_memory_free(a);
+  }
+  {
     std::printf("f16_gemv %d x %d (F16 head slice, streamed):\n", head_rows, head_cols);
     size_t n = static_cast<size_t>(head_rows) * head_cols;
     uint16_t* a = reinterpret_cast<uint16_t*>(alloc64(n * 2));

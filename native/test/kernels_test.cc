@@ -326,6 +326,66 @@ void test_i8_gemv() {
   }
 }
 
+// The 4-bit layout written a second way, straight from kernels.h: column c
+// of a row lives in block c / 128, byte c % 64, low nibble when c % 128 < 64;
+// padding holds code 8.
+std::vector<uint8_t> spec_q4_row(const std::vector<int>& w, int cols) {
+  std::vector<uint8_t> out((cols + 127) / 128 * 64, 0x88);
+  for (int c = 0; c < cols; ++c) {
+    uint8_t& b = out[(c / 128) * 64 + c % 64];
+    int code = w[c] + 8;
+    b = c % 128 < 64 ? static_cast<uint8_t>((b & 0xf0) | code) : static_cast<uint8_t>((b & 0x0f) | (code << 4));
+  }
+  return out;
+}
+
+void test_q4_layout() {
+  CHECK(q4_row_bytes(2560) == 1280, "a 2560-column row takes 1,280 bytes");
+  CHECK(q4_row_bytes(1) == 64 && q4_row_bytes(128) == 64 && q4_row_bytes(129) == 128, "rows round up to 64-byte blocks");
+  for (int cols : {1, 63, 64, 65, 127, 128, 129, 300, 2560}) {
+    std::vector<int> w(cols);
+    std::vector<int8_t> w8(cols);
+    for (int c = 0; c < cols; ++c) w8[c] = static_cast<int8_t>(w[c] = rand_int(-8, 7));
+    std::vector<uint8_t> packed(q4_row_bytes(cols), 0x11);
+    q4_pack_row(w8.data(), cols, packed.data());
+    CHECK(packed == spec_q4_row(w, cols), "q4_pack_row of %d columns follows the layout in kernels.h", cols);
+    int bad = 0;
+    for (int c = 0; c < cols; ++c) bad += q4_at(packed.data(), c) != w[c];
+    CHECK(bad == 0, "q4_at reads back the %d weights packed", cols);
+  }
+}
+
+void test_q4_gemv() {
+  for (int trial = 0; trial < 40; ++trial) {
+    int rows = rand_int(1, 70), cols = trial < 3 ? 2560 : trial < 6 ? 128 * rand_int(1, 5) : rand_int(1, 700);
+    size_t lda = q4_row_bytes(cols) + 64 * rand_int(0, 2) + rand_int(0, 9);
+    int mode = trial % 4;
+    // Weights row-major, every code 0..15 (weight -8..7) included.
+    std::vector<int> w(static_cast<size_t>(rows) * cols);
+    for (auto& v : w) v = mode == 0 ? -8 : mode == 1 ? 7 : rand_int(-8, 7);
+    std::vector<uint8_t> a(rows * lda + 64, 0x5a);
+    for (int r = 0; r < rows; ++r) {
+      std::vector<uint8_t> row = spec_q4_row(std::vector<int>(w.begin() + r * cols, w.begin() + (r + 1) * cols), cols);
+      std::copy(row.begin(), row.end(), a.begin() + r * lda);
+    }
+    std::vector<int8_t> q(cols);
+    for (auto& v : q) v = static_cast<int8_t>(mode == 0 ? -128 : mode == 1 ? 127 : rand_int(-128, 127));
+    int r0 = rand_int(0, rows - 1), r1 = rand_int(r0 + 1, rows);
+    std::vector<int32_t> want(rows, 7);
+    for (int r = r0; r < r1; ++r) {
+      int32_t acc = 0;
+      for (int c = 0; c < cols; ++c) acc += w[r * cols + c] * q[c];
+      want[r] = acc;
+    }
+    for (const KernelTable* k : runnable_kernels()) {
+      std::vector<int32_t> got(rows, 7);
+      k->q4_gemv(a.data(), lda, cols, q.data(), r0, r1, got.data());
+      CHECK(got == want, "%s q4_gemv %dx%d rows [%d,%d) equals the plain sum of weights times q", k->name, rows, cols,
+            r0, r1);
+    }
+  }
+}
+
 void test_f16_kernels() {
   const KernelTable& ref = scalar_kernels();
   for (int trial = 0; trial < 60; ++trial) {
@@ -533,6 +593,8 @@ int main() {
   test_ternary_gemm();
   test_ternary_gemm_all_token_counts();
   test_i8_gemv();
+  test_q4_layout();
+  test_q4_gemv();
   test_f16_kernels();
   if (failures) {
     std::fprintf(stderr, "%d failure(s)\n", failures);

@@ -1,11 +1,12 @@
-// `bitnet bench --model FILE [--threads 1,2] [--lm-head int8|f16] [--json]`:
+// `bitnet bench --model FILE [--threads 1,2] [--lm-head int8|f16|q4] [--json]`:
 // load time, peak memory, decode and prompt-processing speed per thread
 // count, and decode measured against the memory-bandwidth floor. Each thread
 // count runs in its own process so that peak RSS belongs to it alone.
 import { execFileSync } from 'node:child_process';
 import { oneOf, type Command } from './args';
 import { readBandwidth } from './bandwidth';
-import { openModel, threadCountList } from './open-model';
+import type { LmHead } from '../../native';
+import { LM_HEADS, LM_HEAD_HELP, openModel, threadCountList } from './open-model';
 
 export interface BenchResult {
   threads: number;
@@ -28,7 +29,7 @@ export const bench: Command = {
     options: {
       model: { type: 'string', value: 'FILE', help: 'the GGUF model', required: true },
       threads: { type: 'string', value: 'N,N,…', help: 'thread counts to measure', default: '1,2' },
-      'lm-head': { type: 'string', value: 'int8|f16', help: 'the output layer: int8 (what the extension uses) or exact F16', default: 'int8' },
+      'lm-head': { type: 'string', value: LM_HEADS.join('|'), help: LM_HEAD_HELP, default: 'int8' },
       json: { type: 'boolean', help: 'print one JSON object per thread count' },
       // Internal: one measurement in this process (the parent runs one child per thread count).
       one: { type: 'boolean', help: 'measure one thread count in this process', hidden: true },
@@ -36,7 +37,7 @@ export const bench: Command = {
   },
   async run({ values }) {
     const model = String(values.model);
-    const head = oneOf(values, 'lm-head', ['int8', 'f16'] as const);
+    const head = oneOf(values, 'lm-head', LM_HEADS);
     if (values.one) {
       console.log(JSON.stringify(await measure(model, Number(values.threads), head)));
       return 0;
@@ -50,7 +51,7 @@ export const bench: Command = {
   },
 };
 
-async function measure(file: string, threads: number, lmHead: 'int8' | 'f16'): Promise<BenchResult> {
+async function measure(file: string, threads: number, lmHead: LmHead): Promise<BenchResult> {
   const { model, info } = openModel(file, { threads, lmHead });
   const vocab = info.hparams.vocabSize;
   const random = (n: number) => Int32Array.from({ length: n }, (_, i) => (i * 7919 + 13) % vocab);

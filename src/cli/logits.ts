@@ -1,7 +1,7 @@
-// `bitnet logits --model FILE --tokens 128000,1,2 [--top 20] [--all] [--lm-head f16|int8]`:
+// `bitnet logits --model FILE --tokens 128000,1,2 [--top 20] [--all] [--lm-head f16|int8|q4]`:
 // the logits at the last position as JSON, for parity checks against other engines.
 import { oneOf, wholeNumber, wholeNumberList, type Command } from './args';
-import { openModel, threadCount } from './open-model';
+import { LM_HEADS, LM_HEAD_HELP, openModel, threadCount } from './open-model';
 
 export const logits: Command = {
   spec: {
@@ -13,13 +13,13 @@ export const logits: Command = {
       top: { type: 'string', value: 'N', help: 'how many of the highest logits to list', default: '20' },
       all: { type: 'boolean', help: 'also print the whole logits vector' },
       threads: { type: 'string', value: 'N', help: 'CPU threads; 0 is one per physical core', default: '0' },
-      'lm-head': { type: 'string', value: 'f16|int8', help: 'the output layer: exact F16, or the faster int8 one the extension uses', default: 'f16' },
+      'lm-head': { type: 'string', value: LM_HEADS.join('|'), help: LM_HEAD_HELP, default: 'f16' },
     },
   },
   async run({ values }) {
     const tokens = wholeNumberList(values, 'tokens', 0);
     const top = wholeNumber(values, 'top', 0);
-    const lmHead = oneOf(values, 'lm-head', ['f16', 'int8'] as const);
+    const lmHead = oneOf(values, 'lm-head', LM_HEADS);
     const { model, info } = openModel(String(values.model), { threads: threadCount(values), lmHead });
     try {
       const context = info.hparams.contextLength;

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { BitnetAddon, NativeModel } from '../../native';
+import type { BitnetAddon, LmHead, NativeModel } from '../../native';
 import { loadAddon } from '../engine/addon/addon-loader';
 import { readBitnetModel } from '../model-file/bitnet-model';
 import { wholeNumber, wholeNumberList, type OptionValues } from './args';
@@ -23,7 +23,11 @@ export function packageRoot(): string {
   throw new Error(`no package.json above ${__dirname}`);
 }
 
-export function openModel(file: string, options: { threads?: number; lmHead?: 'int8' | 'f16' } = {}): OpenModel {
+/** The output layers --lm-head chooses from (native/index.d.ts, LmHead). */
+export const LM_HEADS = ['int8', 'f16', 'q4'] as const satisfies readonly LmHead[];
+export const LM_HEAD_HELP = 'the output layer: int8 (what the extension uses), exact f16, or q4 (a 4-bit screen whose top 64 rows are rescored in F16)';
+
+export function openModel(file: string, options: { threads?: number; lmHead?: LmHead } = {}): OpenModel {
   const addon = loadAddon(packageRoot());
   const info = readBitnetModel(file);
   const model = addon.loadModel({ path: file, hparams: info.hparams, tensors: info.tensors, threads: options.threads ?? 0, lmHead: options.lmHead });

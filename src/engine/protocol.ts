@@ -1,7 +1,7 @@
 // The messages between EngineClient (extension host) and the engine worker,
 // and the public types of the generation service, typed once and imported by
 // both sides and by the editor features.
-import type { CpuFeatures } from '../../native';
+import type { CpuFeatures, LmHead } from '../../native';
 import type { ChatMessage } from '../tokenizer/chat-template';
 import type { SamplingOptions } from './decoding/sampler';
 
@@ -122,7 +122,7 @@ export interface LoadedModelStats {
   weightBytes: number;
   kernels: string;
   threads: number;
-  lmHead: 'int8' | 'f16';
+  lmHead: LmHead;
   sequences: Record<SequenceName, SequenceStats>;
 }
 

@@ -95,6 +95,23 @@ test('the exact F16 head and the int8 head pick nearly the same logits', () => {
   assert.ok(diff < 0.05 * range, `int8 head is off by ${diff} on a range of ${range}`);
 });
 
+test('the q4 head keeps less than the int8 head and gives the F16 head\'s logits for its 64 most likely tokens', () => {
+  const tokens = [128000, 791, 4062, 14198, 39935, 35308, 927, 279];
+  const all = { allLogits: true };
+  const exact = withModel((m) => m.createContext(16).eval(tokens, all).slice(), { lmHead: 'f16' });
+  const [screened, q4Bytes] = withModel((m) => [m.createContext(16).eval(tokens, all).slice(), m.stats.weightBytes] as const, { lmHead: 'q4' });
+  const int8Bytes = withModel((m) => m.stats.weightBytes);
+  assert.ok(q4Bytes < int8Bytes, `q4 keeps ${q4Bytes} bytes, int8 ${int8Bytes}`);
+  for (let p = 0; p < tokens.length; p++) {
+    const want = exact.subarray(p * vocab, (p + 1) * vocab);
+    const got = screened.subarray(p * vocab, (p + 1) * vocab);
+    const top = Array.from(got.keys()).sort((a, b) => got[b]! - got[a]! || a - b).slice(0, 64);
+    const best = want.reduce((b, v, i) => (v > want[b]! ? i : b), 0);
+    assert.equal(top[0], best, `the most likely token at position ${p}`);
+    for (const id of top) assert.equal(got[id], want[id], `token ${id} at position ${p} has the F16 logit`);
+  }
+});
+
 test('huge pages change only memory placement, never the logits', () => {
   const tokens = [128000, 12, 345, 6789];
   const withHuge = withModel((m) => m.createContext(8).eval(tokens).slice());
@@ -184,7 +201,7 @@ test('loadModel rejects bad options with a message naming the field', () => {
   assert.match(load({ ...options(), hparams: { ...info.hparams, headCount: 'x' } }).message, /hparams.headCount must be a number/);
   assert.match(load({ ...options(), tensors: {} }).message, /options.tensors must be an array/);
   assert.match(load({ ...options(), tensors: [{ ...info.tensors[0], offset: -1 }] }).message, /offset must be an integer/);
-  assert.match(load({ ...options(), lmHead: 'q4' }).message, /lmHead must be 'int8' or 'f16'/);
+  assert.match(load({ ...options(), lmHead: 'q2' }).message, /lmHead must be 'int8', 'f16' or 'q4'/);
   assert.match(load({ ...options(), kernels: 'warp-drive' }).message, /kernels 'warp-drive' cannot run on this CPU/);
   assert.match(load({ ...options(), threads: 1000 }).message, /threads must be an integer between 0 and 256/);
   assert.match(load({ ...options(), hugePages: 'yes' }).message, /hugePages must be a boolean/);

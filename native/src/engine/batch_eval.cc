@@ -9,6 +9,7 @@
 #include "engine/f16_rows.h"
 #include "engine/layer_steps.h"
 #include "engine/ops.h"
+#include "engine/q4_head.h"
 
 namespace bitnet {
 
@@ -169,7 +170,7 @@ void BatchEval::head(Context* const* contexts, const int32_t* counts, int n, flo
     float* in = head_in_.data() + static_cast<size_t>(i) * D;
     rms_norm(x_.data() + static_cast<size_t>(last) * D, model_.output_norm(), D, hp_.rms_eps, in);
     if (single(*contexts[i], counts[i])) round_to_f16(in, D);
-    if (model_.lm_head() == LmHead::kInt8) {
+    if (model_.lm_head() != LmHead::kF16) {
       int32_t sum;
       head_scale_[i] = k.quantize_row_i8(in, D, head_q8_.data() + static_cast<size_t>(i) * D, &sum);
     }
@@ -182,6 +183,19 @@ void BatchEval::head(Context* const* contexts, const int32_t* counts, int n, flo
                    logits + static_cast<size_t>(i) * V);
       }
     });
+    return;
+  }
+  if (model_.lm_head() == LmHead::kQ4) {
+    model_.pool().parallel_for(V, 64, [&](int64_t r0, int64_t r1) {
+      for (int i = 0; i < n; ++i) {
+        q4_screen(model_, head_q8_.data() + static_cast<size_t>(i) * D, head_scale_[i], static_cast<int>(r0),
+                  static_cast<int>(r1), head_dot_.data() + static_cast<size_t>(i) * V, logits + static_cast<size_t>(i) * V);
+      }
+    });
+    for (int i = 0; i < n; ++i) {
+      q4_rescore(model_, head_in_.data() + static_cast<size_t>(i) * D, logits + static_cast<size_t>(i) * V,
+                 model_.scratch());
+    }
     return;
   }
   const int8_t* hq = model_.head_q();

@@ -10,6 +10,7 @@
 #include "engine/f16_rows.h"
 #include "engine/layer_steps.h"
 #include "engine/ops.h"
+#include "engine/q4_head.h"
 
 namespace bitnet {
 
@@ -312,9 +313,16 @@ void Context::head(const float* hidden_row, bool single, float* out) {
   int32_t sum;
   int8_t* q = s_.q8.data();
   const float s = k.quantize_row_i8(n, D, q, &sum);
+  int32_t* dot = s_.head_dot.data();
+  if (model_.lm_head() == LmHead::kQ4) {
+    model_.pool().parallel_for(vocab_, 64, [&](int64_t r0, int64_t r1) {
+      q4_screen(model_, q, s, static_cast<int>(r0), static_cast<int>(r1), dot, out);
+    });
+    q4_rescore(model_, n, out, s_);
+    return;
+  }
   const int8_t* hq = model_.head_q();
   const float* hs = model_.head_scale();
-  int32_t* dot = s_.head_dot.data();
   model_.pool().parallel_for(vocab_, 64, [&](int64_t r0, int64_t r1) {
     k.i8_gemv(hq, D, D, q, static_cast<int>(r0), static_cast<int>(r1), dot);
     int8_head_out(dot + r0, static_cast<int>(r1 - r0), s, hs + r0, out + r0);

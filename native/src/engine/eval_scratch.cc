@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/q4_head.h"
 #include "kernels/kernels.h"
 
 namespace bitnet {
@@ -27,6 +28,9 @@ void EvalScratch::reserve(const Hparams& hp, int chunk, int capacity, int thread
   if (head_dot.size() == 0) {
     head_in.reset(D);
     head_dot.reset(hp.vocab);
+    head_cand.reset(kQ4Candidates);
+    head_rows.reset(static_cast<size_t>(kQ4Candidates) * D);
+    head_exact.reset(kQ4Candidates);
     one_query.reset(static_cast<size_t>(hp.n_head) * hp.head_dim);
   }
   if (capacity > capacity_) {

@@ -26,6 +26,11 @@ struct EvalScratch {
   AlignedBuffer<float> rope_cos, rope_sin;  // [chunk][head_dim / 2]
   AlignedBuffer<float> head_in;    // [n_embd]
   AlignedBuffer<int32_t> head_dot; // [vocab]
+  // The 4-bit head's rescoring (q4_head.h): candidate ids [kQ4Candidates],
+  // their F16 rows [kQ4Candidates][n_embd] and exact logits [kQ4Candidates].
+  AlignedBuffer<int32_t> head_cand;
+  AlignedBuffer<uint16_t> head_rows;
+  AlignedBuffer<float> head_exact;
   // Per worker thread, for the query heads of one attention job: scores
   // [kGemvManyMax][capacity], rounded queries [kGemvManyMax][head_dim] and
   // the V products' accumulators [kGemvManyMax][head_dim][16].

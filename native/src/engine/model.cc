@@ -14,6 +14,7 @@
 #include "engine/context.h"
 #include "engine/engine_error.h"
 #include "engine/ops.h"
+#include "engine/q4_head.h"
 
 namespace bitnet {
 
@@ -131,10 +132,10 @@ std::unique_ptr<Model> Model::load(const LoadSpec& spec) {
 
   m->embd_offset_ = mt.token_embd.offset;
   m->embd_bytes_ = mt.token_embd.bytes;
-  if (m->lm_head_ == LmHead::kInt8) {
-    m->build_int8_head();
-  } else {
-    m->copy_embedding();
+  switch (m->lm_head_) {
+    case LmHead::kInt8: m->build_int8_head(); break;
+    case LmHead::kQ4: m->build_q4_head(); break;
+    case LmHead::kF16: m->copy_embedding(); break;
   }
   check_output(*m);
   // Everything above came from one version of the file.
@@ -147,10 +148,19 @@ std::unique_ptr<Model> Model::load(const LoadSpec& spec) {
     for (const TernaryWeight* t : {&W.q, &W.k, &W.v, &W.o, &W.gate, &W.up, &W.down}) ternary += t->bytes;
     norms += W.attn_norm.bytes() + W.attn_sub_norm.bytes() + W.ffn_norm.bytes() + W.ffn_sub_norm.bytes();
   }
-  uint64_t head = m->lm_head_ == LmHead::kInt8 ? m->head_q_.bytes() + m->head_scale_.bytes()
-                                                : static_cast<uint64_t>(hp.vocab) * hp.n_embd * 2;
+  const uint64_t f16_row = static_cast<uint64_t>(hp.n_embd) * 2;
+  uint64_t head = 0, head_rows_read = 0;  // kept; F16 rows read from the file per token
+  switch (m->lm_head_) {
+    case LmHead::kInt8: head = m->head_q_.bytes() + m->head_scale_.bytes(); break;
+    case LmHead::kQ4:
+      head = m->head_q4_.bytes() + m->head_scale_.bytes();
+      head_rows_read = static_cast<uint64_t>(std::min(kQ4Candidates, hp.vocab)) * f16_row;
+      break;
+    case LmHead::kF16: head = static_cast<uint64_t>(hp.vocab) * f16_row; break;
+  }
   m->stats_.weight_bytes = ternary + head + norms;
-  m->stats_.bytes_per_token = ternary + head + norms + static_cast<uint64_t>(hp.n_embd) * 2;
+  // The embedding row of the token, and the rescored rows of a 4-bit head.
+  m->stats_.bytes_per_token = ternary + head + norms + f16_row + head_rows_read;
   m->stats_.load_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return m;
@@ -232,31 +242,28 @@ static const float* f16_table() {
   return table.get();
 }
 
-// One row of the int8 head: round-half-even(w * inv), clamped to +-127.
-// Adding and removing 1.5 * 2^23 rounds a float of magnitude below 2^22 to
-// an integer in the current (nearest-even) mode, and vectorizes.
+// One row of a quantized head: round-half-even(w * inv), clamped to
+// +-limit. Adding and removing 1.5 * 2^23 rounds a float of magnitude below
+// 2^22 to an integer in the current (nearest-even) mode, and vectorizes.
 BITNET_VECTOR_CLONES
-static void quantize_head_row(const uint16_t* src, int cols, const float* table, float inv, int8_t* dst) {
+static void quantize_head_row(const uint16_t* src, int cols, const float* table, float inv, float limit, int8_t* dst) {
   const float kRound = 12582912.0f;
   for (int c = 0; c < cols; ++c) {
     float v = table[src[c]] * inv;
     v = (v + kRound) - kRound;
-    v = v > 127.0f ? 127.0f : v < -127.0f ? -127.0f : v;
+    v = v > limit ? limit : v < -limit ? -limit : v;
     dst[c] = static_cast<int8_t>(static_cast<int>(v));
   }
 }
 
-void Model::build_int8_head() {
+template <typename RowFn>
+void Model::each_embedding_row(RowFn&& row) {
   const int rows = hp_.vocab, cols = hp_.n_embd;
-  head_q_.reset(static_cast<size_t>(rows) * cols,
-                huge_pages_ ? AlignedBuffer<int8_t>::Pages::kHuge : AlignedBuffer<int8_t>::Pages::kDefault);
-  head_scale_.reset(rows);
   const float* table = f16_table();
   std::atomic<int64_t> bad_row{-1};
   std::vector<AlignedBuffer<uint16_t>> blocks(pool_->size());
   for (auto& b : blocks) b.reset(static_cast<size_t>(kHeadRowBlock) * cols);
   FirstError error;
-  // Per-row symmetric int8: scale = max|w| / 127, q = round-half-even(w * 127 / max|w|).
   const int n_blocks = (rows + kHeadRowBlock - 1) / kHeadRowBlock;
   pool_->run_chunks(n_blocks, [&](int b, int worker) {
     error.run([&] {
@@ -265,7 +272,6 @@ void Model::build_int8_head() {
       file_->read(embd_offset_ + static_cast<uint64_t>(r0) * cols * 2, static_cast<uint64_t>(r1 - r0) * cols * 2, block);
       for (int64_t r = r0; r < r1; ++r) {
         const uint16_t* src = block + (r - r0) * cols;
-        int8_t* dst = head_q_.data() + r * cols;
         float amax = 0.0f;
         bool finite = true;
         for (int c = 0; c < cols; ++c) {
@@ -275,13 +281,9 @@ void Model::build_int8_head() {
         }
         if (!finite) {
           bad_row.store(r);
-          std::memset(dst, 0, cols);
-          head_scale_[r] = 0.0f;
           continue;
         }
-        float inv = amax > 0.0f ? 127.0f / amax : 0.0f;
-        quantize_head_row(src, cols, table, inv, dst);
-        head_scale_[r] = amax / 127.0f;
+        row(r, src, amax, worker);
       }
     });
   });
@@ -290,6 +292,37 @@ void Model::build_int8_head() {
     throw EngineError(kBadModel, "tensor token_embd.weight holds a non-finite value in row " +
                                      std::to_string(bad_row.load()));
   }
+}
+
+// Per-row symmetric int8: scale = max|w| / 127, q = round-half-even(w * 127 / max|w|).
+void Model::build_int8_head() {
+  const int cols = hp_.n_embd;
+  head_q_.reset(static_cast<size_t>(hp_.vocab) * cols,
+                huge_pages_ ? AlignedBuffer<int8_t>::Pages::kHuge : AlignedBuffer<int8_t>::Pages::kDefault);
+  head_scale_.reset(hp_.vocab);
+  const float* table = f16_table();
+  each_embedding_row([&](int64_t r, const uint16_t* src, float amax, int) {
+    quantize_head_row(src, cols, table, amax > 0.0f ? 127.0f / amax : 0.0f, 127.0f, head_q_.data() + r * cols);
+    head_scale_[r] = amax / 127.0f;
+  });
+}
+
+// Per-row symmetric 4-bit: scale = max|w| / 7, code = round-half-even(w * 7 /
+// max|w|) in -7..7, packed as in kernels.h.
+void Model::build_q4_head() {
+  const int cols = hp_.n_embd;
+  const size_t stride = q4_row_bytes(cols);
+  head_q4_.reset(static_cast<size_t>(hp_.vocab) * stride,
+                 huge_pages_ ? AlignedBuffer<uint8_t>::Pages::kHuge : AlignedBuffer<uint8_t>::Pages::kDefault);
+  head_scale_.reset(hp_.vocab);
+  const float* table = f16_table();
+  std::vector<std::vector<int8_t>> codes(pool_->size(), std::vector<int8_t>(cols));
+  each_embedding_row([&](int64_t r, const uint16_t* src, float amax, int worker) {
+    int8_t* w = codes[worker].data();
+    quantize_head_row(src, cols, table, amax > 0.0f ? 7.0f / amax : 0.0f, 7.0f, w);
+    q4_pack_row(w, cols, head_q4_.data() + r * stride);
+    head_scale_[r] = amax / 7.0f;
+  });
 }
 
 // The exact F16 head reads every row every token: it gets its own copy, so

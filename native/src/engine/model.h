@@ -20,7 +20,10 @@
 
 namespace bitnet {
 
-enum class LmHead { kInt8, kF16 };
+// The output layer: an int8 copy of the tied head; the exact F16 embedding,
+// copied; or a 4-bit copy screening for the rows then computed in F16
+// (q4_head.h).
+enum class LmHead { kInt8, kF16, kQ4 };
 
 struct LoadSpec {
   std::string path;
@@ -74,9 +77,14 @@ class Model {
   // Buffers for one evaluation. Contexts of a model evaluate one at a time
   // (they share its thread pool), so they share these too.
   EvalScratch& scratch() { return scratch_; }
-  // The int8 head (kInt8 only): vocab rows of n_embd, one f32 scale a row.
+  // The int8 head (kInt8 only): vocab rows of n_embd, one f32 scale a row
+  // (kQ4 too).
   const int8_t* head_q() const { return head_q_.data(); }
   const float* head_scale() const { return head_scale_.data(); }
+  // The 4-bit head (kQ4 only): vocab rows in the layout of kernels.h,
+  // head_q4_stride() bytes apart.
+  const uint8_t* head_q4() const { return head_q4_.data(); }
+  size_t head_q4_stride() const { return q4_row_bytes(hp_.n_embd); }
 
   // Rows a ternary matmul split must be a multiple of (the kernels' row
   // groups); per-row results then do not depend on the thread count.
@@ -87,6 +95,12 @@ class Model {
   void copy_norm(const TensorRef& t, AlignedBuffer<float>* out) const;
   void repack_all(const ModelTensors& mt);
   void build_int8_head();
+  void build_q4_head();
+  // Reads the F16 embedding in blocks of rows on the pool and calls
+  // row(r, values, max |value|) for each row (values as f16 bits); throws
+  // EngineError(BAD_MODEL) if a row holds a non-finite value.
+  template <typename RowFn>
+  void each_embedding_row(RowFn&& row);
   void copy_embedding();
 
   Hparams hp_;
@@ -102,6 +116,7 @@ class Model {
   bool huge_pages_ = true;
   AlignedBuffer<int8_t> head_q_;
   AlignedBuffer<float> head_scale_;
+  AlignedBuffer<uint8_t> head_q4_;
   ModelStats stats_;
   EvalScratch scratch_;
 };

@@ -63,6 +63,32 @@ void ternary_pack_i2s_rows(const uint8_t* i2s, int rows, int cols, int r0, int r
 // Weight (r, c) of a packed matrix, in {-1, 0, +1}. For tests and references.
 int ternary_at(const uint8_t* packed, int rows, int cols, int r, int c);
 
+// A 4-bit matrix: the screening copy of the tied LM head (lmHead 'q4').
+// Weight (r, c) is code - 8, code in 0..15 (the head's own rows use 1..15,
+// so weights -7..7; the kernels are exact for all 16 codes).
+//
+// Runtime layout (rows one after another, `lda` bytes apart, lda >=
+// q4_row_bytes(cols); each row is a run of 64-byte blocks of 128 columns):
+// - block b of a row takes bytes [64b, 64b + 64) and columns 128b..128b+127;
+// - byte j of a block holds column 128b + j in its low nibble (bits 3-0) and
+//   column 128b + 64 + j in its high nibble (bits 7-4);
+// - columns past `cols` in the last block hold code 8 (weight 0).
+// So one 64-byte load, masked with 0x0f and shifted right by 4, gives two
+// runs of 64 unsigned codes in column order: what vpdpbusd (u8 x s8) takes
+// against 64 consecutive activations, with 8 * sum(q) subtracted after
+// (NEON subtracts 8 from each code and uses sdot). One row is one
+// sequential read, which streams at memory speed.
+constexpr int kQ4Block = 128;
+
+// Bytes one row of cols columns takes: 64 per block of kQ4Block columns.
+size_t q4_row_bytes(int cols);
+
+// Packs one row of weights w[0..cols) (each in -8..7) into the layout above.
+void q4_pack_row(const int8_t* w, int cols, uint8_t* out);
+
+// Weight c (in -8..7) of a packed row. For tests and references.
+int q4_at(const uint8_t* row, int c);
+
 struct KernelTable {
   const char* name;  // "scalar", "avx2", "avx-vnni", "avx512-vnni", "avx512-amx", "neon-dotprod"
 
@@ -118,6 +144,11 @@ struct KernelTable {
   // positions.
   void (*f16_gemv_lanes)(const uint16_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x,
                          int rows, float* lanes, float* out);
+
+  // out[r] = sum_c q4_at(a + r * lda, c) * q[c] over 4-bit rows (the layout
+  // above), for r in [r0, r1), exact in int32 (cols <= 65536). The screen of
+  // the 4-bit LM head, against the same quantized hidden state as i8_gemv.
+  void (*q4_gemv)(const uint8_t* a, size_t lda, int cols, const int8_t* q, int r0, int r1, int32_t* out);
 };
 
 const KernelTable& scalar_kernels();

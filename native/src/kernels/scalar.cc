@@ -66,6 +66,15 @@ void i8_gemv(const int8_t* a, size_t lda, int cols, const int8_t* q, int r0, int
   }
 }
 
+void q4_gemv(const uint8_t* a, size_t lda, int cols, const int8_t* q, int r0, int r1, int32_t* out) {
+  for (int r = r0; r < r1; ++r) {
+    const uint8_t* row = a + static_cast<size_t>(r) * lda;
+    int32_t acc = 0;
+    for (int c = 0; c < cols; ++c) acc += q4_at(row, c) * q[c];
+    out[r] = acc;
+  }
+}
+
 // The halving tree of f16_gemv over 16 accumulators.
 float reduce16(float* acc) {
   for (int l = 0; l < 8; ++l) acc[l] += acc[l + 8];
@@ -105,7 +114,7 @@ void f16_gemv_many(const uint16_t* a, size_t lda, int cols, const float* x, size
 
 const KernelTable& scalar_kernels() {
   static const KernelTable table = {"scalar", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv,
-                                    f16_gemv_many, f16_gemv_lanes};
+                                    f16_gemv_many, f16_gemv_lanes, q4_gemv};
   return table;
 }
 

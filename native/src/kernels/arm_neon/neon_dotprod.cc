@@ -186,6 +186,34 @@ void i8_gemv(const int8_t* a, size_t lda, int cols, const int8_t* q, int r0, int
   }
 }
 
+// The 4-bit head's screen (layout in kernels.h): each 16-byte quarter of a
+// block gives 16 codes of columns 16i.. (low nibbles) and 64 + 16i..
+// (high nibbles); less 8 they are the signed weights, so sdot needs no bias.
+// A ragged last block meets a zero-padded copy of q, so its padding adds nothing.
+void q4_gemv(const uint8_t* a, size_t lda, int cols, const int8_t* q, int r0, int r1, int32_t* out) {
+  const int blocks = cols / kQ4Block, tail = cols % kQ4Block;
+  int8_t q_tail[kQ4Block] = {0};
+  std::memcpy(q_tail, q + blocks * kQ4Block, tail);
+  const uint8x16_t low = vdupq_n_u8(0x0f);
+  const int8x16_t eight = vdupq_n_s8(8);
+  auto block = [&](int32x4_t* acc, const uint8_t* w, const int8_t* qb) {
+    for (int i = 0; i < 4; ++i) {
+      const uint8x16_t v = vld1q_u8(w + 16 * i);
+      const int8x16_t lo = vsubq_s8(vreinterpretq_s8_u8(vandq_u8(v, low)), eight);
+      const int8x16_t hi = vsubq_s8(vreinterpretq_s8_u8(vshrq_n_u8(v, 4)), eight);
+      acc[i] = vdotq_s32(acc[i], lo, vld1q_s8(qb + 16 * i));
+      acc[i] = vdotq_s32(acc[i], hi, vld1q_s8(qb + 64 + 16 * i));
+    }
+  };
+  for (int r = r0; r < r1; ++r) {
+    const uint8_t* row = a + static_cast<size_t>(r) * lda;
+    int32x4_t acc[4] = {vdupq_n_s32(0), vdupq_n_s32(0), vdupq_n_s32(0), vdupq_n_s32(0)};
+    for (int b = 0; b < blocks; ++b) block(acc, row + 64 * static_cast<size_t>(b), q + kQ4Block * b);
+    if (tail) block(acc, row + 64 * static_cast<size_t>(blocks), q_tail);
+    out[r] = vaddvq_s32(vaddq_s32(vaddq_s32(acc[0], acc[1]), vaddq_s32(acc[2], acc[3])));
+  }
+}
+
 // Sixteen f32 lanes as four vectors: lanes 0-3, 4-7, 8-11, 12-15.
 struct Acc16 {
   float32x4_t v[4];
@@ -299,7 +327,7 @@ constexpr GemvRowsFns gemv_rows_fns = {&gemv_rows<1>, &gemv_rows<2>, &gemv_rows<
 const KernelTable& neon_dotprod_kernels() {
   static const KernelTable table = {"neon-dotprod", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv,
                                     f16_gemv_many_by_rows<gemv_rows_fns, f16_gemv>,
-                                    f16_gemv_lanes_by_rows<gemv_rows_fns>};
+                                    f16_gemv_lanes_by_rows<gemv_rows_fns>, q4_gemv};
   return table;
 }
 

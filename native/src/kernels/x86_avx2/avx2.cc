@@ -145,6 +145,20 @@ void i8_gemv(const int8_t* a, size_t lda, int cols, const int8_t* q, int r0, int
   }
 }
 
+// The 4-bit head's codes by vpmaddubsw into int16 pairs: each is at most
+// 2 * 15 * 128 = 3840 in magnitude, four of them 15360, so no saturation;
+// then vpmaddwd widens to int32.
+struct Q4MaddDot {
+  static __m256i block(__m256i acc, const __m256i* c, const int8_t* qb) {
+    auto load = [](const int8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); };
+    __m256i p = _mm256_maddubs_epi16(c[0], load(qb));
+    p = _mm256_add_epi16(p, _mm256_maddubs_epi16(c[1], load(qb + 64)));
+    p = _mm256_add_epi16(p, _mm256_maddubs_epi16(c[2], load(qb + 32)));
+    p = _mm256_add_epi16(p, _mm256_maddubs_epi16(c[3], load(qb + 96)));
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(p, _mm256_set1_epi16(1)));
+  }
+};
+
 inline __m256 load_f16x8(const uint16_t* p) {
   return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
 }
@@ -269,7 +283,7 @@ constexpr GemvRowsFns gemv_rows_fns = {&gemv_rows<1>, &gemv_rows<2>, &gemv_rows<
 const KernelTable& avx2_kernels() {
   static const KernelTable table = {"avx2", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv,
                                     f16_gemv_many_by_rows<gemv_rows_fns, f16_gemv>,
-                                    f16_gemv_lanes_by_rows<gemv_rows_fns>};
+                                    f16_gemv_lanes_by_rows<gemv_rows_fns>, q4_gemv_with<Q4MaddDot>};
   return table;
 }
 

@@ -99,5 +99,46 @@ void blocked_gemm(const TernaryMatrix& w, const int8_t* q, const int32_t* q_sum,
   }
 }
 
+// The 4-bit head's screen (layout in kernels.h) on 256-bit vectors: a
+// 64-byte block is two 32-byte halves; half h's low nibbles are columns
+// 32h..32h+31 of the block, its high nibbles columns 64+32h..64+32h+31.
+// Dot::block(acc, c, qb) returns acc plus, per int32 lane, the products of
+// the four runs of 32 u8 codes c[0..3] with the activations qb, qb + 64,
+// qb + 32, qb + 96 (the one step in which AVX2 and AVX-VNNI differ); the
+// result is sum code*q - 8 * sum q. A ragged last block meets a zero-padded
+// copy of q, so its padding codes add nothing.
+template <class Dot>
+void q4_gemv_with(const uint8_t* a, size_t lda, int cols, const int8_t* q, int r0, int r1, int32_t* out) {
+  int32_t q_total = 0;
+  for (int c = 0; c < cols; ++c) q_total += q[c];
+  const int32_t bias = 8 * q_total;
+  const int blocks = cols / kQ4Block, tail = cols % kQ4Block;
+  alignas(32) int8_t q_tail[kQ4Block] = {0};
+  std::memcpy(q_tail, q + blocks * kQ4Block, tail);
+  const __m256i low = _mm256_set1_epi8(0x0f);
+  auto block = [&](__m256i acc, const uint8_t* w, const int8_t* qb) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
+    const __m256i u = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 32));
+    const __m256i c[4] = {_mm256_and_si256(v, low), _mm256_and_si256(_mm256_srli_epi16(v, 4), low),
+                          _mm256_and_si256(u, low), _mm256_and_si256(_mm256_srli_epi16(u, 4), low)};
+    return Dot::block(acc, c, qb);
+  };
+  for (int r = r0; r < r1; ++r) {
+    const uint8_t* row = a + static_cast<size_t>(r) * lda;
+    __m256i acc0 = _mm256_setzero_si256(), acc1 = acc0;
+    int b = 0;
+    for (; b + 2 <= blocks; b += 2) {
+      const uint8_t* w = row + 64 * static_cast<size_t>(b);
+      _mm_prefetch(reinterpret_cast<const char*>(w + 1024), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(w + 1024 + 64), _MM_HINT_T0);
+      acc0 = block(acc0, w, q + kQ4Block * b);
+      acc1 = block(acc1, w + 64, q + kQ4Block * (b + 1));
+    }
+    if (b < blocks) acc0 = block(acc0, row + 64 * static_cast<size_t>(b), q + kQ4Block * b);
+    if (tail) acc1 = block(acc1, row + 64 * static_cast<size_t>(blocks), q_tail);
+    out[r] = hsum_epi32(_mm256_add_epi32(acc0, acc1)) - bias;
+  }
+}
+
 }  // namespace
 }  // namespace bitnet

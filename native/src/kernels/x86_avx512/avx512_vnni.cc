@@ -246,6 +246,40 @@ void i8_gemv(const int8_t* a, size_t lda, int cols, const int8_t* q, int r0, int
   }
 }
 
+// The 4-bit head's screen (layout in kernels.h): codes as u8 against q,
+// sum code*q - 8 * sum q. One row at a time, so the head streams as one
+// sequential read per core; two blocks a step into four accumulators keep
+// the vpdpbusd chains short. A ragged last block meets a zero-padded copy of
+// q, so its padding codes add nothing.
+void q4_gemv(const uint8_t* a, size_t lda, int cols, const int8_t* q, int r0, int r1, int32_t* out) {
+  const int32_t bias = 8 * sum_i8(q, cols);
+  const int blocks = cols / kQ4Block, tail = cols % kQ4Block;
+  alignas(64) int8_t q_tail[kQ4Block] = {0};
+  std::memcpy(q_tail, q + blocks * kQ4Block, tail);
+  const __m512i low = _mm512_set1_epi8(0x0f);
+  auto block = [&](__m512i& lo_acc, __m512i& hi_acc, const uint8_t* w, const int8_t* qb) {
+    const __m512i v = _mm512_loadu_si512(w);
+    lo_acc = _mm512_dpbusd_epi32(lo_acc, _mm512_and_si512(v, low), _mm512_loadu_si512(qb));
+    hi_acc = _mm512_dpbusd_epi32(hi_acc, _mm512_and_si512(_mm512_srli_epi16(v, 4), low), _mm512_loadu_si512(qb + 64));
+  };
+  for (int r = r0; r < r1; ++r) {
+    const uint8_t* row = a + static_cast<size_t>(r) * lda;
+    __m512i acc0 = _mm512_setzero_si512(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    int b = 0;
+    for (; b + 2 <= blocks; b += 2) {
+      const uint8_t* w = row + 64 * static_cast<size_t>(b);
+      _mm_prefetch(reinterpret_cast<const char*>(w + kPrefetch), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(w + kPrefetch + 64), _MM_HINT_T0);
+      block(acc0, acc1, w, q + kQ4Block * b);
+      block(acc2, acc3, w + 64, q + kQ4Block * (b + 1));
+    }
+    if (b < blocks) block(acc0, acc1, row + 64 * static_cast<size_t>(b), q + kQ4Block * b);
+    if (tail) block(acc2, acc3, row + 64 * static_cast<size_t>(blocks), q_tail);
+    const __m512i acc = _mm512_add_epi32(_mm512_add_epi32(acc0, acc1), _mm512_add_epi32(acc2, acc3));
+    out[r] = _mm512_reduce_add_epi32(acc) - bias;
+  }
+}
+
 // 16 lanes as two 256-bit halves (lanes 0-7, 8-15), converted with 256-bit
 // vcvtph2ps: on Zen 4 the 512-bit form is slow. Same fmaf per lane.
 struct Acc16 {
@@ -362,7 +396,7 @@ constexpr GemvRowsFns gemv_rows_fns = {&gemv_rows<1>, &gemv_rows<2>, &gemv_rows<
 const KernelTable& avx512_vnni_kernels() {
   static const KernelTable table = {"avx512-vnni", quantize_row_i8, ternary_gemm, i8_gemv, f16_gemv,
                                     f16_gemv_many_by_rows<gemv_rows_fns, f16_gemv>,
-                                    f16_gemv_lanes_by_rows<gemv_rows_fns>};
+                                    f16_gemv_lanes_by_rows<gemv_rows_fns>, q4_gemv};
   return table;
 }
 

@@ -111,6 +111,17 @@ void i8_gemv(const int8_t* a, size_t lda, int cols, const int8_t* q, int r0, int
   }
 }
 
+// The 4-bit head's codes straight into int32 lanes.
+struct Q4VnniDot {
+  static __m256i block(__m256i acc, const __m256i* c, const int8_t* qb) {
+    auto load = [](const int8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); };
+    acc = dpbusd(acc, c[0], load(qb));
+    acc = dpbusd(acc, c[1], load(qb + 64));
+    acc = dpbusd(acc, c[2], load(qb + 32));
+    return dpbusd(acc, c[3], load(qb + 96));
+  }
+};
+
 }  // namespace
 
 const KernelTable& avx_vnni_kernels() {
@@ -119,6 +130,7 @@ const KernelTable& avx_vnni_kernels() {
     t.name = "avx-vnni";
     t.ternary_gemm = ternary_gemm;
     t.i8_gemv = i8_gemv;
+    t.q4_gemv = q4_gemv_with<Q4VnniDot>;
     return t;
   }();
   return table;

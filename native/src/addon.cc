@@ -233,6 +233,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     s.Set("weightBytes", static_cast<double>(m.stats().weight_bytes));
     s.Set("bytesPerToken", static_cast<double>(m.stats().bytes_per_token));
     s.Set("lmHead", m.lm_head() == bitnet::LmHead::kInt8 ? "int8" : "f16");
+    s.Set("kvCache", m.kv_cache() == bitnet::KvCache::kI8 ? "i8" : "f16");
     s.Set("kernels", m.kernels().name);
     s.Set("threads", m.pool().size());
     return s;
@@ -479,6 +480,13 @@ Napi::Value LoadModel(const Napi::CallbackInfo& info) {
     if (h == "int8") spec.lm_head = bitnet::LmHead::kInt8;
     else if (h == "f16") spec.lm_head = bitnet::LmHead::kF16;
     else throw_arg(env, "options.lmHead must be 'int8' or 'f16'");
+  }
+  Napi::Value kv = o.Get("kvCache");
+  if (!kv.IsUndefined()) {
+    std::string c = kv.IsString() ? kv.As<Napi::String>().Utf8Value() : "";
+    if (c == "f16") spec.kv_cache = bitnet::KvCache::kF16;
+    else if (c == "i8") spec.kv_cache = bitnet::KvCache::kI8;
+    else throw_arg(env, "options.kvCache must be 'f16' or 'i8'");
   }
   Napi::Value huge = o.Get("hugePages");
   if (!huge.IsUndefined()) {

@@ -54,6 +54,10 @@ export interface LoadOptions {
   /** 'int8': compact copy of the tied LM head made at load (fast, default).
    *  'f16': the file's F16 embedding rows (exact, for parity tests). */
   lmHead?: 'int8' | 'f16';
+  /** How every context of the model stores its KV cache. 'f16' (default):
+   *  what the reference stores, exact. 'i8': int8 K and V rows with one f32
+   *  scale each, about half the memory (docs/exactness.md, The 8-bit KV cache). */
+  kvCache?: 'f16' | 'i8';
   /** Kernel set to use; default the fastest this CPU runs. For tests. */
   kernels?: string;
   /** 2 MiB pages for the weights (default true): decode 20-35% faster,
@@ -68,6 +72,7 @@ export interface ModelStats {
   /** Bytes read from memory per decoded token (weights + head). */
   bytesPerToken: number;
   lmHead: 'int8' | 'f16';
+  kvCache: 'f16' | 'i8';
   kernels: string;
   threads: number;
 }
@@ -84,7 +89,7 @@ export interface NativeContext {
   readonly capacity: number;
   /** Tokens now in the KV cache (the next eval starts at this position). */
   readonly length: number;
-  /** Bytes of the KV cache at full capacity (its pages are paid for as positions fill). */
+  /** Bytes of the KV cache at full capacity, values and (with kvCache 'i8') scales; its pages are paid for as positions fill. */
   readonly kvBytes: number;
   /**
    * Evaluates `tokens` at positions length..length+n-1 and appends them to

@@ -1,19 +1,25 @@
-// `bitnet bench --model FILE [--threads 1,2] [--lm-head int8|f16] [--json]`:
+// `bitnet bench --model FILE [--threads 1,2] [--lm-head int8|f16] [--kv-cache f16|i8] [--decode-at N] [--json]`:
 // load time, peak memory, decode and prompt-processing speed per thread
-// count, and decode measured against the memory-bandwidth floor. Each thread
+// count, and decode measured against the memory-bandwidth floor; with
+// --decode-at, decode once N positions fill the KV cache too. Each thread
 // count runs in its own process so that peak RSS belongs to it alone.
 import { execFileSync } from 'node:child_process';
-import { oneOf, type Command } from './args';
+import type { NativeContext } from '../../native';
+import { oneOf, wholeNumber, type Command } from './args';
 import { readBandwidth } from './bandwidth';
-import { openModel, threadCountList } from './open-model';
+import { KV_CACHE_OPTION, kvCacheOf, openModel, threadCountList, type KvCache } from './open-model';
 
 export interface BenchResult {
   threads: number;
   kernels: string;
   lm_head: string;
+  kv_cache: string;
   load_ms: number;
   peak_rss_bytes: number;
   decode_tok_s: number;
+  /** Decode after decode_at positions of context (--decode-at), if asked. */
+  decode_at?: number;
+  decode_at_tok_s?: number;
   pp128_tok_s: number;
   pp512_tok_s: number;
   bytes_per_token: number;
@@ -29,6 +35,8 @@ export const bench: Command = {
       model: { type: 'string', value: 'FILE', help: 'the GGUF model', required: true },
       threads: { type: 'string', value: 'N,N,…', help: 'thread counts to measure', default: '1,2' },
       'lm-head': { type: 'string', value: 'int8|f16', help: 'the output layer: int8 (what the extension uses) or exact F16', default: 'int8' },
+      'kv-cache': KV_CACHE_OPTION,
+      'decode-at': { type: 'string', value: 'N', help: 'also measure decode with N positions in the KV cache (0: not)', default: '0' },
       json: { type: 'boolean', help: 'print one JSON object per thread count' },
       // Internal: one measurement in this process (the parent runs one child per thread count).
       one: { type: 'boolean', help: 'measure one thread count in this process', hidden: true },
@@ -37,12 +45,15 @@ export const bench: Command = {
   async run({ values }) {
     const model = String(values.model);
     const head = oneOf(values, 'lm-head', ['int8', 'f16'] as const);
+    const kvCache = kvCacheOf(values);
+    const decodeAt = wholeNumber(values, 'decode-at', 0);
     if (values.one) {
-      console.log(JSON.stringify(await measure(model, Number(values.threads), head)));
+      console.log(JSON.stringify(await measure(model, Number(values.threads), head, kvCache, decodeAt)));
       return 0;
     }
     for (const threads of threadCountList(values)) {
-      const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1], 'bench', '--one', '--model', model, '--threads', String(threads), '--lm-head', head], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      const args = ['bench', '--one', '--model', model, '--threads', String(threads), '--lm-head', head, '--kv-cache', kvCache, '--decode-at', String(decodeAt)];
+      const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1], ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
       const result = JSON.parse(out.trim().split('\n').pop()!) as BenchResult;
       console.log(values.json ? JSON.stringify(result) : describe(result));
     }
@@ -50,8 +61,9 @@ export const bench: Command = {
   },
 };
 
-async function measure(file: string, threads: number, lmHead: 'int8' | 'f16'): Promise<BenchResult> {
-  const { model, info } = openModel(file, { threads, lmHead });
+async function measure(file: string, threads: number, lmHead: 'int8' | 'f16', kvCache: KvCache, decodeAt: number): Promise<BenchResult> {
+  const { model, info } = openModel(file, { threads, lmHead, kvCache });
+  if (decodeAt > info.hparams.contextLength - 40) throw new Error(`--decode-at ${decodeAt} leaves no room for decoding in the model's context of ${info.hparams.contextLength}`);
   const vocab = info.hparams.vocabSize;
   const random = (n: number) => Int32Array.from({ length: n }, (_, i) => (i * 7919 + 13) % vocab);
   const ctx = model.createContext(640);
@@ -66,13 +78,16 @@ async function measure(file: string, threads: number, lmHead: 'int8' | 'f16'): P
   const pp512 = timePrefill(512, 2);
   ctx.trim(0);
   ctx.eval(random(16));
-  const decodeMs = median(Array.from({ length: 3 }, () => {
-    const t0 = performance.now();
-    for (let i = 0; i < 32; i++) ctx.eval([(i * 31 + 5) % vocab]);
-    return (performance.now() - t0) / 32;
-  }));
-  const stats = model.stats;
+  const decodeMs = timeDecode(ctx, vocab);
   ctx.free();
+  let decodeAtMs: number | undefined;
+  if (decodeAt > 0) {
+    const long = model.createContext(decodeAt + 3 * 32);
+    long.eval(random(decodeAt));
+    decodeAtMs = timeDecode(long, vocab);
+    long.free();
+  }
+  const stats = model.stats;
   model.free();
   const bandwidth = await readBandwidth(threads);
   const floorMs = (stats.bytesPerToken / bandwidth) * 1000;
@@ -80,9 +95,11 @@ async function measure(file: string, threads: number, lmHead: 'int8' | 'f16'): P
     threads: stats.threads,
     kernels: stats.kernels,
     lm_head: stats.lmHead,
+    kv_cache: stats.kvCache,
     load_ms: Math.round(stats.loadMs),
     peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
     decode_tok_s: round(1000 / decodeMs),
+    ...(decodeAtMs === undefined ? {} : { decode_at: decodeAt, decode_at_tok_s: round(1000 / decodeAtMs) }),
     pp128_tok_s: round((128 * 1000) / pp128),
     pp512_tok_s: round((512 * 1000) / pp512),
     bytes_per_token: stats.bytesPerToken,
@@ -91,13 +108,23 @@ async function measure(file: string, threads: number, lmHead: 'int8' | 'f16'): P
   };
 }
 
+/** Median ms per token over three runs of 32 decode steps. */
+function timeDecode(ctx: NativeContext, vocab: number): number {
+  return median(Array.from({ length: 3 }, () => {
+    const t0 = performance.now();
+    for (let i = 0; i < 32; i++) ctx.eval([(i * 31 + 5) % vocab]);
+    return (performance.now() - t0) / 32;
+  }));
+}
+
 function describe(r: BenchResult): string {
   const mb = (b: number) => (b / 1e6).toFixed(1);
   const floorMs = (r.bytes_per_token / r.read_bandwidth_bytes_s) * 1000;
   return [
-    `threads ${r.threads} (${r.kernels} kernels, ${r.lm_head} LM head)`,
+    `threads ${r.threads} (${r.kernels} kernels, ${r.lm_head} LM head, ${r.kv_cache} KV cache)`,
     `  load ${r.load_ms} ms, peak RSS ${mb(r.peak_rss_bytes)} MB`,
     `  decode ${r.decode_tok_s} tok/s (${(1000 / r.decode_tok_s).toFixed(1)} ms/token)`,
+    ...(r.decode_at_tok_s === undefined ? [] : [`  decode at ${r.decode_at} positions ${r.decode_at_tok_s} tok/s (${(1000 / r.decode_at_tok_s).toFixed(1)} ms/token)`]),
     `  prompt pp128 ${r.pp128_tok_s} tok/s, pp512 ${r.pp512_tok_s} tok/s`,
     `  reads ${mb(r.bytes_per_token)} MB/token at ${(r.read_bandwidth_bytes_s / 1e9).toFixed(1)} GB/s measured: floor ${floorMs.toFixed(1)} ms/token, decode runs at ${(r.decode_floor_fraction * 100).toFixed(0)}% of it`,
   ].join('\n');

@@ -3,10 +3,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { BitnetAddon, NativeModel } from '../../native';
+import type { BitnetAddon, LoadOptions, NativeModel } from '../../native';
 import { loadAddon } from '../engine/addon/addon-loader';
 import { readBitnetModel } from '../model-file/bitnet-model';
-import { wholeNumber, wholeNumberList, type OptionValues } from './args';
+import { oneOf, wholeNumber, wholeNumberList, type OptionValues } from './args';
 import { THREADS } from './limits';
 
 export interface OpenModel {
@@ -23,11 +23,20 @@ export function packageRoot(): string {
   throw new Error(`no package.json above ${__dirname}`);
 }
 
-export function openModel(file: string, options: { threads?: number; lmHead?: 'int8' | 'f16' } = {}): OpenModel {
+export function openModel(file: string, options: { threads?: number; lmHead?: 'int8' | 'f16'; kvCache?: KvCache } = {}): OpenModel {
   const addon = loadAddon(packageRoot());
   const info = readBitnetModel(file);
-  const model = addon.loadModel({ path: file, hparams: info.hparams, tensors: info.tensors, threads: options.threads ?? 0, lmHead: options.lmHead });
+  const model = addon.loadModel({ path: file, hparams: info.hparams, tensors: info.tensors, threads: options.threads ?? 0, lmHead: options.lmHead, kvCache: options.kvCache });
   return { addon, info, model };
+}
+
+export type KvCache = NonNullable<LoadOptions['kvCache']>;
+
+/** --kv-cache, which the commands that load a model share: how the KV cache is stored. */
+export const KV_CACHE_OPTION = { type: 'string', value: 'f16|i8', help: 'the KV cache: exact F16, or 8-bit (half the memory)', default: 'f16' } as const;
+
+export function kvCacheOf(values: OptionValues): KvCache {
+  return oneOf(values, 'kv-cache', ['f16', 'i8'] as const);
 }
 
 /** --threads: one thread count within the bitnet.threads setting's range (0: one per core). */

@@ -99,6 +99,8 @@ export interface ModelConfig {
   idleUnloadMs: number;
   /** A kernel table to use instead of the fastest this CPU runs (benchmarks: an older CPU's speed). */
   kernels?: string;
+  /** How the KV caches are stored (native LoadOptions.kvCache); the engine's default when not given. */
+  kvCache?: 'f16' | 'i8';
 }
 
 export const DEFAULT_MODEL_CONFIG: Omit<ModelConfig, 'path'> = {
@@ -123,6 +125,7 @@ export interface LoadedModelStats {
   kernels: string;
   threads: number;
   lmHead: 'int8' | 'f16';
+  kvCache: 'f16' | 'i8';
   sequences: Record<SequenceName, SequenceStats>;
 }
 

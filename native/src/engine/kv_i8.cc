@@ -23,48 +23,79 @@ void i8_fold_v_scale(float* w, int n, const float* v_scale) {
 
 namespace {
 
-// f16_gemv's halving tree over 16 accumulators.
-float reduce16(float* acc) {
-  for (int l = 0; l < 8; ++l) acc[l] = acc[l] + acc[l + 8];
-  for (int l = 0; l < 4; ++l) acc[l] = acc[l] + acc[l + 4];
-  for (int l = 0; l < 2; ++l) acc[l] = acc[l] + acc[l + 2];
-  return acc[0] + acc[1];
+typedef float F32x16 __attribute__((vector_size(64)));
+constexpr int kWidenRun = 128;
+
+// Columns [0, n) of one widened row v against NX vectors: each vector's 16
+// accumulators in turn, NX independent chains of additions at once.
+template <int NX>
+inline void accumulate_row(const float* v, int n, const float* x, size_t ldx, float* const* l) {
+  F32x16 acc[NX];
+#pragma GCC unroll 4
+  for (int j = 0; j < NX; ++j) std::memcpy(&acc[j], l[j], sizeof acc[j]);
+  for (int c = 0; c < n; c += 16) {
+    F32x16 vc;
+    std::memcpy(&vc, v + c, sizeof vc);
+#pragma GCC unroll 4
+    for (int j = 0; j < NX; ++j) {
+      F32x16 w;
+      std::memcpy(&w, x + j * ldx + c, sizeof w);
+      F32x16 p = w * vc;
+      acc[j] = acc[j] + p;
+    }
+  }
+#pragma GCC unroll 4
+  for (int j = 0; j < NX; ++j) std::memcpy(l[j], &acc[j], sizeof acc[j]);
 }
 
 }  // namespace
 
 // A row's 16 accumulators are one vector of 16 floats (GCC and Clang
 // vector extensions: elementwise IEEE operations, split into whatever
-// registers each clone has), so the block's columns go 16 at a time.
+// registers each clone has), so columns go 16 at a time, up to four
+// vectors' chains side by side. Each row is widened to floats once for all
+// n_x vectors, by a plain loop, which the compiler vectorizes (a vector
+// conversion from int8 it turns into scalar code), in runs of kWidenRun
+// columns. The reduction is written out here: a helper would not be
+// inlined into the clones.
 BITNET_VECTOR_CLONES
 void i8_gemv_lanes(const int8_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x, int rows,
                    float* lanes, float* out) {
-  typedef float F16x __attribute__((vector_size(64)));
-  typedef int8_t I16x __attribute__((vector_size(16)));
   const int full = cols & ~15;
-  for (int j = 0; j < n_x; ++j) {
-    const float* xj = x + static_cast<size_t>(j) * ldx;
-    for (int r = 0; r < rows; ++r) {
-      const int8_t* row = a + static_cast<size_t>(r) * lda;
-      float* l = lanes + (static_cast<size_t>(j) * rows + r) * 16;
-      F16x acc;
-      std::memcpy(&acc, l, sizeof acc);
-      for (int c = 0; c < full; c += 16) {
-        I16x v;
-        F16x w;
-        std::memcpy(&v, row + c, sizeof v);
-        std::memcpy(&w, xj + c, sizeof w);
-        F16x p = w * __builtin_convertvector(v, F16x);
-        acc = acc + p;
+  float v[kWidenRun];
+  for (int r = 0; r < rows; ++r) {
+    const int8_t* row = a + static_cast<size_t>(r) * lda;
+    for (int c0 = 0; c0 < full; c0 += kWidenRun) {
+      const int n = full - c0 < kWidenRun ? full - c0 : kWidenRun;
+      for (int c = 0; c < n; ++c) v[c] = static_cast<float>(row[c0 + c]);
+      for (int j0 = 0; j0 < n_x; j0 += 4) {
+        float* l[4];
+        const int nx = n_x - j0 < 4 ? n_x - j0 : 4;
+        for (int j = 0; j < nx; ++j) l[j] = lanes + (static_cast<size_t>(j0 + j) * rows + r) * 16;
+        const float* xj = x + static_cast<size_t>(j0) * ldx + c0;
+        switch (nx) {
+          case 1: accumulate_row<1>(v, n, xj, ldx, l); break;
+          case 2: accumulate_row<2>(v, n, xj, ldx, l); break;
+          case 3: accumulate_row<3>(v, n, xj, ldx, l); break;
+          default: accumulate_row<4>(v, n, xj, ldx, l); break;
+        }
       }
-      float tail[16];
-      std::memcpy(tail, &acc, sizeof tail);
+    }
+    for (int j = 0; j < n_x; ++j) {
+      float* l = lanes + (static_cast<size_t>(j) * rows + r) * 16;
+      const float* xj = x + static_cast<size_t>(j) * ldx;
       for (int c = full; c < cols; ++c) {
         float p = xj[c] * static_cast<float>(row[c]);
-        tail[c - full] = tail[c - full] + p;
+        l[c - full] = l[c - full] + p;
       }
-      std::memcpy(l, tail, sizeof tail);
-      if (out) out[static_cast<size_t>(j) * rows + r] = reduce16(tail);
+      if (out) {
+        // f16_gemv's halving tree.
+        float acc[16];
+        for (int k = 0; k < 8; ++k) acc[k] = l[k] + l[k + 8];
+        for (int k = 0; k < 4; ++k) acc[k] = acc[k] + acc[k + 4];
+        for (int k = 0; k < 2; ++k) acc[k] = acc[k] + acc[k + 2];
+        out[static_cast<size_t>(j) * rows + r] = acc[0] + acc[1];
+      }
     }
   }
 }

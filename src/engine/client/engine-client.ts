@@ -39,6 +39,7 @@ export interface ModelOptions {
   contextSizes?: { completion: number; chat: number };
   idleUnloadMs?: number;
   kernels?: string;
+  kvCache?: ModelConfig['kvCache'];
 }
 
 interface Pending {
@@ -111,6 +112,7 @@ export class EngineClient {
       contextSizes: options.contextSizes ?? DEFAULT_MODEL_CONFIG.contextSizes,
       idleUnloadMs: options.idleUnloadMs ?? DEFAULT_MODEL_CONFIG.idleUnloadMs,
       kernels: options.kernels,
+      kvCache: options.kvCache,
     };
     if (this.worker) this.worker.postMessage({ type: 'configure', config: this.config, preload: this.preloading });
     else if (this.currentStatus.state !== 'error') this.setStatus(this.idleStatus());

@@ -23,41 +23,52 @@ void i8_fold_v_scale(float* w, int n, const float* v_scale) {
 
 namespace {
 
-typedef float F32x16 __attribute__((vector_size(64)));
+// Eight floats: a whole AVX register, and two SSE or NEON ones. (Wider
+// generic vectors than the target's registers are kept in memory.)
+typedef float F32x8 __attribute__((vector_size(32)));
 constexpr int kWidenRun = 128;
 
 // Columns [0, n) of one widened row v against NX vectors: each vector's 16
-// accumulators in turn, NX independent chains of additions at once.
+// accumulators (two halves of 8) in turn, NX independent chains of
+// additions at once.
 template <int NX>
 inline void accumulate_row(const float* v, int n, const float* x, size_t ldx, float* const* l) {
-  F32x16 acc[NX];
+  F32x8 lo[NX], hi[NX];
 #pragma GCC unroll 4
-  for (int j = 0; j < NX; ++j) std::memcpy(&acc[j], l[j], sizeof acc[j]);
+  for (int j = 0; j < NX; ++j) {
+    std::memcpy(&lo[j], l[j], sizeof lo[j]);
+    std::memcpy(&hi[j], l[j] + 8, sizeof hi[j]);
+  }
   for (int c = 0; c < n; c += 16) {
-    F32x16 vc;
-    std::memcpy(&vc, v + c, sizeof vc);
+    F32x8 vlo, vhi;
+    std::memcpy(&vlo, v + c, sizeof vlo);
+    std::memcpy(&vhi, v + c + 8, sizeof vhi);
 #pragma GCC unroll 4
     for (int j = 0; j < NX; ++j) {
-      F32x16 w;
-      std::memcpy(&w, x + j * ldx + c, sizeof w);
-      F32x16 p = w * vc;
-      acc[j] = acc[j] + p;
+      F32x8 wlo, whi;
+      std::memcpy(&wlo, x + j * ldx + c, sizeof wlo);
+      std::memcpy(&whi, x + j * ldx + c + 8, sizeof whi);
+      F32x8 plo = wlo * vlo, phi = whi * vhi;
+      lo[j] = lo[j] + plo;
+      hi[j] = hi[j] + phi;
     }
   }
 #pragma GCC unroll 4
-  for (int j = 0; j < NX; ++j) std::memcpy(l[j], &acc[j], sizeof acc[j]);
+  for (int j = 0; j < NX; ++j) {
+    std::memcpy(l[j], &lo[j], sizeof lo[j]);
+    std::memcpy(l[j] + 8, &hi[j], sizeof hi[j]);
+  }
 }
 
 }  // namespace
 
-// A row's 16 accumulators are one vector of 16 floats (GCC and Clang
-// vector extensions: elementwise IEEE operations, split into whatever
-// registers each clone has), so columns go 16 at a time, up to four
-// vectors' chains side by side. Each row is widened to floats once for all
-// n_x vectors, by a plain loop, which the compiler vectorizes (a vector
-// conversion from int8 it turns into scalar code), in runs of kWidenRun
-// columns. The reduction is written out here: a helper would not be
-// inlined into the clones.
+// A row's 16 accumulators are two vectors of 8 floats (GCC and Clang
+// vector extensions: elementwise IEEE operations), so columns go 16 at a
+// time, up to four vectors' chains side by side. Each row is widened to
+// floats once for all n_x vectors, by a plain loop, which the compiler
+// vectorizes (a vector conversion from int8 it turns into scalar code), in
+// runs of kWidenRun columns. The reduction is written out here: a helper
+// would not be inlined into the clones.
 BITNET_VECTOR_CLONES
 void i8_gemv_lanes(const int8_t* a, size_t lda, int cols, const float* x, size_t ldx, int n_x, int rows,
                    float* lanes, float* out) {

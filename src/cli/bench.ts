@@ -63,7 +63,10 @@ export const bench: Command = {
 
 async function measure(file: string, threads: number, lmHead: 'int8' | 'f16', kvCache: KvCache, decodeAt: number): Promise<BenchResult> {
   const { model, info } = openModel(file, { threads, lmHead, kvCache });
-  if (decodeAt > info.hparams.contextLength - 40) throw new Error(`--decode-at ${decodeAt} leaves no room for decoding in the model's context of ${info.hparams.contextLength}`);
+  if (decodeAt + DECODE_RUNS * DECODE_STEPS > info.hparams.contextLength) {
+    model.free();
+    throw new Error(`--decode-at ${decodeAt} leaves no room for ${DECODE_RUNS * DECODE_STEPS} decode steps in the model's context of ${info.hparams.contextLength}`);
+  }
   const vocab = info.hparams.vocabSize;
   const random = (n: number) => Int32Array.from({ length: n }, (_, i) => (i * 7919 + 13) % vocab);
   const ctx = model.createContext(640);
@@ -82,7 +85,7 @@ async function measure(file: string, threads: number, lmHead: 'int8' | 'f16', kv
   ctx.free();
   let decodeAtMs: number | undefined;
   if (decodeAt > 0) {
-    const long = model.createContext(decodeAt + 3 * 32);
+    const long = model.createContext(decodeAt + DECODE_RUNS * DECODE_STEPS);
     long.eval(random(decodeAt));
     decodeAtMs = timeDecode(long, vocab);
     long.free();
@@ -108,12 +111,15 @@ async function measure(file: string, threads: number, lmHead: 'int8' | 'f16', kv
   };
 }
 
-/** Median ms per token over three runs of 32 decode steps. */
+const DECODE_RUNS = 3;
+const DECODE_STEPS = 32;
+
+/** Median ms per token over DECODE_RUNS runs of DECODE_STEPS decode steps. */
 function timeDecode(ctx: NativeContext, vocab: number): number {
-  return median(Array.from({ length: 3 }, () => {
+  return median(Array.from({ length: DECODE_RUNS }, () => {
     const t0 = performance.now();
-    for (let i = 0; i < 32; i++) ctx.eval([(i * 31 + 5) % vocab]);
-    return (performance.now() - t0) / 32;
+    for (let i = 0; i < DECODE_STEPS; i++) ctx.eval([(i * 31 + 5) % vocab]);
+    return (performance.now() - t0) / DECODE_STEPS;
   }));
 }
 

@@ -72,9 +72,10 @@ class Context {
   void attend_one(int l, int t, int pos0, bool single);
   void accumulate_v(int l, int g, int d0, int dims, const float* probs, int per, int n_kv, float* lanes,
                     float* out) const;
-  // The 8-bit cache (KvCache::kI8): scores of `per` query heads from h0 on
-  // (quantized in q8/q_scale) over positions [0, n_kv) into `scores`
-  // (rows `capacity` apart), with `dots` as room for kPositionRun products.
+  // The 8-bit cache (KvCache::kI8): scores of `per` query heads of KV group
+  // g (quantized: q8, one row of head_dim each, and q_scale) over positions
+  // [r0, r1) into `scores` (a row per head, `capacity` apart), with `dots`
+  // as room for kPositionRun integer products.
   void scores_i8(int l, int g, const int8_t* q8, const float* q_scale, int per, int r0, int r1, int32_t* dots,
                  float* scores) const;
   size_t scale_index(int layer, int kv_head, int pos) const;

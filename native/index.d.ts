@@ -52,6 +52,11 @@ export interface ModelHyperparams {
  *  again from the file's F16 rows: those logits are the 'f16' head's bits. */
 export type LmHead = 'int8' | 'f16' | 'q4';
 
+/** How a model's contexts store their KV cache. 'f16': what the reference
+ *  stores, exact. 'i8': int8 K and V rows with one f32 scale each, about half
+ *  the memory (docs/exactness.md, The 8-bit KV cache). */
+export type KvCache = 'f16' | 'i8';
+
 export interface LoadOptions {
   path: string;
   hparams: ModelHyperparams;
@@ -60,6 +65,8 @@ export interface LoadOptions {
   threads?: number;
   /** The output layer (see LmHead); default 'int8'. */
   lmHead?: LmHead;
+  /** How every context of the model stores its KV cache (see KvCache); default 'f16'. */
+  kvCache?: KvCache;
   /** Kernel set to use; default the fastest this CPU runs. For tests. */
   kernels?: string;
   /** 2 MiB pages for the weights (default true): decode 20-35% faster,
@@ -74,6 +81,7 @@ export interface ModelStats {
   /** Bytes read from memory per decoded token (weights + head). */
   bytesPerToken: number;
   lmHead: LmHead;
+  kvCache: KvCache;
   kernels: string;
   threads: number;
 }
@@ -90,7 +98,7 @@ export interface NativeContext {
   readonly capacity: number;
   /** Tokens now in the KV cache (the next eval starts at this position). */
   readonly length: number;
-  /** Bytes of the KV cache at full capacity (its pages are paid for as positions fill). */
+  /** Bytes of the KV cache at full capacity, values and (with kvCache 'i8') scales; its pages are paid for as positions fill. */
   readonly kvBytes: number;
   /**
    * Evaluates `tokens` at positions length..length+n-1 and appends them to

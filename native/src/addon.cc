@@ -243,6 +243,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     s.Set("weightBytes", static_cast<double>(m.stats().weight_bytes));
     s.Set("bytesPerToken", static_cast<double>(m.stats().bytes_per_token));
     s.Set("lmHead", lm_head_name(m.lm_head()));
+    s.Set("kvCache", m.kv_cache() == bitnet::KvCache::kI8 ? "i8" : "f16");
     s.Set("kernels", m.kernels().name);
     s.Set("threads", m.pool().size());
     return s;
@@ -490,6 +491,13 @@ Napi::Value LoadModel(const Napi::CallbackInfo& info) {
     else if (h == "f16") spec.lm_head = bitnet::LmHead::kF16;
     else if (h == "q4") spec.lm_head = bitnet::LmHead::kQ4;
     else throw_arg(env, "options.lmHead must be 'int8', 'f16' or 'q4'");
+  }
+  Napi::Value kv = o.Get("kvCache");
+  if (!kv.IsUndefined()) {
+    std::string c = kv.IsString() ? kv.As<Napi::String>().Utf8Value() : "";
+    if (c == "f16") spec.kv_cache = bitnet::KvCache::kF16;
+    else if (c == "i8") spec.kv_cache = bitnet::KvCache::kI8;
+    else throw_arg(env, "options.kvCache must be 'f16' or 'i8'");
   }
   Napi::Value huge = o.Get("hugePages");
   if (!huge.IsUndefined()) {

@@ -35,7 +35,8 @@ std::vector<int32_t> random_tokens(int n, int vocab, uint32_t seed) {
   return t;
 }
 
-std::unique_ptr<Model> load(const tiny::Model& m, int threads, LmHead head, const std::string& kernels = "") {
+std::unique_ptr<Model> load(const tiny::Model& m, int threads, LmHead head, const std::string& kernels = "",
+                            KvCache kv = KvCache::kF16) {
   LoadSpec spec;
   spec.path = m.path;
   spec.hparams = m.hp;
@@ -43,6 +44,7 @@ std::unique_ptr<Model> load(const tiny::Model& m, int threads, LmHead head, cons
   spec.threads = threads;
   spec.lm_head = head;
   spec.kernels = kernels;
+  spec.kv_cache = kv;
   return Model::load(spec);
 }
 
@@ -61,8 +63,9 @@ const int kPrompts[] = {3, 17, 9, 140, 2};
 constexpr int kRows = 5;
 constexpr int kSteps = 3;
 
-void check_equal_to_alone(const tiny::Model& m, int threads, LmHead head, const KernelTable& k) {
-  auto model = load(m, threads, head, k.name);
+void check_equal_to_alone(const tiny::Model& m, int threads, LmHead head, const KernelTable& k,
+                          KvCache kv = KvCache::kF16) {
+  auto model = load(m, threads, head, k.name, kv);
   const int vocab = m.shape.vocab;
   std::vector<std::unique_ptr<Context>> alone, batched;
   for (int i = 0; i < kRows; ++i) {
@@ -83,8 +86,9 @@ void check_equal_to_alone(const tiny::Model& m, int threads, LmHead head, const 
     for (int i = 0; i < kRows; ++i) {
       alone[i]->eval(&tokens[i], 1, false, nullptr, want.data());
       size_t d = count_diff(got.data() + static_cast<size_t>(i) * vocab, want.data(), vocab);
-      CHECK(d == 0, "[%s, %d threads, %s head] step %d row %d: %zu of %d logits differ from decoding alone", k.name,
-            threads, head == LmHead::kInt8 ? "int8" : head == LmHead::kF16 ? "f16" : "q4", step, i, d, vocab);
+      CHECK(d == 0, "[%s, %d threads, %s head, %s KV] step %d row %d: %zu of %d logits differ from decoding alone",
+            k.name, threads, head == LmHead::kInt8 ? "int8" : head == LmHead::kF16 ? "f16" : "q4",
+            kv == KvCache::kI8 ? "i8" : "f16", step, i, d, vocab);
       CHECK(batched[i]->length() == alone[i]->length(), "row %d length %d, alone %d", i, batched[i]->length(),
             alone[i]->length());
     }
@@ -106,6 +110,12 @@ void test_equal_to_alone(const tiny::Model& m) {
     check_equal_to_alone(m, 2, LmHead::kQ4, *k);
   }
   check_equal_to_alone(m, 3, LmHead::kInt8, best_kernels());
+}
+
+// Contexts with the 8-bit KV cache run their own attention in a batch too.
+void test_i8_cache_equal_to_alone(const tiny::Model& m) {
+  for (const KernelTable* k : runnable_kernels()) check_equal_to_alone(m, 2, LmHead::kInt8, *k, KvCache::kI8);
+  check_equal_to_alone(m, 3, LmHead::kF16, best_kernels(), KvCache::kI8);
 }
 
 void test_one_row(const tiny::Model& m) {
@@ -217,6 +227,7 @@ int main() {
   std::string path = tiny::temp_path("batch-decode-test");
   tiny::Model m = tiny::make_model(42, shape, path);
   test_equal_to_alone(m);
+  test_i8_cache_equal_to_alone(m);
   test_one_row(m);
   test_mixed_prefill_and_decode(m);
   test_misuse_changes_nothing(m);

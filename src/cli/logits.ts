@@ -1,7 +1,7 @@
-// `bitnet logits --model FILE --tokens 128000,1,2 [--top 20] [--all] [--lm-head f16|int8|q4]`:
+// `bitnet logits --model FILE --tokens 128000,1,2 [--top 20] [--all] [--lm-head f16|int8|q4] [--kv-cache f16|i8]`:
 // the logits at the last position as JSON, for parity checks against other engines.
 import { oneOf, wholeNumber, wholeNumberList, type Command } from './args';
-import { LM_HEADS, LM_HEAD_HELP, openModel, threadCount } from './open-model';
+import { KV_CACHES, KV_CACHE_HELP, LM_HEADS, LM_HEAD_HELP, openModel, threadCount } from './open-model';
 
 export const logits: Command = {
   spec: {
@@ -14,13 +14,14 @@ export const logits: Command = {
       all: { type: 'boolean', help: 'also print the whole logits vector' },
       threads: { type: 'string', value: 'N', help: 'CPU threads; 0 is one per physical core', default: '0' },
       'lm-head': { type: 'string', value: LM_HEADS.join('|'), help: LM_HEAD_HELP, default: 'f16' },
+      'kv-cache': { type: 'string', value: KV_CACHES.join('|'), help: KV_CACHE_HELP, default: 'f16' },
     },
   },
   async run({ values }) {
     const tokens = wholeNumberList(values, 'tokens', 0);
     const top = wholeNumber(values, 'top', 0);
     const lmHead = oneOf(values, 'lm-head', LM_HEADS);
-    const { model, info } = openModel(String(values.model), { threads: threadCount(values), lmHead });
+    const { model, info } = openModel(String(values.model), { threads: threadCount(values), lmHead, kvCache: oneOf(values, 'kv-cache', KV_CACHES) });
     try {
       const context = info.hparams.contextLength;
       if (tokens.length > context) throw new Error(`--tokens has ${tokens.length} ids and the model's context holds ${context}; shorten the prompt`);

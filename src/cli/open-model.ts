@@ -3,10 +3,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { BitnetAddon, LmHead, NativeModel } from '../../native';
+import type { BitnetAddon, KvCache, LmHead, NativeModel } from '../../native';
 import { loadAddon } from '../engine/addon/addon-loader';
 import { readBitnetModel } from '../model-file/bitnet-model';
-import { wholeNumber, wholeNumberList, type OptionValues } from './args';
+import { oneOf, wholeNumber, wholeNumberList, type OptionValues } from './args';
 import { THREADS } from './limits';
 
 export interface OpenModel {
@@ -25,14 +25,18 @@ export function packageRoot(): string {
 
 /** The output layers --lm-head chooses from (native/index.d.ts, LmHead). */
 export const LM_HEADS = ['int8', 'f16', 'q4'] as const satisfies readonly LmHead[];
-export const LM_HEAD_HELP = 'the output layer: int8 (what the extension uses), exact f16, or q4 (a 4-bit screen whose top 64 rows are rescored in F16)';
+export const LM_HEAD_HELP = 'the output layer: int8, exact f16, or q4 (a 4-bit screen whose top 64 rows are rescored in F16)';
 
-export function openModel(file: string, options: { threads?: number; lmHead?: LmHead } = {}): OpenModel {
+export function openModel(file: string, options: { threads?: number; lmHead?: LmHead; kvCache?: KvCache } = {}): OpenModel {
   const addon = loadAddon(packageRoot());
   const info = readBitnetModel(file);
-  const model = addon.loadModel({ path: file, hparams: info.hparams, tensors: info.tensors, threads: options.threads ?? 0, lmHead: options.lmHead });
+  const model = addon.loadModel({ path: file, hparams: info.hparams, tensors: info.tensors, threads: options.threads ?? 0, lmHead: options.lmHead, kvCache: options.kvCache });
   return { addon, info, model };
 }
+
+/** The KV cache storages --kv-cache chooses from (native/index.d.ts, KvCache). */
+export const KV_CACHES = ['f16', 'i8'] as const satisfies readonly KvCache[];
+export const KV_CACHE_HELP = 'the KV cache: exact F16, or i8 (8-bit, half the memory)';
 
 /** --threads: one thread count within the bitnet.threads setting's range (0: one per core). */
 export function threadCount(values: OptionValues): number {

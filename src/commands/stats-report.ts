@@ -18,12 +18,13 @@ export function formatStats(stats: EngineStats, status: EngineStatus): string {
   if (!stats.modelPath) lines.push('No model file is set.');
   else if (!m) lines.push(`- File: ${stats.modelPath}`, '- Not in memory (it loads on the next request).');
   else {
+    const kv = m.kvCache === 'i8' ? '8-bit' : 'F16';
     lines.push(
       `- File: ${m.path} (${mib(m.fileBytes)})`,
       `- Loaded in ${m.loadMs.toFixed(0)} ms; weights in memory ${mib(m.weightBytes)}, LM head ${m.lmHead}`,
       `- Kernels: ${m.kernels}, threads: ${m.threads}`,
-      `- KV cache, completion: ${mib(m.sequences.completion.kvBytes)} for ${m.sequences.completion.capacity} tokens (${m.sequences.completion.tokens} in use)`,
-      `- KV cache, chat: ${mib(m.sequences.chat.kvBytes)} for ${m.sequences.chat.capacity} tokens (${m.sequences.chat.tokens} in use)`,
+      `- KV cache (${kv}), completion: ${mib(m.sequences.completion.kvBytes)} for ${m.sequences.completion.capacity} tokens (${m.sequences.completion.tokens} in use)`,
+      `- KV cache (${kv}), chat: ${mib(m.sequences.chat.kvBytes)} for ${m.sequences.chat.capacity} tokens (${m.sequences.chat.tokens} in use)`,
     );
   }
   lines.push('', '## Last requests', '');

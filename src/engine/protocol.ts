@@ -1,7 +1,7 @@
 // The messages between EngineClient (extension host) and the engine worker,
 // and the public types of the generation service, typed once and imported by
 // both sides and by the editor features.
-import type { CpuFeatures, LmHead } from '../../native';
+import type { CpuFeatures, KvCache, LmHead } from '../../native';
 import type { ChatMessage } from '../tokenizer/chat-template';
 import type { SamplingOptions } from './decoding/sampler';
 
@@ -99,12 +99,20 @@ export interface ModelConfig {
   idleUnloadMs: number;
   /** A kernel table to use instead of the fastest this CPU runs (benchmarks: an older CPU's speed). */
   kernels?: string;
+  /** How the KV caches are stored (native LoadOptions.kvCache). */
+  kvCache: KvCache;
+  /** The output layer (native LoadOptions.lmHead). */
+  lmHead: LmHead;
 }
 
 export const DEFAULT_MODEL_CONFIG: Omit<ModelConfig, 'path'> = {
   threads: 0,
   contextSizes: { completion: 2048, chat: 4096 },
   idleUnloadMs: 15 * 60_000,
+  // The compact numbers: with both contexts full the model fits in about
+  // 1 GiB instead of 1.4 (docs/exactness.md says what each one changes).
+  kvCache: 'i8',
+  lmHead: 'q4',
 };
 
 export interface SequenceStats {
@@ -123,6 +131,7 @@ export interface LoadedModelStats {
   kernels: string;
   threads: number;
   lmHead: LmHead;
+  kvCache: KvCache;
   sequences: Record<SequenceName, SequenceStats>;
 }
 

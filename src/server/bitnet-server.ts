@@ -20,6 +20,7 @@ import { SlotCache } from './slot-cache';
 import { SlotJob } from './slot-job';
 import { SlotScheduler } from './slot-scheduler';
 import { errorBody, sendJson, SseResponse } from './sse-response';
+import { DEFAULT_MODEL_CONFIG } from '../engine/protocol';
 
 export interface RunningServer {
   /** Where it listens, like http://127.0.0.1:8080 */
@@ -37,7 +38,9 @@ export async function startServer(addon: BitnetAddon, options: Partial<ServerCon
   const info = readBitnetModel(config.modelPath);
   const tokenizer = Tokenizer.fromVocab(info.vocab);
   const contextSize = Math.min(config.contextSize, info.hparams.contextLength);
-  const model = addon.loadModel({ path: config.modelPath, hparams: info.hparams, tensors: info.tensors, threads: config.threads });
+  // The extension's compact numbers: a server holds a KV cache per slot.
+  const { kvCache, lmHead } = DEFAULT_MODEL_CONFIG;
+  const model = addon.loadModel({ path: config.modelPath, hparams: info.hparams, tensors: info.tensors, threads: config.threads, kvCache, lmHead });
   const caches = Array.from({ length: config.slots }, () => new SlotCache(model.createContext(contextSize)));
   const scheduler = new SlotScheduler(model, caches, info.hparams.vocabSize, config.prefillChunk);
   const alias = config.alias ?? path.basename(config.modelPath);

@@ -12,7 +12,9 @@
 //  6. after the model is unloaded.
 // Figures only; it never fails on size.
 //
-//   npm run build && node --import tsx test/bench/memory.bench.ts [model.gguf] [threads]
+//   npm run build && node --import tsx test/bench/memory.bench.ts [model.gguf] [threads] [f16|i8]
+//
+// The third argument is the KV cache's storage (the engine's default when not given).
 //
 // Without a path it uses /tmp/bitnet-2b4t.gguf (make it with
 // `node dist/cli.js make-model --shape 2b4t --out /tmp/bitnet-2b4t.gguf`).
@@ -25,6 +27,7 @@ import { sourceText } from '../helpers/tiny-engine';
 const root = path.resolve(__dirname, '../..');
 const modelPath = process.argv[2] ?? '/tmp/bitnet-2b4t.gguf';
 const threads = Number(process.argv[3] ?? 0);
+const kvCache = process.argv[4] as 'f16' | 'i8' | undefined;
 const MiB = 1024 * 1024;
 
 /** RSS now and at its peak, split into anonymous and file-backed pages (Linux). */
@@ -69,7 +72,7 @@ async function main(): Promise<void> {
   const client = new EngineClient(root);
   const counter = new LocalTokenizer(path.join(root, 'dist', 'token-count.js'));
   counter.setModel(modelPath);
-  client.setModel(modelPath, { threads });
+  client.setModel(modelPath, { threads, kvCache });
   try {
     await drain(client.complete({ full: 'warm up' }, { maxTokens: 1 }));
     report('after load', await sequences(client));

@@ -23,6 +23,7 @@ test('the stats page shows the model file, its size, load time, kernels, CPU fea
         cold: { capacity: 1024, tokens: 0, kvBytes: 0 },
         chat: { capacity: 4096, tokens: 0, kvBytes: 300 * 2 ** 20 },
       },
+      kvCache: 'f16',
     },
     last: {
       completion: { promptTokens: 1501, reusedTokens: 1497, generatedTokens: 12, prefillMs: 20.5, firstTokenMs: 96.2, tokensPerSecond: 41.3, stopReason: 'stop' },
@@ -33,8 +34,8 @@ test('the stats page shows the model file, its size, load time, kernels, CPU fea
   assert.match(page, /Loaded in 812 ms/);
   assert.match(page, /Kernels: avx512vnni, threads: 2/);
   assert.match(page, /features: avx2, avxvnni, avx512, avx512vnni, amx$/m);
-  assert.match(page, /KV cache, completion: 150\.0 MiB for 2048 tokens \(1500 in use\)/);
-  assert.match(page, /KV cache, chat: 300\.0 MiB for 4096 tokens/);
+  assert.match(page, /KV cache \(F16\), completion: 150\.0 MiB for 2048 tokens \(1500 in use\)/);
+  assert.match(page, /KV cache \(F16\), chat: 300\.0 MiB for 4096 tokens/);
   assert.match(page, /Completion: first token in 96 ms, 41\.3 tok\/s.*1497 reused/);
   assert.match(page, /Chat: none yet/);
 });

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import type { BitnetAddon, NativeModel } from '../../native';
 import { loadAddon } from '../../src/engine/addon/addon-loader';
+import { DEFAULT_MODEL_CONFIG } from '../../src/engine/protocol';
 import { readBitnetModel } from '../../src/model-file/bitnet-model';
 import { Tokenizer } from '../../src/tokenizer/tokenizer';
 import { tinyModelPath } from './model-files';
@@ -18,13 +19,14 @@ export interface TinyEngine {
 
 let loaded: TinyEngine | undefined;
 
-/** One tiny model per test process, with one compute thread so runs are repeatable. */
+/** One tiny model per test process, with the worker's numbers and one compute thread so runs are repeatable. */
 export function tinyEngine(): TinyEngine {
   if (loaded) return loaded;
   const file = tinyModelPath();
   const info = readBitnetModel(file);
   const addon = loadAddon(extensionRoot);
-  const model = addon.loadModel({ path: file, hparams: info.hparams, tensors: info.tensors, threads: 1 });
+  const { kvCache, lmHead } = DEFAULT_MODEL_CONFIG;
+  const model = addon.loadModel({ path: file, hparams: info.hparams, tensors: info.tensors, threads: 1, kvCache, lmHead });
   loaded = { addon, model, tokenizer: Tokenizer.fromVocab(info.vocab), path: file };
   return loaded;
 }

@@ -112,6 +112,33 @@ test('the q4 head keeps less than the int8 head and gives the F16 head\'s logits
   }
 });
 
+test('the 8-bit KV cache holds about half the bytes, says so in the stats, and picks nearly the same logits', () => {
+  const tokens = [128000, 791, 4062, 14198, 39935, 12, 345, 6789];
+  const run = (kvCache: 'f16' | 'i8') =>
+    withModel(
+      (m) => {
+        const ctx = m.createContext(64);
+        return { kvCache: m.stats.kvCache, kvBytes: ctx.kvBytes, logits: ctx.eval(tokens).slice() };
+      },
+      { kvCache },
+    );
+  const exact = run('f16');
+  const small = run('i8');
+  assert.equal(exact.kvCache, 'f16');
+  assert.equal(small.kvCache, 'i8');
+  // Per position and KV head row: head_dim int8 values and one f32 scale, for K and V.
+  const { blockCount, headCountKv, embeddingLength, headCount } = info.hparams;
+  const headDim = embeddingLength / headCount;
+  assert.equal(small.kvBytes, blockCount * headCountKv * ((64 + 128) * headDim + 2 * 64 * 4));
+  let spread = 0;
+  let diff = 0;
+  for (let i = 0; i < vocab; i++) {
+    spread = Math.max(spread, Math.abs(exact.logits[i]!));
+    diff = Math.max(diff, Math.abs(exact.logits[i]! - small.logits[i]!));
+  }
+  assert.ok(diff < 0.05 * spread, `the 8-bit KV cache is off by ${diff} on a range of ${spread}`);
+});
+
 test('huge pages change only memory placement, never the logits', () => {
   const tokens = [128000, 12, 345, 6789];
   const withHuge = withModel((m) => m.createContext(8).eval(tokens).slice());
@@ -202,6 +229,7 @@ test('loadModel rejects bad options with a message naming the field', () => {
   assert.match(load({ ...options(), tensors: {} }).message, /options.tensors must be an array/);
   assert.match(load({ ...options(), tensors: [{ ...info.tensors[0], offset: -1 }] }).message, /offset must be an integer/);
   assert.match(load({ ...options(), lmHead: 'q2' }).message, /lmHead must be 'int8', 'f16' or 'q4'/);
+  assert.match(load({ ...options(), kvCache: 'q4' }).message, /kvCache must be 'f16' or 'i8'/);
   assert.match(load({ ...options(), kernels: 'warp-drive' }).message, /kernels 'warp-drive' cannot run on this CPU/);
   assert.match(load({ ...options(), threads: 1000 }).message, /threads must be an integer between 0 and 256/);
   assert.match(load({ ...options(), hugePages: 'yes' }).message, /hugePages must be a boolean/);

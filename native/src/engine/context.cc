@@ -8,6 +8,7 @@
 
 #include "engine/engine_error.h"
 #include "engine/f16_rows.h"
+#include "engine/kv_i8.h"
 #include "engine/layer_steps.h"
 #include "engine/ops.h"
 #include "engine/q4_head.h"
@@ -22,7 +23,8 @@ inline bool aborted(const int32_t* flag) {
 
 }  // namespace
 
-Context::Context(Model& model, int capacity) : model_(model), hp_(model.hparams()), s_(model.scratch()) {
+Context::Context(Model& model, int capacity)
+    : model_(model), hp_(model.hparams()), i8_(model.kv_cache() == KvCache::kI8), s_(model.scratch()) {
   if (capacity < 1 || capacity > hp_.context_length) {
     throw EngineError(kBadArgument, "context capacity must be between 1 and " + std::to_string(hp_.context_length) +
                                         " (the model's context length), got " + std::to_string(capacity));
@@ -34,9 +36,18 @@ Context::Context(Model& model, int capacity) : model_(model), hp_(model.hparams(
   v_blocks_ = (capacity + kVBlock - 1) / kVBlock;
   // Reserved, not touched: a position's pages are paid for when it is first
   // written (small pages only, or one position would touch 2 MiB of them).
-  k_cache_.reset(static_cast<size_t>(hp_.n_layer) * KV * static_cast<size_t>(capacity), AlignedBuffer<uint16_t>::Pages::kSmall);
-  v_cache_.reset(static_cast<size_t>(hp_.n_layer) * KV * static_cast<size_t>(v_blocks_) * kVBlock,
-                  AlignedBuffer<uint16_t>::Pages::kSmall);
+  const size_t k_values = static_cast<size_t>(hp_.n_layer) * KV * static_cast<size_t>(capacity);
+  const size_t v_values = static_cast<size_t>(hp_.n_layer) * KV * static_cast<size_t>(v_blocks_) * kVBlock;
+  if (i8_) {
+    const size_t rows = static_cast<size_t>(hp_.n_layer) * hp_.n_head_kv * static_cast<size_t>(capacity);
+    k8_.reset(k_values, AlignedBuffer<int8_t>::Pages::kSmall);
+    v8_.reset(v_values, AlignedBuffer<int8_t>::Pages::kSmall);
+    k_scale_.reset(rows, AlignedBuffer<float>::Pages::kSmall);
+    v_scale_.reset(rows, AlignedBuffer<float>::Pages::kSmall);
+  } else {
+    k_cache_.reset(k_values, AlignedBuffer<uint16_t>::Pages::kSmall);
+    v_cache_.reset(v_values, AlignedBuffer<uint16_t>::Pages::kSmall);
+  }
   reserve_scratch();
 }
 
@@ -48,6 +59,10 @@ size_t Context::k_index(int layer, int kv_head, int pos) const {
 
 size_t Context::v_block(int layer, int kv_head, int block) const {
   return ((static_cast<size_t>(layer) * hp_.n_head_kv + kv_head) * v_blocks_ + block) * hp_.head_dim * kVBlock;
+}
+
+size_t Context::scale_index(int layer, int kv_head, int pos) const {
+  return (static_cast<size_t>(layer) * hp_.n_head_kv + kv_head) * capacity_ + pos;
 }
 
 void Context::trim(int n) {
@@ -64,11 +79,20 @@ void Context::release_kv_from(int n) {
   const int keep = std::min(capacity_, (n + kVBlock - 1) / kVBlock * kVBlock);
   if (touched_ <= keep) return;
   const size_t hd = hp_.head_dim;
+  const size_t dropped = static_cast<size_t>(touched_ - keep);
+  const int b0 = keep / kVBlock, b1 = (touched_ + kVBlock - 1) / kVBlock;
+  const size_t v_dropped = static_cast<size_t>(b1 - b0) * hd * kVBlock;
   for (int l = 0; l < hp_.n_layer; ++l) {
     for (int g = 0; g < hp_.n_head_kv; ++g) {
-      k_cache_.discard(k_index(l, g, keep), static_cast<size_t>(touched_ - keep) * hd);
-      const int b0 = keep / kVBlock, b1 = (touched_ + kVBlock - 1) / kVBlock;
-      v_cache_.discard(v_block(l, g, b0), static_cast<size_t>(b1 - b0) * hd * kVBlock);
+      if (i8_) {
+        k8_.discard(k_index(l, g, keep), dropped * hd);
+        v8_.discard(v_block(l, g, b0), v_dropped);
+        k_scale_.discard(scale_index(l, g, keep), dropped);
+        v_scale_.discard(scale_index(l, g, keep), dropped);
+      } else {
+        k_cache_.discard(k_index(l, g, keep), dropped * hd);
+        v_cache_.discard(v_block(l, g, b0), v_dropped);
+      }
     }
   }
   touched_ = keep;
@@ -157,7 +181,9 @@ void Context::store_kv(int l, int n_tok, int pos0) {
   const int D = hp_.n_embd, KV = hp_.kv_dim, QKV = D + 2 * KV, hd = hp_.head_dim, half = hd / 2;
   const int n_head = hp_.n_head, n_kv_head = hp_.n_head_kv;
 
-  // RoPE on Q and K, then K and V into the cache as F16.
+  const KernelTable& k = model_.kernels();
+  // RoPE on Q and K, then K and V into the cache: as F16, or as int8 rows
+  // and their scales.
   auto rope_store = [&](int t) {
     float* row = s_.qkv.data() + static_cast<size_t>(t) * QKV;
     const float* c = s_.rope_cos.data() + t * half;
@@ -167,11 +193,18 @@ void Context::store_kv(int l, int n_tok, int pos0) {
       float* kr = row + D + g * hd;
       const float* vr = row + D + KV + g * hd;
       rope_neox(kr, half, c, sn);
-      uint16_t* kc = k_cache_.data() + k_index(l, g, pos0 + t);
       const int pos = pos0 + t;
-      uint16_t* vc = v_cache_.data() + v_block(l, g, pos / kVBlock) + pos % kVBlock;
-      f32_to_f16_row(kr, hd, kc, 1);
-      f32_to_f16_row(vr, hd, vc, kVBlock);
+      const size_t v_at = v_block(l, g, pos / kVBlock) + pos % kVBlock;
+      if (i8_) {
+        int32_t sum;
+        k_scale_[scale_index(l, g, pos)] = k.quantize_row_i8(kr, hd, k8_.data() + k_index(l, g, pos), &sum);
+        int8_t* vq = s_.v_q8.data() + static_cast<size_t>(t) * hd;
+        v_scale_[scale_index(l, g, pos)] = k.quantize_row_i8(vr, hd, vq, &sum);
+        for (int d = 0; d < hd; ++d) v8_[v_at + static_cast<size_t>(d) * kVBlock] = vq[d];
+      } else {
+        f32_to_f16_row(kr, hd, k_cache_.data() + k_index(l, g, pos), 1);
+        f32_to_f16_row(vr, hd, v_cache_.data() + v_at, kVBlock);
+      }
     }
   };
   if (n_tok == 1) {
@@ -211,12 +244,24 @@ void Context::attend(int l, int n_tok, int first_tok, int pos0, bool single) {
     float* scores = s_.scores[worker].data();
     float* q = s_.query[worker].data();
     const int t = first_tok + j / runs, h0 = (j % runs) * per, g = h0 / group, n_kv = pos0 + t + 1;
-    // Q goes through F16 for the scores in batches and single tokens alike (docs/exactness.md, KV cache and attention).
-    round_through_f16(s_.qkv.data() + static_cast<size_t>(t) * QKV + h0 * hd, per * hd, q);
-    k.f16_gemv_many(k_cache_.data() + k_index(l, g, 0), hd, hd, q, hd, per, 0, n_kv, scores, cap);
+    const float* q_row = s_.qkv.data() + static_cast<size_t>(t) * QKV + h0 * hd;
+    if (i8_) {
+      int8_t* q8 = s_.query_q8[worker].data();
+      float q_scale[kGemvManyMax];
+      int32_t sum;
+      for (int i = 0; i < per; ++i) q_scale[i] = k.quantize_row_i8(q_row + i * hd, hd, q8 + i * hd, &sum);
+      scores_i8(l, g, q8, q_scale, per, 0, n_kv, s_.dots[worker].data(), scores);
+    } else {
+      // Q goes through F16 for the scores in batches and single tokens alike (docs/exactness.md, KV cache and attention).
+      round_through_f16(q_row, per * hd, q);
+      k.f16_gemv_many(k_cache_.data() + k_index(l, g, 0), hd, hd, q, hd, per, 0, n_kv, scores, cap);
+    }
     softmax_scaled_rows(scores, cap, per, n_kv, scale);
     if (single) {
       for (int i = 0; i < per; ++i) round_to_f16(scores + i * cap, n_kv);
+    }
+    if (i8_) {
+      for (int i = 0; i < per; ++i) i8_fold_v_scale(scores + i * cap, n_kv, v_scale_.data() + scale_index(l, g, 0));
     }
     accumulate_v(l, g, 0, hd, scores, per, n_kv, s_.lanes[worker].data(),
                  s_.att.data() + static_cast<size_t>(t) * D + h0 * hd);
@@ -238,16 +283,28 @@ void Context::attend_one(int l, int t, int pos0, bool single) {
   const size_t cap = static_cast<size_t>(capacity_);
   float* q = s_.one_query.data();
   float* scores = s_.one_scores.data();
-  // Q goes through F16 for the scores (docs/exactness.md, KV cache and attention).
-  round_through_f16(s_.qkv.data() + static_cast<size_t>(t) * QKV, n_head * hd, q);
+  const float* q_row = s_.qkv.data() + static_cast<size_t>(t) * QKV;
+  int8_t* q8 = s_.one_query_q8.data();
+  float* q_scale = s_.one_query_scale.data();
+  if (i8_) {
+    int32_t sum;
+    for (int h = 0; h < n_head; ++h) q_scale[h] = k.quantize_row_i8(q_row + h * hd, hd, q8 + h * hd, &sum);
+  } else {
+    // Q goes through F16 for the scores (docs/exactness.md, KV cache and attention).
+    round_through_f16(q_row, n_head * hd, q);
+  }
   // A group's heads in runs of at most kGemvManyMax (f16_gemv_many's limit).
   auto for_head_runs = [&](auto&& fn) {
     for (int h = 0; h < group; h += kGemvManyMax) fn(h, std::min(kGemvManyMax, group - h));
   };
 
   const int pos_runs = (n_kv + kPositionRun - 1) / kPositionRun;
-  pool.run_chunks(n_kv_head * pos_runs, [&](int j, int) {
+  pool.run_chunks(n_kv_head * pos_runs, [&](int j, int worker) {
     const int g = j / pos_runs, r0 = (j % pos_runs) * kPositionRun, r1 = std::min(n_kv, r0 + kPositionRun);
+    if (i8_) {
+      const int h0 = g * group;
+      return scores_i8(l, g, q8 + h0 * hd, q_scale + h0, group, r0, r1, s_.dots[worker].data(), scores + h0 * cap);
+    }
     for_head_runs([&](int h, int per) {
       const int head = g * group + h;
       k.f16_gemv_many(k_cache_.data() + k_index(l, g, 0), hd, hd, q + head * hd, hd, per, r0, r1, scores + head * cap,
@@ -261,6 +318,9 @@ void Context::attend_one(int l, int t, int pos0, bool single) {
     softmax_scaled_rows(rows, cap, group, n_kv, scale);
     if (single) {
       for (int i = 0; i < group; ++i) round_to_f16(rows + i * cap, n_kv);
+    }
+    if (i8_) {
+      for (int i = 0; i < group; ++i) i8_fold_v_scale(rows + i * cap, n_kv, v_scale_.data() + scale_index(l, g, 0));
     }
   });
 
@@ -284,7 +344,8 @@ void Context::attend_one(int l, int t, int pos0, bool single) {
 // positions p < n_kv, for `per` rows of probabilities (query heads of KV
 // group g) and head dimensions [d0, d0 + dims): f32 FMA over widened F16
 // (docs/exactness.md, KV cache and attention), accumulated in `lanes`
-// ([per][dims][16]) block after block of the V cache.
+// ([per][dims][16]) block after block of the V cache. With the int8 cache,
+// `probs` already hold the V scales (i8_fold_v_scale) and V is its int8 values.
 void Context::accumulate_v(int l, int g, int d0, int dims, const float* probs, int per, int n_kv, float* lanes,
                            float* out) const {
   const KernelTable& k = model_.kernels();
@@ -292,8 +353,33 @@ void Context::accumulate_v(int l, int g, int d0, int dims, const float* probs, i
   for (int b = 0; b * kVBlock < n_kv; ++b) {
     const int cols = std::min(kVBlock, n_kv - b * kVBlock);
     const bool last = (b + 1) * kVBlock >= n_kv;
-    k.f16_gemv_lanes(v_cache_.data() + v_block(l, g, b) + static_cast<size_t>(d0) * kVBlock, kVBlock, cols,
-                     probs + b * kVBlock, capacity_, per, dims, lanes, last ? out : nullptr);
+    const size_t at = v_block(l, g, b) + static_cast<size_t>(d0) * kVBlock;
+    if (i8_) {
+      i8_gemv_lanes(v8_.data() + at, kVBlock, cols, probs + b * kVBlock, capacity_, per, dims, lanes,
+                    last ? out : nullptr);
+    } else {
+      k.f16_gemv_lanes(v_cache_.data() + at, kVBlock, cols, probs + b * kVBlock, capacity_, per, dims, lanes,
+                       last ? out : nullptr);
+    }
+  }
+}
+
+// Scores of the int8 cache: for query heads i < per of KV group g and
+// positions [r0, r1), scores[i * capacity + p] from the exact integer
+// products of the quantized query and K rows (i8_gemv), then both scales
+// (i8_scores). By runs of positions, so a run of K rows stays in cache for
+// all the heads.
+void Context::scores_i8(int l, int g, const int8_t* q8, const float* q_scale, int per, int r0, int r1, int32_t* dots,
+                        float* scores) const {
+  const KernelTable& k = model_.kernels();
+  const int hd = hp_.head_dim;
+  const size_t cap = static_cast<size_t>(capacity_);
+  for (int a = r0; a < r1; a += kPositionRun) {
+    const int b = std::min(r1, a + kPositionRun);
+    for (int i = 0; i < per; ++i) {
+      k.i8_gemv(k8_.data() + k_index(l, g, a), hd, hd, q8 + i * hd, 0, b - a, dots);
+      i8_scores(dots, b - a, q_scale[i], k_scale_.data() + scale_index(l, g, a), scores + i * cap + a);
+    }
   }
 }
 

@@ -23,7 +23,10 @@ class Context {
 
   int capacity() const { return capacity_; }
   int length() const { return length_; }
-  uint64_t kv_bytes() const { return k_cache_.bytes() + v_cache_.bytes(); }
+  // Bytes of the KV cache at full capacity: values and, for int8, scales.
+  uint64_t kv_bytes() const {
+    return k_cache_.bytes() + v_cache_.bytes() + k8_.bytes() + v8_.bytes() + k_scale_.bytes() + v_scale_.bytes();
+  }
 
   // Floats eval writes for n tokens.
   size_t logits_floats(int n_tokens, bool all_logits) const {
@@ -69,10 +72,18 @@ class Context {
   void attend_one(int l, int t, int pos0, bool single);
   void accumulate_v(int l, int g, int d0, int dims, const float* probs, int per, int n_kv, float* lanes,
                     float* out) const;
+  // The 8-bit cache (KvCache::kI8): scores of `per` query heads of KV group
+  // g (quantized: q8, one row of head_dim each, and q_scale) over positions
+  // [r0, r1) into `scores` (a row per head, `capacity` apart), with `dots`
+  // as room for kPositionRun integer products.
+  void scores_i8(int l, int g, const int8_t* q8, const float* q_scale, int per, int r0, int r1, int32_t* dots,
+                 float* scores) const;
+  size_t scale_index(int layer, int kv_head, int pos) const;
   int heads_per_job(int n_rows) const;
   void head(const float* hidden_row, bool single, float* out);
   void reserve_scratch();
   void release_kv_from(int n);
+  // Layouts, the same for the F16 and the int8 cache.
   // K: [layer][kv_head][pos][head_dim], rows of one position, for the
   // scores K.q. V: transposed (as the reference stores it, so V.p is a
   // matrix-vector product per head) and cut into blocks of kVBlock
@@ -95,7 +106,13 @@ class Context {
   int chunk_ = 0;
   int v_blocks_ = 0;  // V blocks per (layer, kv head)
 
+  const bool i8_;  // the model's KvCache::kI8
+  // F16 cache: K and V as above. Empty with the int8 cache.
   AlignedBuffer<uint16_t> k_cache_, v_cache_;
+  // int8 cache: K and V as above, and one scale (quantize_row_i8's 127 /
+  // max) per row: [layer][kv_head][pos] for each. Empty with the F16 cache.
+  AlignedBuffer<int8_t> k8_, v8_;
+  AlignedBuffer<float> k_scale_, v_scale_;
 
   // Positions whose KV pages may be resident: the most ever evaluated
   // since trim() last gave pages back.

@@ -23,6 +23,7 @@ void EvalScratch::reserve(const Hparams& hp, int chunk, int capacity, int thread
     mlp.reset(C * F);
     rope_cos.reset(C * hp.head_dim / 2);
     rope_sin.reset(C * hp.head_dim / 2);
+    v_q8.reset(C * hp.head_dim);
     chunk_ = chunk;
   }
   if (head_dot.size() == 0) {
@@ -32,6 +33,8 @@ void EvalScratch::reserve(const Hparams& hp, int chunk, int capacity, int thread
     head_rows.reset(static_cast<size_t>(kQ4Candidates) * D);
     head_exact.reset(kQ4Candidates);
     one_query.reset(static_cast<size_t>(hp.n_head) * hp.head_dim);
+    one_query_q8.reset(static_cast<size_t>(hp.n_head) * hp.head_dim);
+    one_query_scale.reset(hp.n_head);
   }
   if (capacity > capacity_) {
     one_scores.reset(static_cast<size_t>(hp.n_head) * capacity);
@@ -41,10 +44,14 @@ void EvalScratch::reserve(const Hparams& hp, int chunk, int capacity, int thread
     scores.clear();
     query.clear();
     lanes.clear();
+    query_q8.clear();
+    dots.clear();
     for (int i = 0; i < threads; ++i) {
       scores.emplace_back(static_cast<size_t>(kGemvManyMax) * cap);
       query.emplace_back(static_cast<size_t>(kGemvManyMax) * hp.head_dim);
       lanes.emplace_back(static_cast<size_t>(kGemvManyMax) * hp.head_dim * 16);
+      query_q8.emplace_back(static_cast<size_t>(kGemvManyMax) * hp.head_dim);
+      dots.emplace_back(cap);
     }
     capacity_ = cap;
     threads_ = threads;

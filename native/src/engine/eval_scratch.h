@@ -35,9 +35,20 @@ struct EvalScratch {
   // [kGemvManyMax][capacity], rounded queries [kGemvManyMax][head_dim] and
   // the V products' accumulators [kGemvManyMax][head_dim][16].
   std::vector<AlignedBuffer<float>> scores, query, lanes;
+  // The same for the int8 KV cache: quantized queries [kGemvManyMax][head_dim]
+  // and the integer products of a run of positions [capacity].
+  std::vector<AlignedBuffer<int8_t>> query_q8;
+  std::vector<AlignedBuffer<int32_t>> dots;
   // One token attending alone (decode): every head's rounded query
   // [n_head][head_dim] and scores [n_head][capacity].
   AlignedBuffer<float> one_query, one_scores;
+  // Its queries quantized for the int8 KV cache: [n_head][head_dim] and a
+  // scale per head.
+  AlignedBuffer<int8_t> one_query_q8;
+  AlignedBuffer<float> one_query_scale;
+  // A chunk's V rows quantized before they are stored transposed (int8 KV
+  // cache): [chunk][head_dim].
+  AlignedBuffer<int8_t> v_q8;
 
   // Grows the buffers to fit chunks of `chunk` tokens, contexts of
   // `capacity` positions and `threads` workers; allocates only when one of

@@ -116,6 +116,7 @@ std::unique_ptr<Model> Model::load(const LoadSpec& spec) {
   ModelTensors mt = resolve_tensors(m->hp_, spec.tensors, m->file_->size());
   m->pool_ = std::make_unique<ThreadPool>(spec.threads == 0 ? default_threads() : spec.threads);
   m->lm_head_ = spec.lm_head;
+  m->kv_cache_ = spec.kv_cache;
   m->huge_pages_ = spec.huge_pages;
 
   m->copy_norm(mt.output_norm, &m->output_norm_);

@@ -25,12 +25,18 @@ namespace bitnet {
 // (q4_head.h).
 enum class LmHead { kInt8, kF16, kQ4 };
 
+// How every context of a model stores its KV cache: F16 (what the reference
+// stores) or int8 rows with one f32 scale each, half the memory
+// (docs/exactness.md, The 8-bit KV cache).
+enum class KvCache { kF16, kI8 };
+
 struct LoadSpec {
   std::string path;
   RawHparams hparams;
   std::vector<TensorInfo> tensors;
   int threads = 0;                 // 0: one per physical core
   LmHead lm_head = LmHead::kInt8;
+  KvCache kv_cache = KvCache::kF16;
   std::string kernels;             // "" = fastest runnable
   // 2 MiB pages for the streamed weights: decode about 20-35% faster,
   // load slower when the OS must compact memory to find them.
@@ -65,6 +71,7 @@ class Model {
   void set_threads(int threads);  // 0: one per physical core
   const ModelStats& stats() const { return stats_; }
   LmHead lm_head() const { return lm_head_; }
+  KvCache kv_cache() const { return kv_cache_; }
 
   const LayerWeights& layer(int l) const { return layers_[l]; }
   const float* output_norm() const { return output_norm_.data(); }
@@ -113,6 +120,7 @@ class Model {
   uint64_t embd_offset_ = 0, embd_bytes_ = 0;
   AlignedBuffer<uint16_t> embd_copy_;  // kF16 only
   LmHead lm_head_ = LmHead::kInt8;
+  KvCache kv_cache_ = KvCache::kF16;
   bool huge_pages_ = true;
   AlignedBuffer<int8_t> head_q_;
   AlignedBuffer<float> head_scale_;

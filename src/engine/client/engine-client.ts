@@ -40,6 +40,8 @@ export interface ModelOptions {
   contextSizes?: { completion: number; chat: number };
   idleUnloadMs?: number;
   kernels?: string;
+  kvCache?: ModelConfig['kvCache'];
+  lmHead?: ModelConfig['lmHead'];
 }
 
 interface Pending {
@@ -112,6 +114,8 @@ export class EngineClient {
       contextSizes: options.contextSizes ?? DEFAULT_MODEL_CONFIG.contextSizes,
       idleUnloadMs: options.idleUnloadMs ?? DEFAULT_MODEL_CONFIG.idleUnloadMs,
       kernels: options.kernels,
+      kvCache: options.kvCache ?? DEFAULT_MODEL_CONFIG.kvCache,
+      lmHead: options.lmHead ?? DEFAULT_MODEL_CONFIG.lmHead,
     };
     if (this.worker) this.worker.postMessage({ type: 'configure', config: this.config, preload: this.preloading });
     else if (this.currentStatus.state !== 'error') this.setStatus(this.idleStatus());

@@ -123,6 +123,7 @@ export class ModelSession {
       kernels: s.kernels,
       threads: s.threads,
       lmHead: s.lmHead,
+      kvCache: s.kvCache,
       sequences: { completion: sequence(l.sequences.completion), cold: sequence(l.sequences.cold), chat: sequence(l.sequences.chat) },
     };
   }
@@ -154,7 +155,7 @@ export class ModelSession {
     this.onState({ state: 'loading' });
     try {
       const info = this.modelFile(path);
-      const model = this.addon.loadModel({ path, hparams: info.hparams, tensors: info.tensors, threads: this.config.threads, kernels: this.config.kernels });
+      const model = this.addon.loadModel({ path, hparams: info.hparams, tensors: info.tensors, threads: this.config.threads, kernels: this.config.kernels, kvCache: this.config.kvCache, lmHead: this.config.lmHead });
       if (fileStamp(path) !== info.stamp) {
         // The header was read from another version of the file than the engine loaded.
         model.free();

@@ -113,7 +113,7 @@ void test_equal_to_alone(const tiny::Model& m) {
 }
 
 // Contexts with the 8-bit KV cache run their own attention in a batch too.
-void test_i8_cache_equal_to_alone(const tiny::Model& m) {
+void test_i8_cache_contexts_in_a_batch_equal_their_own_eval(const tiny::Model& m) {
   for (const KernelTable* k : runnable_kernels()) check_equal_to_alone(m, 2, LmHead::kInt8, *k, KvCache::kI8);
   check_equal_to_alone(m, 3, LmHead::kF16, best_kernels(), KvCache::kI8);
 }
@@ -227,7 +227,7 @@ int main() {
   std::string path = tiny::temp_path("batch-decode-test");
   tiny::Model m = tiny::make_model(42, shape, path);
   test_equal_to_alone(m);
-  test_i8_cache_equal_to_alone(m);
+  test_i8_cache_contexts_in_a_batch_equal_their_own_eval(m);
   test_one_row(m);
   test_mixed_prefill_and_decode(m);
   test_misuse_changes_nothing(m);

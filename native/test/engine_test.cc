@@ -311,7 +311,7 @@ void test_trim_far_back(const tiny::Model& m) {
 // without single-token rounding equal the same tokens in one batch, which
 // shows the decode path (by runs of positions and dimensions) computes what
 // the batch path does, over several position runs and V blocks.
-void test_i8_cache_split_does_not_show(const tiny::Model& m) {
+void test_i8_cache_split_of_work_does_not_show(const tiny::Model& m) {
   const int prompt = 300, steps = 3;
   std::vector<int32_t> toks = random_tokens(prompt + steps, m.shape.vocab, 21);
   std::vector<float> base;
@@ -338,7 +338,7 @@ void test_i8_cache_split_does_not_show(const tiny::Model& m) {
 
 // Trimming an 8-bit cache, near and far back (pages and scales given back),
 // then evaluating a new suffix equals a fresh context fed prefix + suffix.
-void test_i8_cache_trim(const tiny::Model& m) {
+void test_i8_cache_trim_then_eval_equals_fresh(const tiny::Model& m) {
   auto model = load(m, 2, LmHead::kInt8, "", KvCache::kI8);
   const int n = Context::kChunk * 2 + 40;
   std::vector<int32_t> toks = random_tokens(n, m.shape.vocab, 22);
@@ -367,7 +367,7 @@ void test_i8_cache_trim(const tiny::Model& m) {
 // early grows through the random layers. The int8 LM head, which no later
 // layer amplifies: 256 of 264, median 0.5%, worst 0.7%.) It holds about half
 // the bytes.
-void test_i8_cache_close_to_f16(const tiny::Model& m) {
+void test_i8_cache_stays_close_to_f16(const tiny::Model& m) {
   auto exact = load(m, 2, LmHead::kF16);
   auto small = load(m, 2, LmHead::kF16, "", KvCache::kI8);
   const int n = 260, steps = 4, rows = n + steps, vocab = m.shape.vocab;
@@ -494,9 +494,9 @@ int main() {
   test_trim_far_back(m);
   test_abort(m);
   test_misuse(m);
-  test_i8_cache_split_does_not_show(m);
-  test_i8_cache_trim(m);
-  test_i8_cache_close_to_f16(m);
+  test_i8_cache_split_of_work_does_not_show(m);
+  test_i8_cache_trim_then_eval_equals_fresh(m);
+  test_i8_cache_stays_close_to_f16(m);
   // A second shape: one KV head per query head, an odd layer count.
   tiny::Shape other;
   other.embd = 384;

@@ -42,8 +42,8 @@ export function activate(context: vscode.ExtensionContext): void {
   // The model loads as soon as it is known, so the first keystroke or chat message does not wait
   // for it; with a server answering, only if the server cannot be reached and the local engine steps in.
   const loadModel = () => {
-    const { threads, contextSizes, idleUnloadMs } = readSettings();
-    client.setModel(modelPath, { threads, contextSizes, idleUnloadMs }, readBackendSettings().backend === 'local');
+    const { threads, contextSizes, kvCache, idleUnloadMs } = readSettings();
+    client.setModel(modelPath, { threads, contextSizes, kvCache, idleUnloadMs }, readBackendSettings().backend === 'local');
   };
 
   // A sensitive-file pattern that cannot be used is said once, in the log, not silently ignored.
@@ -76,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('bitnet.inline')) showInlineState();
       if (e.affectsConfiguration('bitnet.inline.sensitiveFiles')) checkPatterns();
-      if (['threads', 'contextSize', 'idleUnloadMinutes', 'backend'].some((key) => e.affectsConfiguration(`bitnet.${key}`))) loadModel();
+      if (['threads', 'contextSize', 'kvCache', 'idleUnloadMinutes', 'backend'].some((key) => e.affectsConfiguration(`bitnet.${key}`))) loadModel();
       // Counts may now come from another tokenizer (the server's, or the model file's).
       if (affectsBackend(e)) chat.session.modelChanged();
     }),

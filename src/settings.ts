@@ -1,6 +1,8 @@
 // The extension's settings, typed once: every `bitnet.*` key is read here.
 import * as vscode from 'vscode';
+import type { KvCache } from '../native';
 import { DEFAULT_EXPLAIN_PROMPT } from './chat/explain-prompt';
+import { DEFAULT_MODEL_CONFIG } from './engine/protocol';
 
 export interface Settings {
   modelPath: string;
@@ -14,6 +16,8 @@ export interface Settings {
   downloadSha256: string;
   /** KV cache sizes in tokens of the two engine sequences. */
   contextSizes: { completion: number; chat: number };
+  /** How the KV caches are stored: 8-bit (half the memory) or F16 (exact). */
+  kvCache: KvCache;
   idleUnloadMs: number;
 }
 
@@ -37,6 +41,7 @@ export function readSettings(): Settings {
     downloadEndpoint: c.get<string>('download.endpoint', ''),
     downloadSha256: c.get<string>('download.sha256', ''),
     contextSizes: { completion: c.get<number>('contextSize.completion', 2048), chat: c.get<number>('contextSize.chat', 4096) },
+    kvCache: c.get<KvCache>('kvCache', DEFAULT_MODEL_CONFIG.kvCache) === 'f16' ? 'f16' : 'i8',
     idleUnloadMs: c.get<number>('idleUnloadMinutes', 15) * 60_000,
   };
 }

@@ -12,14 +12,17 @@
 //  6. after the model is unloaded.
 // Figures only; it never fails on size.
 //
-//   npm run build && node --import tsx test/bench/memory.bench.ts [model.gguf] [threads] [f16|i8]
+//   npm run build && node --import tsx test/bench/memory.bench.ts [model.gguf] [threads] [f16|i8] [int8|f16|q4]
 //
-// The third argument is the KV cache's storage (the engine's default when not given).
+// The last two are the KV cache's storage and the LM head, by default what
+// the extension runs (DEFAULT_MODEL_CONFIG); `0 f16 int8` measures the numbers
+// before the compact ones.
 //
 // Without a path it uses /tmp/bitnet-2b4t.gguf (make it with
 // `node dist/cli.js make-model --shape 2b4t --out /tmp/bitnet-2b4t.gguf`).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { KvCache, LmHead } from '../../native';
 import { EngineClient } from '../../src/engine/client/engine-client';
 import { LocalTokenizer } from '../../src/chat/local-tokenizer';
 import { sourceText } from '../helpers/tiny-engine';
@@ -27,7 +30,8 @@ import { sourceText } from '../helpers/tiny-engine';
 const root = path.resolve(__dirname, '../..');
 const modelPath = process.argv[2] ?? '/tmp/bitnet-2b4t.gguf';
 const threads = Number(process.argv[3] ?? 0);
-const kvCache = process.argv[4] as 'f16' | 'i8' | undefined;
+const kvCache = process.argv[4] as KvCache | undefined;
+const lmHead = process.argv[5] as LmHead | undefined;
 const MiB = 1024 * 1024;
 
 /** RSS now and at its peak, split into anonymous and file-backed pages (Linux). */
@@ -63,7 +67,9 @@ async function textOf(client: EngineClient, tokens: number): Promise<string> {
 
 async function sequences(client: EngineClient): Promise<string> {
   const s = (await client.stats()).model?.sequences;
-  return s ? `completion ${s.completion.tokens}/${s.completion.capacity}, chat ${s.chat.tokens}/${s.chat.capacity} tokens` : 'no model';
+  return s
+    ? `completion ${s.completion.tokens}/${s.completion.capacity}, cold ${s.cold.tokens}/${s.cold.capacity}, chat ${s.chat.tokens}/${s.chat.capacity} tokens`
+    : 'no model';
 }
 
 async function main(): Promise<void> {
@@ -72,7 +78,7 @@ async function main(): Promise<void> {
   const client = new EngineClient(root);
   const counter = new LocalTokenizer(path.join(root, 'dist', 'token-count.js'));
   counter.setModel(modelPath);
-  client.setModel(modelPath, { threads, kvCache });
+  client.setModel(modelPath, { threads, kvCache, lmHead });
   try {
     await drain(client.complete({ full: 'warm up' }, { maxTokens: 1 }));
     report('after load', await sequences(client));

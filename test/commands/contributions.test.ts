@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DEFAULT_MODEL_CONFIG } from '../../src/engine/protocol';
 
 interface Keybinding {
   command: string;
@@ -80,4 +81,11 @@ test('a model path in the user settings counts in remote windows too, and an unt
   // VS Code drops user values of machine-scoped settings in remote windows (code-server, SSH, WSL).
   assert.equal(modelPath.scope, 'window');
   assert.equal(modelPath.restricted, true);
+});
+
+test("the KV cache setting offers the engine's two storages and defaults to the engine's own", () => {
+  const groups: Array<{ properties: Record<string, { enum?: string[]; default?: unknown }> }> = contributes.configuration;
+  const setting = groups.map((g) => g.properties['bitnet.kvCache']).find(Boolean)!;
+  assert.deepEqual(setting.enum, ['i8', 'f16']);
+  assert.equal(setting.default, DEFAULT_MODEL_CONFIG.kvCache);
 });

@@ -70,7 +70,13 @@ export class ModelSession {
   configure(config: ModelConfig): boolean {
     const old = this.config;
     this.config = config;
-    const sameModel = old.path === config.path && old.contextSizes.completion === config.contextSizes.completion && old.contextSizes.chat === config.contextSizes.chat;
+    const sameModel =
+      old.path === config.path &&
+      old.contextSizes.completion === config.contextSizes.completion &&
+      old.contextSizes.chat === config.contextSizes.chat &&
+      old.kvCache === config.kvCache &&
+      old.lmHead === config.lmHead &&
+      old.kernels === config.kernels;
     if (!sameModel) {
       this.failure = undefined;
       if (old.path !== config.path) this.file = undefined;

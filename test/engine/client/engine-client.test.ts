@@ -296,6 +296,24 @@ test('the model is freed after the idle timeout and loads again on the next requ
   }
 });
 
+test('the model holds its KV caches in 8 bits by default, and switching to F16 reloads it with caches nearly twice the size', async () => {
+  const client = tinyClient();
+  try {
+    await collect(client.complete({ full: code }, greedy));
+    const compact = (await client.stats()).model!;
+    assert.equal(compact.kvCache, 'i8');
+    assert.equal(compact.lmHead, 'q4');
+    client.setModel(tinyModelPath(), { threads: 1, kvCache: 'f16' });
+    await collect(client.complete({ full: code }, greedy));
+    const exact = (await client.stats()).model!;
+    assert.equal(exact.kvCache, 'f16');
+    const ratio = exact.sequences.chat.kvBytes / compact.sequences.chat.kvBytes;
+    assert.ok(ratio > 1.7 && ratio < 2, `F16 holds ${ratio.toFixed(2)} times the 8-bit cache's bytes`);
+  } finally {
+    await client.dispose();
+  }
+});
+
 test('a worker that keeps dying is restarted after longer and longer pauses', async () => {
   const client = new EngineClient(root);
   const states = statusLog(client);

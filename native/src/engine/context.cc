@@ -125,6 +125,7 @@ void Context::eval(const int32_t* tokens, int n, bool all_logits, const int32_t*
     done += t;
     if (on_chunk_done) on_chunk_done(on_chunk_user, length_);
   }
+  s_.release_rows(std::min(n, chunk_));
 }
 
 void Context::eval_chunk(const int32_t* tokens, int n_tok, int pos0, bool single, const int32_t* abort,

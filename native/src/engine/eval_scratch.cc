@@ -25,6 +25,9 @@ void EvalScratch::reserve(const Hparams& hp, int chunk, int capacity, int thread
     rope_sin.reset(C * hp.head_dim / 2);
     v_q8.reset(C * hp.head_dim);
     chunk_ = chunk;
+    d_ = D;
+    ff_ = F;
+    qkv_ = QKV;
   }
   if (head_dot.size() == 0) {
     head_in.reset(D);
@@ -56,6 +59,20 @@ void EvalScratch::reserve(const Hparams& hp, int chunk, int capacity, int thread
     capacity_ = cap;
     threads_ = threads;
   }
+}
+
+void EvalScratch::release_rows(int used) {
+  if (used <= 1) return;
+  const size_t n = static_cast<size_t>(std::min(used, chunk_)) - 1;
+  const size_t wide = std::max(d_, ff_), dots = std::max(qkv_, 2 * ff_);
+  embd.discard(d_, n * d_);
+  x.discard(d_, n * d_);
+  xn.discard(wide, n * wide);
+  q8.discard(wide, n * wide);
+  dot.discard(dots, n * dots);
+  qkv.discard(qkv_, n * qkv_);
+  att.discard(d_, n * d_);
+  mlp.discard(ff_, n * ff_);
 }
 
 }  // namespace bitnet

@@ -55,8 +55,15 @@ struct EvalScratch {
   // them is larger than before (or the thread count changed).
   void reserve(const Hparams& hp, int chunk, int capacity, int threads);
 
+  // Gives the pages of rows 1..used-1 of the chunk buffers back to the OS.
+  // A prompt's chunk makes about 20 MB of them resident (2B4T shape), which
+  // decoding (row 0) and an idle engine never read; touching them again
+  // costs about a millisecond per 128-token chunk, which takes seconds.
+  void release_rows(int used);
+
  private:
   int chunk_ = 0, capacity_ = 0, threads_ = 0;
+  size_t d_ = 0, ff_ = 0, qkv_ = 0;  // row widths of the chunk buffers
 };
 
 }  // namespace bitnet

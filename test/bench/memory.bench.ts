@@ -12,8 +12,10 @@
 //  6. after the model is unloaded.
 // Figures only; it never fails on size.
 //
-//   npm run build && node --import tsx test/bench/memory.bench.ts [model.gguf] [threads] [f16|i8] [int8|f16|q4]
+//   npm run build && node test/bench/bundled.mjs test/bench/memory.bench.ts [model.gguf] [threads] [f16|i8] [int8|f16|q4]
 //
+// (bundled.mjs runs it as plain node, as the extension host runs our code;
+// `node --expose-gc --import tsx` works too, with tsx's 50 MiB on top.)
 // The last two are the KV cache's storage and the LM head, by default what
 // the extension runs (DEFAULT_MODEL_CONFIG); `0 f16 int8` measures the numbers
 // before the compact ones.

@@ -109,8 +109,9 @@ export const DEFAULT_MODEL_CONFIG: Omit<ModelConfig, 'path'> = {
   threads: 0,
   contextSizes: { completion: 2048, chat: 4096 },
   idleUnloadMs: 15 * 60_000,
-  // The compact numbers: with both contexts full the model fits in about
-  // 1 GiB instead of 1.4 (docs/exactness.md says what each one changes).
+  // The compact numbers: with both contexts full the engine fits in 1 GiB
+  // instead of 1.35 (test/bench/memory.bench.ts; docs/exactness.md says
+  // what each one changes).
   kvCache: 'i8',
   lmHead: 'q4',
 };

@@ -15,7 +15,7 @@
 #include "engine/context.h"
 #include "engine/engine_error.h"
 #include "engine/model.h"
-#include "tiny_model.h"
+#include "tiny_engine.h"
 
 #include "check.h"
 
@@ -25,28 +25,8 @@ namespace {
 
 using bitnet_test::failures;
 
-std::vector<int32_t> random_tokens(int n, int vocab, uint32_t seed) {
-  std::vector<int32_t> t(n);
-  uint32_t x = seed * 2654435761u + 1;
-  for (int i = 0; i < n; ++i) {
-    x = x * 1664525u + 1013904223u;
-    t[i] = static_cast<int32_t>((x >> 8) % static_cast<uint32_t>(vocab));
-  }
-  return t;
-}
-
-std::unique_ptr<Model> load(const tiny::Model& m, int threads, LmHead head, const std::string& kernels = "",
-                            KvCache kv = KvCache::kF16) {
-  LoadSpec spec;
-  spec.path = m.path;
-  spec.hparams = m.hp;
-  spec.tensors = m.tensors;
-  spec.threads = threads;
-  spec.lm_head = head;
-  spec.kernels = kernels;
-  spec.kv_cache = kv;
-  return Model::load(spec);
-}
+using tiny::load;
+using tiny::random_tokens;
 
 // One token per context: a decode step.
 std::vector<int32_t> ones(int n) { return std::vector<int32_t>(n, 1); }

@@ -17,7 +17,7 @@
 #include "engine/context.h"
 #include "engine/engine_error.h"
 #include "engine/model.h"
-#include "tiny_model.h"
+#include "tiny_engine.h"
 
 #include "check.h"
 
@@ -27,15 +27,7 @@ namespace {
 
 using bitnet_test::failures;
 
-std::unique_ptr<Model> load(const tiny::Model& m, LmHead head) {
-  LoadSpec spec;
-  spec.path = m.path;
-  spec.hparams = m.hp;
-  spec.tensors = m.tensors;
-  spec.threads = 1;
-  spec.lm_head = head;
-  return Model::load(spec);
-}
+std::unique_ptr<Model> load(const tiny::Model& m, LmHead head) { return tiny::load(m, 1, head); }
 
 std::vector<int32_t> tokens(int n, int vocab) {
   std::vector<int32_t> t(n);

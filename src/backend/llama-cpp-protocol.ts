@@ -87,16 +87,17 @@ function generationFields(o: GenerateOptions) {
  * The conversation as llama.cpp prompt pieces: each text piece is tokenized
  * on its own by the server, as the local template tokenizes each header and
  * body on its own, and the special tokens go as ids. The local template
- * builds the sequence; placeholders record which text went where.
+ * builds the sequence from a recording tokenizer, whose "token" for a text
+ * is that text's index in the list it keeps.
  */
 export function chatPieces(messages: readonly ChatMessage[], ids: { bos: number; eot: number }): (number | string)[] {
   const texts: string[] = [];
-  const placeholders = {
+  const recorder = {
     bosId: -1,
     eotId: -2,
     encode: (text: string) => (texts.push(text), [texts.length - 1]),
   };
-  return chatTokens(placeholders, messages)
+  return chatTokens(recorder, messages)
     .map((i) => (i === -1 ? ids.bos : i === -2 ? ids.eot : texts[i]!))
     .filter((piece) => piece !== '');
 }

@@ -104,15 +104,7 @@ export function readGguf(path: string, expect?: GgufExpectations): GgufFile {
     const stat = fs.fstatSync(fd);
     const source: ByteSource = {
       size: stat.size,
-      read(target, position) {
-        let done = 0;
-        while (done < target.length) {
-          const n = fs.readSync(fd, target, done, target.length - done, position + done);
-          if (n === 0) break;
-          done += n;
-        }
-        return done;
-      },
+      read: (target, position) => readAt(fd, target, position),
     };
     return parseGguf(source, path, READ_CHUNK, expect);
   } catch (err) {
@@ -125,6 +117,17 @@ export function readGguf(path: string, expect?: GgufExpectations): GgufFile {
 }
 
 /** Parses a GGUF held in memory (the fuzz test uses this; same checks as readGguf). */
+/** Fills `target` from the file at `position`; returns the bytes read, fewer only at the end of the file. */
+export function readAt(fd: number, target: Uint8Array, position: number): number {
+  let done = 0;
+  while (done < target.length) {
+    const n = fs.readSync(fd, target, done, target.length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
+}
+
 export function readGgufBuffer(bytes: Uint8Array, path = '<memory>', chunkBytes = READ_CHUNK, expect?: GgufExpectations): GgufFile {
   const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return parseGguf(

@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkBitnetModel, readBitnetModel } from '../model-file/bitnet-model';
-import { parseGguf, type ByteSource } from '../model-file/gguf-reader';
+import { parseGguf, readAt, type ByteSource } from '../model-file/gguf-reader';
 import { alignUp } from '../model-file/gguf-format';
 
 export interface ModelCheckRequest {
@@ -37,12 +37,7 @@ function answer(request: ModelCheckRequest): ModelCheckReply {
     const source: ByteSource = {
       size: request.download ?? Number.MAX_SAFE_INTEGER,
       read(target, position) {
-        let done = 0;
-        while (done < target.length) {
-          const n = fs.readSync(fd, target, done, target.length - done, position + done);
-          if (n === 0) break;
-          done += n;
-        }
+        const done = readAt(fd, target, position);
         if (done < target.length) short = true;
         return done;
       },

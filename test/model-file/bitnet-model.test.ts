@@ -4,23 +4,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkBitnetModel, readBitnetModel } from '../../src/model-file/bitnet-model';
 import { GGML_TYPE } from '../../src/model-file/ggml-types';
-import { GgufError, readGguf, type GgufErrorCode } from '../../src/model-file/gguf-reader';
+import { readGguf } from '../../src/model-file/gguf-reader';
 import { writeGguf, type GgufTypedValue } from '../../src/model-file/gguf-writer';
 import { bitnetLayout, type BitnetLayout } from '../../src/model-file/make-model';
 import { smallModelOptions, smallVocab, tempDir, tinyModelPath } from '../helpers/model-files';
+import { expectGgufError } from '../helpers/gguf-errors';
 
 const dir = tempDir();
 const SMALL_TOKENS = smallVocab().tokens.length;
 let counter = 0;
 
-function expectError(fn: () => unknown, code: GgufErrorCode, message: RegExp): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof GgufError, `expected a GgufError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    assert.match(err.message, message);
-    return true;
-  });
-}
 
 /** Writes the small model after `edit` changed its layout; returns the path. */
 function writeEdited(edit: (layout: BitnetLayout) => void): string {
@@ -102,16 +95,16 @@ test('a Llama GGUF is rejected as not a BitNet b1.58 model', () => {
     ],
     tensors: [],
   });
-  expectError(() => readBitnetModel(file), 'WRONG_ARCHITECTURE', /^this file is a Llama GGUF, not a BitNet b1\.58 model$/);
+  expectGgufError(() => readBitnetModel(file), 'WRONG_ARCHITECTURE', /^this file is a Llama GGUF, not a BitNet b1\.58 model$/);
 });
 
 test('other architectures and a missing architecture are named in the error', () => {
   const arch = (value: GgufTypedValue | undefined) =>
     writeEdited((l) => setMeta(l, 'general.architecture', value));
-  expectError(() => readBitnetModel(arch({ type: 'string', value: 'qwen2' })), 'WRONG_ARCHITECTURE', /a Qwen2 GGUF, not a BitNet/);
-  expectError(() => readBitnetModel(arch({ type: 'string', value: 'bitnet' })), 'WRONG_ARCHITECTURE', /mainline llama\.cpp BitNet GGUF/);
-  expectError(() => readBitnetModel(arch({ type: 'string', value: 'mamba' })), 'WRONG_ARCHITECTURE', /a GGUF for the "mamba" architecture/);
-  expectError(() => readBitnetModel(arch(undefined)), 'WRONG_ARCHITECTURE', /no general\.architecture/);
+  expectGgufError(() => readBitnetModel(arch({ type: 'string', value: 'qwen2' })), 'WRONG_ARCHITECTURE', /a Qwen2 GGUF, not a BitNet/);
+  expectGgufError(() => readBitnetModel(arch({ type: 'string', value: 'bitnet' })), 'WRONG_ARCHITECTURE', /mainline llama\.cpp BitNet GGUF/);
+  expectGgufError(() => readBitnetModel(arch({ type: 'string', value: 'mamba' })), 'WRONG_ARCHITECTURE', /a GGUF for the "mamba" architecture/);
+  expectGgufError(() => readBitnetModel(arch(undefined)), 'WRONG_ARCHITECTURE', /no general\.architecture/);
 });
 
 test('a file of another architecture is refused at its first metadata key, before the rest of its header is read', () => {
@@ -126,8 +119,8 @@ test('a file of another architecture is refused at its first metadata key, befor
   // Cut right after the architecture: the rest of the header is missing.
   const cut = 24 + 8 + 'general.architecture'.length + 4 + 8 + 'llama'.length;
   fs.truncateSync(file, cut);
-  expectError(() => readGguf(file), 'TRUNCATED', /truncated/);
-  expectError(() => readBitnetModel(file), 'WRONG_ARCHITECTURE', /a Llama GGUF, not a BitNet b1\.58 model/);
+  expectGgufError(() => readGguf(file), 'TRUNCATED', /truncated/);
+  expectGgufError(() => readBitnetModel(file), 'WRONG_ARCHITECTURE', /a Llama GGUF, not a BitNet b1\.58 model/);
 });
 
 test('an architecture named only after the vocabulary is refused', () => {
@@ -135,7 +128,7 @@ test('an architecture named only after the vocabulary is refused', () => {
     const i = l.metadata.findIndex(([k]) => k === 'general.architecture');
     l.metadata.push(...l.metadata.splice(i, 1));
   });
-  expectError(() => readBitnetModel(file), 'WRONG_ARCHITECTURE', /no general\.architecture ahead of its vocabulary/);
+  expectGgufError(() => readBitnetModel(file), 'WRONG_ARCHITECTURE', /no general\.architecture ahead of its vocabulary/);
 });
 
 test('a header claiming more tensors than a BitNet model has is refused before its metadata is read', () => {
@@ -143,7 +136,7 @@ test('a header claiming more tensors than a BitNet model has is refused before i
   bytes.writeBigUInt64LE(100_000n, 8);
   const file = path.join(dir, 'many-tensors.gguf');
   fs.writeFileSync(file, bytes);
-  expectError(() => readBitnetModel(file), 'BAD_TENSOR', /the file claims 100000 tensors; a BitNet b1\.58 model has at most 16384/);
+  expectGgufError(() => readBitnetModel(file), 'BAD_TENSOR', /the file claims 100000 tensors; a BitNet b1\.58 model has at most 16384/);
 });
 
 test('the first upload\'s bitnet-25 architecture name is accepted', () => {
@@ -157,7 +150,7 @@ test('the first upload\'s bitnet-25 architecture name is accepted', () => {
 
 test('a missing tensor is named', () => {
   const file = writeEdited((l) => l.tensors.splice(l.tensors.findIndex((t) => t.name === 'blk.0.ffn_up.weight'), 1));
-  expectError(() => readBitnetModel(file), 'MISSING_TENSOR', /^the model is missing the tensor "blk\.0\.ffn_up\.weight"$/);
+  expectGgufError(() => readBitnetModel(file), 'MISSING_TENSOR', /^the model is missing the tensor "blk\.0\.ffn_up\.weight"$/);
 });
 
 test('a tensor of the wrong type or shape is named with what was expected', () => {
@@ -167,43 +160,43 @@ test('a tensor of the wrong type or shape is named with what was expected', () =
     const bytes = t.dims[0]! * t.dims[1]! * 4;
     t.write = (sink) => sink(new Uint8Array(bytes));
   });
-  expectError(() => readBitnetModel(retype), 'BAD_TENSOR', /"token_embd\.weight" is F32; a BitNet b1\.58 model stores it as F16 \(only F16 token embeddings are supported\)/);
+  expectGgufError(() => readBitnetModel(retype), 'BAD_TENSOR', /"token_embd\.weight" is F32; a BitNet b1\.58 model stores it as F16 \(only F16 token embeddings are supported\)/);
 
   const reshape = writeEdited((l) => {
     const t = l.tensors.find((x) => x.name === 'blk.0.ffn_sub_norm.weight')!;
     t.dims = [128];
     t.write = (sink) => sink(new Uint8Array(512));
   });
-  expectError(() => readBitnetModel(reshape), 'BAD_TENSOR', /"blk\.0\.ffn_sub_norm\.weight" has shape 128, expected 256/);
+  expectGgufError(() => readBitnetModel(reshape), 'BAD_TENSOR', /"blk\.0\.ffn_sub_norm\.weight" has shape 128, expected 256/);
 });
 
 test('input widths that are not a multiple of 128 are rejected', () => {
   const file = writeEdited((l) => setMeta(l, 'bitnet-b1.58.feed_forward_length', { type: 'u32', value: 200 }));
-  expectError(() => readBitnetModel(file), 'BAD_TENSOR', /feed-forward length 200 is not a multiple of 128/);
+  expectGgufError(() => readBitnetModel(file), 'BAD_TENSOR', /feed-forward length 200 is not a multiple of 128/);
 });
 
 test('missing or inconsistent hyperparameters are reported', () => {
   const noBlocks = writeEdited((l) => setMeta(l, 'bitnet-b1.58.block_count', undefined));
-  expectError(() => readBitnetModel(noBlocks), 'CORRUPT', /bitnet-b1\.58\.block_count is missing/);
+  expectGgufError(() => readBitnetModel(noBlocks), 'CORRUPT', /bitnet-b1\.58\.block_count is missing/);
   const badVocab = writeEdited((l) => setMeta(l, 'bitnet-b1.58.vocab_size', { type: 'u32', value: 5 }));
-  expectError(() => readBitnetModel(badVocab), 'CORRUPT', new RegExp(`vocab_size is 5 but the tokenizer has ${SMALL_TOKENS} tokens`));
+  expectGgufError(() => readBitnetModel(badVocab), 'CORRUPT', new RegExp(`vocab_size is 5 but the tokenizer has ${SMALL_TOKENS} tokens`));
   const badHeads = writeEdited((l) => setMeta(l, 'bitnet-b1.58.attention.head_count', { type: 'u32', value: 3 }));
-  expectError(() => readBitnetModel(badHeads), 'CORRUPT', /do not divide the embedding length 128/);
+  expectGgufError(() => readBitnetModel(badHeads), 'CORRUPT', /do not divide the embedding length 128/);
   const badRope = writeEdited((l) => setMeta(l, 'bitnet-b1.58.rope.dimension_count', { type: 'u32', value: 32 }));
-  expectError(() => readBitnetModel(badRope), 'CORRUPT', /RoPE covers 32 dimensions of each 64-wide head/);
+  expectGgufError(() => readBitnetModel(badRope), 'CORRUPT', /RoPE covers 32 dimensions of each 64-wide head/);
   const textEps = writeEdited((l) => setMeta(l, 'bitnet-b1.58.attention.layer_norm_rms_epsilon', { type: 'string', value: 'tiny' }));
-  expectError(() => readBitnetModel(textEps), 'CORRUPT', /layer_norm_rms_epsilon is the text "tiny"; expected a number/);
+  expectGgufError(() => readBitnetModel(textEps), 'CORRUPT', /layer_norm_rms_epsilon is the text "tiny"; expected a number/);
 });
 
 test('a tokenizer other than byte-level BPE, or a broken one, is reported', () => {
   const spm = writeEdited((l) => setMeta(l, 'tokenizer.ggml.model', { type: 'string', value: 'llama' }));
-  expectError(() => readBitnetModel(spm), 'CORRUPT', /its tokenizer is "llama"; only the byte-level BPE tokenizer \("gpt2"\) is supported/);
+  expectGgufError(() => readBitnetModel(spm), 'CORRUPT', /its tokenizer is "llama"; only the byte-level BPE tokenizer \("gpt2"\) is supported/);
   const noMerges = writeEdited((l) => setMeta(l, 'tokenizer.ggml.merges', undefined));
-  expectError(() => readBitnetModel(noMerges), 'CORRUPT', /tokenizer\.ggml\.merges is missing/);
+  expectGgufError(() => readBitnetModel(noMerges), 'CORRUPT', /tokenizer\.ggml\.merges is missing/);
   const badTypes = writeEdited((l) => setMeta(l, 'tokenizer.ggml.token_type', { type: 'array', itemType: 'i32', items: [1, 1] }));
-  expectError(() => readBitnetModel(badTypes), 'CORRUPT', new RegExp(`token_type must be ${SMALL_TOKENS} integers`));
+  expectGgufError(() => readBitnetModel(badTypes), 'CORRUPT', new RegExp(`token_type must be ${SMALL_TOKENS} integers`));
   const badBos = writeEdited((l) => setMeta(l, 'tokenizer.ggml.bos_token_id', { type: 'u32', value: 1_000_000 }));
-  expectError(() => readBitnetModel(badBos), 'CORRUPT', new RegExp(`bos_token_id is 1000000; expected an integer from 0 to ${SMALL_TOKENS - 1}`));
+  expectGgufError(() => readBitnetModel(badBos), 'CORRUPT', new RegExp(`bos_token_id is 1000000; expected an integer from 0 to ${SMALL_TOKENS - 1}`));
 });
 
 test('the model check works on a parsed file and returns tensors in a fixed order', () => {

@@ -4,11 +4,12 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GGML_TYPE } from '../../src/model-file/ggml-types';
-import { GgufError, parseGguf, readGguf, readGgufBuffer, type GgufErrorCode } from '../../src/model-file/gguf-reader';
+import { parseGguf, readGguf, readGgufBuffer } from '../../src/model-file/gguf-reader';
 import { GGUF_VALUE_TYPE } from '../../src/model-file/gguf-format';
 import { writeGguf, type GgufTensorSpec, type GgufTypedValue } from '../../src/model-file/gguf-writer';
 import { ggufFields, type Field } from '../helpers/gguf-fields';
 import { tempDir, writeSmallModel } from '../helpers/model-files';
+import { expectGgufError } from '../helpers/gguf-errors';
 
 const dir = tempDir();
 
@@ -89,14 +90,6 @@ function writeEveryType(file: string, extra: Array<[string, GgufTypedValue]> = [
   writeGguf(file, { metadata: [...EVERY_TYPE, ...extra], tensors: TENSORS });
 }
 
-function expectError(fn: () => unknown, code: GgufErrorCode, message: RegExp): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof GgufError, `expected a GgufError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    assert.match(err.message, message);
-    return true;
-  });
-}
 
 /** A copy of `bytes` with one header field overwritten. */
 function patched(bytes: Uint8Array, f: Field, value: bigint | number): Uint8Array {
@@ -172,17 +165,17 @@ test('a GGUF v2 file is read like v3', () => {
 });
 
 test('a missing file, a folder and a file that is not GGUF get clear errors', () => {
-  expectError(() => readGguf(path.join(dir, 'nope.gguf')), 'IO', /nope\.gguf: the file does not exist/);
-  expectError(() => readGguf(dir), 'IO', /is a folder/);
+  expectGgufError(() => readGguf(path.join(dir, 'nope.gguf')), 'IO', /nope\.gguf: the file does not exist/);
+  expectGgufError(() => readGguf(dir), 'IO', /is a folder/);
   const empty = path.join(dir, 'empty.gguf');
   fs.writeFileSync(empty, '');
-  expectError(() => readGguf(empty), 'NOT_GGUF', /is not a GGUF model file \(it is only 0 bytes long\)/);
+  expectGgufError(() => readGguf(empty), 'NOT_GGUF', /is not a GGUF model file \(it is only 0 bytes long\)/);
   const html = path.join(dir, 'page.gguf');
   fs.writeFileSync(html, '<!DOCTYPE html><html><body>Not found</body></html>');
-  expectError(() => readGguf(html), 'NOT_GGUF', /is a web page, not a GGUF model file \(a failed download\?\)/);
+  expectGgufError(() => readGguf(html), 'NOT_GGUF', /is a web page, not a GGUF model file \(a failed download\?\)/);
   const text = path.join(dir, 'notes.txt');
   fs.writeFileSync(text, 'just some text, nothing to see');
-  expectError(() => readGguf(text), 'NOT_GGUF', /does not start with "GGUF"/);
+  expectGgufError(() => readGguf(text), 'NOT_GGUF', /does not start with "GGUF"/);
 });
 
 test('unsupported GGUF versions say which versions work', () => {
@@ -192,9 +185,9 @@ test('unsupported GGUF versions say which versions work', () => {
     new DataView(copy.buffer).setUint32(4, v, true);
     return copy;
   };
-  expectError(() => readGgufBuffer(version(1)), 'UNSUPPORTED_VERSION', /version 1 is too old/);
-  expectError(() => readGgufBuffer(version(4)), 'UNSUPPORTED_VERSION', /version 4 is not supported \(this reader knows versions 2 and 3\)/);
-  expectError(() => readGgufBuffer(version(0x03000000)), 'UNSUPPORTED_VERSION', /big-endian/);
+  expectGgufError(() => readGgufBuffer(version(1)), 'UNSUPPORTED_VERSION', /version 1 is too old/);
+  expectGgufError(() => readGgufBuffer(version(4)), 'UNSUPPORTED_VERSION', /version 4 is not supported \(this reader knows versions 2 and 3\)/);
+  expectGgufError(() => readGgufBuffer(version(0x03000000)), 'UNSUPPORTED_VERSION', /big-endian/);
 });
 
 test('a file cut short in its tensor data is rejected with the byte counts', () => {
@@ -202,16 +195,16 @@ test('a file cut short in its tensor data is rejected with the byte counts', () 
   const g = readGgufBuffer(bytes);
   const end = Math.max(...g.tensors.map((t) => t.offset + t.bytes));
   const cut = bytes.subarray(0, bytes.length - 1000);
-  expectError(() => readGgufBuffer(cut), 'TRUNCATED', new RegExp(`^the file is truncated: expected ${end} bytes, found ${cut.length}$`));
+  expectGgufError(() => readGgufBuffer(cut), 'TRUNCATED', new RegExp(`^the file is truncated: expected ${end} bytes, found ${cut.length}$`));
   const file = path.join(dir, 'cut.gguf');
   fs.writeFileSync(file, cut);
-  expectError(() => readGguf(file), 'TRUNCATED', /expected \d+ bytes, found \d+/);
+  expectGgufError(() => readGguf(file), 'TRUNCATED', /expected \d+ bytes, found \d+/);
 });
 
 test('a file cut short in its header is rejected as truncated', () => {
   const bytes = fs.readFileSync(writeSmallModel());
   for (const length of [6, 20, 100, 3000]) {
-    expectError(() => readGgufBuffer(bytes.subarray(0, length)), 'TRUNCATED', new RegExp(`found ${length}$`));
+    expectGgufError(() => readGgufBuffer(bytes.subarray(0, length)), 'TRUNCATED', new RegExp(`found ${length}$`));
   }
 });
 
@@ -219,37 +212,37 @@ test('an array claiming 2^60 elements fails fast without allocating', () => {
   const bytes = fs.readFileSync(writeSmallModel());
   const tokens = ggufFields(bytes).find((f) => f.kind === 'count' && f.owner === 'tokenizer.ggml.tokens')!;
   const start = performance.now();
-  expectError(() => readGgufBuffer(patched(bytes, tokens, 2n ** 60n)), 'CORRUPT', /length of array "tokenizer.ggml.tokens" at byte \d+ is an impossible 1152921504606846976/);
-  expectError(() => readGgufBuffer(patched(bytes, tokens, 2n ** 64n - 1n)), 'CORRUPT', /impossible/);
+  expectGgufError(() => readGgufBuffer(patched(bytes, tokens, 2n ** 60n)), 'CORRUPT', /length of array "tokenizer.ggml.tokens" at byte \d+ is an impossible 1152921504606846976/);
+  expectGgufError(() => readGgufBuffer(patched(bytes, tokens, 2n ** 64n - 1n)), 'CORRUPT', /impossible/);
   assert.ok(performance.now() - start < 1000);
 });
 
 test('huge tensor and metadata counts and string lengths are rejected', () => {
   const bytes = fs.readFileSync(writeSmallModel());
-  expectError(() => readGgufBuffer(patched(bytes, field(bytes, 'count', 'tensor count'), 2n ** 62n)), 'CORRUPT', /the tensor count at byte 8 is an impossible/);
-  expectError(() => readGgufBuffer(patched(bytes, field(bytes, 'count', 'metadata count'), 2n ** 40n)), 'CORRUPT', /the metadata count/);
-  expectError(() => readGgufBuffer(patched(bytes, field(bytes, 'length', 'key'), 2n ** 50n)), 'CORRUPT', /a metadata key at byte 24 claims an impossible length/);
-  expectError(() => readGgufBuffer(patched(bytes, field(bytes, 'length', 'general.name'), 2n ** 33n)), 'CORRUPT', /the value of "general.name"/);
+  expectGgufError(() => readGgufBuffer(patched(bytes, field(bytes, 'count', 'tensor count'), 2n ** 62n)), 'CORRUPT', /the tensor count at byte 8 is an impossible/);
+  expectGgufError(() => readGgufBuffer(patched(bytes, field(bytes, 'count', 'metadata count'), 2n ** 40n)), 'CORRUPT', /the metadata count/);
+  expectGgufError(() => readGgufBuffer(patched(bytes, field(bytes, 'length', 'key'), 2n ** 50n)), 'CORRUPT', /a metadata key at byte 24 claims an impossible length/);
+  expectGgufError(() => readGgufBuffer(patched(bytes, field(bytes, 'length', 'general.name'), 2n ** 33n)), 'CORRUPT', /the value of "general.name"/);
   // A length that would fit a header but runs past this file's end is truncation.
-  expectError(() => readGgufBuffer(patched(bytes, field(bytes, 'length', 'general.name'), 10_000_000)), 'TRUNCATED', /expected at least \d+ bytes/);
+  expectGgufError(() => readGgufBuffer(patched(bytes, field(bytes, 'length', 'general.name'), 10_000_000)), 'TRUNCATED', /expected at least \d+ bytes/);
 });
 
 test('duplicate keys, unknown value types and bad booleans are rejected', () => {
   const file = path.join(dir, 'dup.gguf');
   writeGguf(file, { metadata: [['a', { type: 'u8', value: 1 }], ['a', { type: 'u8', value: 2 }]], tensors: [] });
-  expectError(() => readGguf(file), 'CORRUPT', /metadata key "a" appears twice/);
+  expectGgufError(() => readGguf(file), 'CORRUPT', /metadata key "a" appears twice/);
 
   const bytes = fs.readFileSync(writeSmallModel());
   const archType = ggufFields(bytes).find((f) => f.kind === 'value-type' && f.owner === 'general.architecture')!;
-  expectError(() => readGgufBuffer(patched(bytes, archType, 13)), 'CORRUPT', /"general.architecture" has an unknown value type 13/);
+  expectGgufError(() => readGgufBuffer(patched(bytes, archType, 13)), 'CORRUPT', /"general.architecture" has an unknown value type 13/);
   const arrType = ggufFields(bytes).filter((f) => f.kind === 'value-type' && f.owner === 'tokenizer.ggml.scores')[1]!;
-  expectError(() => readGgufBuffer(patched(bytes, arrType, 77)), 'CORRUPT', /array of unknown value type 77/);
+  expectGgufError(() => readGgufBuffer(patched(bytes, arrType, 77)), 'CORRUPT', /array of unknown value type 77/);
 
   const boolFile = path.join(dir, 'bool.gguf');
   writeGguf(boolFile, { metadata: [['flag', { type: 'bool', value: true }]], tensors: [] });
   const b = Uint8Array.from(fs.readFileSync(boolFile));
   b[24 + 8 + 4 + 4] = 2;
-  expectError(() => readGgufBuffer(b), 'CORRUPT', /boolean byte 2/);
+  expectGgufError(() => readGgufBuffer(b), 'CORRUPT', /boolean byte 2/);
 });
 
 test('arrays nested deeper than 8 levels are rejected instead of recursing', () => {
@@ -257,7 +250,7 @@ test('arrays nested deeper than 8 levels are rejected instead of recursing', () 
   for (let i = 0; i < 9; i++) value = { type: 'array', itemType: 'array', items: [value] };
   const file = path.join(dir, 'deep.gguf');
   writeGguf(file, { metadata: [['deep', value]], tensors: [] });
-  expectError(() => readGguf(file), 'CORRUPT', /nests arrays more than 8 deep/);
+  expectGgufError(() => readGguf(file), 'CORRUPT', /nests arrays more than 8 deep/);
 });
 
 test('a bad general.alignment is rejected', () => {
@@ -266,36 +259,36 @@ test('a bad general.alignment is rejected', () => {
   writeGguf(file, { metadata: [['general.alignmenX', { type: 'string', value: '32' }]], tensors: [] });
   const renamed = Uint8Array.from(fs.readFileSync(file));
   renamed[24 + 8 + 'general.alignmen'.length] = 't'.charCodeAt(0);
-  expectError(() => readGgufBuffer(renamed), 'CORRUPT', /general.alignment must be a u32 power of two up to 65536, not 32/);
+  expectGgufError(() => readGgufBuffer(renamed), 'CORRUPT', /general.alignment must be a u32 power of two up to 65536, not 32/);
   writeEveryType(file, [['general.alignment', { type: 'u32', value: 64 }]]);
   const aligned = fs.readFileSync(file);
   const valueAt = ggufFields(aligned).find((f) => f.kind === 'value-type' && f.owner === 'general.alignment')!.at + 4;
   const bad = Uint8Array.from(aligned);
   new DataView(bad.buffer).setUint32(valueAt, 48, true);
-  expectError(() => readGgufBuffer(bad), 'CORRUPT', /not 48/);
+  expectGgufError(() => readGgufBuffer(bad), 'CORRUPT', /not 48/);
 });
 
 test('tensor offsets must be aligned, inside the file and not overlapping', () => {
   const bytes = fs.readFileSync(writeSmallModel());
   const offsets = ggufFields(bytes).filter((f) => f.kind === 'offset');
-  expectError(() => readGgufBuffer(patched(bytes, offsets[1]!, 48)), 'CORRUPT', /data offset 48, not a multiple of the alignment 32/);
-  expectError(() => readGgufBuffer(patched(bytes, offsets[2]!, 0)), 'CORRUPT', /tensors "token_embd.weight" and "blk.0.attn_q.weight" overlap/);
-  expectError(() => readGgufBuffer(patched(bytes, offsets[0]!, 2n ** 63n)), 'CORRUPT', /beyond any possible file size/);
-  expectError(() => readGgufBuffer(patched(bytes, offsets[3]!, 2n ** 30n)), 'TRUNCATED', /the file is truncated: expected \d+ bytes, found \d+/);
+  expectGgufError(() => readGgufBuffer(patched(bytes, offsets[1]!, 48)), 'CORRUPT', /data offset 48, not a multiple of the alignment 32/);
+  expectGgufError(() => readGgufBuffer(patched(bytes, offsets[2]!, 0)), 'CORRUPT', /tensors "token_embd.weight" and "blk.0.attn_q.weight" overlap/);
+  expectGgufError(() => readGgufBuffer(patched(bytes, offsets[0]!, 2n ** 63n)), 'CORRUPT', /beyond any possible file size/);
+  expectGgufError(() => readGgufBuffer(patched(bytes, offsets[3]!, 2n ** 30n)), 'TRUNCATED', /the file is truncated: expected \d+ bytes, found \d+/);
 });
 
 test('impossible tensor shapes and unknown tensor types are rejected', () => {
   const bytes = fs.readFileSync(writeSmallModel());
   const name = 'blk.0.attn_q.weight';
-  expectError(() => readGgufBuffer(patched(bytes, field(bytes, 'n-dims', name), 0)), 'BAD_TENSOR', /has 0 dimensions .* 1 to 4 are allowed/);
-  expectError(() => readGgufBuffer(patched(bytes, field(bytes, 'n-dims', name), 5)), 'BAD_TENSOR', /has 5 dimensions/);
-  expectError(() => readGgufBuffer(patched(bytes, field(bytes, 'dim', name), 0)), 'BAD_TENSOR', /impossible dimension 0/);
-  expectError(() => readGgufBuffer(patched(bytes, field(bytes, 'tensor-type', name), 99)), 'BAD_TENSOR', /tensor type 99 is not one this reader knows/);
+  expectGgufError(() => readGgufBuffer(patched(bytes, field(bytes, 'n-dims', name), 0)), 'BAD_TENSOR', /has 0 dimensions .* 1 to 4 are allowed/);
+  expectGgufError(() => readGgufBuffer(patched(bytes, field(bytes, 'n-dims', name), 5)), 'BAD_TENSOR', /has 5 dimensions/);
+  expectGgufError(() => readGgufBuffer(patched(bytes, field(bytes, 'dim', name), 0)), 'BAD_TENSOR', /impossible dimension 0/);
+  expectGgufError(() => readGgufBuffer(patched(bytes, field(bytes, 'tensor-type', name), 99)), 'BAD_TENSOR', /tensor type 99 is not one this reader knows/);
   const odd = path.join(dir, 'odd.gguf');
   writeGguf(odd, { metadata: [], tensors: [filled('odd', GGML_TYPE.F32, [33], 132, 0)] });
   const oddBytes = fs.readFileSync(odd);
-  expectError(() => readGgufBuffer(patched(oddBytes, field(oddBytes, 'tensor-type'), GGML_TYPE.Q8_0)), 'BAD_TENSOR', /"odd": a Q8_0 tensor needs its first dimension to be a multiple of 32, not 33/);
-  expectError(() => readGgufBuffer(patched(bytes, field(bytes, 'dim', name), 2n ** 60n)), 'BAD_TENSOR', /impossible dimension/);
+  expectGgufError(() => readGgufBuffer(patched(oddBytes, field(oddBytes, 'tensor-type'), GGML_TYPE.Q8_0)), 'BAD_TENSOR', /"odd": a Q8_0 tensor needs its first dimension to be a multiple of 32, not 33/);
+  expectGgufError(() => readGgufBuffer(patched(bytes, field(bytes, 'dim', name), 2n ** 60n)), 'BAD_TENSOR', /impossible dimension/);
 });
 
 test('tensor sizes follow each type, with I2_S as packed codes plus a 32-byte tail', () => {
@@ -315,5 +308,5 @@ test('a named pipe is refused without blocking', () => {
   const fifo = path.join(dir, 'pipe.gguf');
   const made = spawnSync('mkfifo', [fifo]);
   if (made.status !== 0) return; // no mkfifo on this platform: nothing to check
-  expectError(() => readGguf(fifo), 'IO', /is not a regular file/);
+  expectGgufError(() => readGguf(fifo), 'IO', /is not a regular file/);
 });
